@@ -1,0 +1,190 @@
+"""Command line: the same use cases as the app, without a screen.
+
+Exit codes: 0 done, 2 input rejected or a usage problem (message on stderr), 1 unexpected
+failure (a one-line message; the traceback only with REVIEWER_DEBUG=1).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from reviewer import __version__
+
+
+class UsageError(Exception):
+    """A problem the user can fix; printed without a traceback, exit code 2."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _open(db_arg: str):
+    from reviewer.store.database import Database
+
+    return Database(db_arg)
+
+
+def cmd_import(args) -> int:
+    from reviewer.ingest.problems import FileRejected
+    from reviewer.services.importing import import_file
+
+    db = _open(args.db)
+    status = 0
+    for path in args.files:
+        try:
+            if args.mapping:
+                from reviewer.services.generic_import import import_mapped_file
+
+                report = import_mapped_file(db, path, args.mapping, user=args.user)
+            else:
+                report = import_file(db, path, user=args.user)
+        except FileRejected as exc:
+            print(f"rejected: {exc}", file=sys.stderr)
+            status = 2
+            continue
+        print(report.summary())
+        for line in report.problems[: args.show_problems]:
+            print(f"  flagged: {line}")
+        if len(report.problems) > args.show_problems:
+            print(f"  ... and {len(report.problems) - args.show_problems} more flagged rows (see the import report)")
+    return status
+
+
+def cmd_evaluate(args) -> int:
+    from reviewer.engine.conditions import PolicyError
+    from reviewer.services.evaluating import evaluate, resolve_policy
+
+    try:
+        policy = resolve_policy(args.policy)
+    except PolicyError as exc:
+        raise UsageError(str(exc)) from None
+    report = evaluate(_open(args.db), args.county, args.as_of, policy, user=args.user)
+    print(report.summary())
+    return 0
+
+
+def cmd_export(args) -> int:
+    db = _open(args.db)
+    if args.what == "results":
+        from reviewer.services.exporting import export_results
+
+        n = export_results(db, args.out)
+        print(f"wrote {n} rows to {args.out}")
+        return 0
+    if args.what == "register":
+        from reviewer.services.registering import export_register
+
+        n = export_register(db, args.out)
+        print(f"wrote {n} rows to {args.out}")
+        return 0
+    if args.what == "gogen":
+        from reviewer.services.gogen_export import export_gogen
+
+        files = export_gogen(db, args.out)
+        print("wrote " + ", ".join(str(f) for f in files))
+        return 0
+    raise UsageError(f"unknown export {args.what!r}")
+
+
+def cmd_demo_data(args) -> int:
+    from reviewer.ingest.synthetic import write_demo_file
+
+    stats = write_demo_file(args.out, rows=args.rows, county=args.county.upper(), seed=args.seed)
+    print(
+        f"wrote {stats.rows} rows ({stats.persons} persons, {stats.convictions} convictions, "
+        f"{stats.cannabis_convictions} cannabis convictions) to {args.out}"
+    )
+    return 0
+
+
+COMMANDS = {"import": cmd_import, "evaluate": cmd_evaluate, "export": cmd_export, "demo-data": cmd_demo_data}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reviewer", description="Clear Proposition 64 cannabis convictions.")
+    parser.add_argument("--version", action="version", version=f"reviewer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    user = os.environ.get("REVIEWER_USER", os.environ.get("USER", ""))
+
+    p = sub.add_parser("import", help="import DOJ research files (or mapped case exports)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--db", required=True, help="SQLite file path or SQLAlchemy URL")
+    p.add_argument("--mapping", help="column mapping JSON for a case-management export")
+    p.add_argument("--user", default=user)
+    p.add_argument("--show-problems", type=int, default=20, metavar="N", help="flagged rows to print (default 20)")
+
+    p = sub.add_parser("evaluate", help="evaluate a county's cannabis convictions")
+    p.add_argument("--db", required=True)
+    p.add_argument("--county", required=True)
+    p.add_argument("--as-of", required=True, type=_date, dest="as_of")
+    p.add_argument("--policy", help="policy JSON file (Reviewer or gogen format) or a shipped policy name")
+    p.add_argument("--user", default=user)
+
+    p = sub.add_parser("export", help="export results")
+    p.add_argument("what", choices=["results", "register", "gogen"])
+    p.add_argument("--db", required=True)
+    p.add_argument("--out", required=True)
+
+    p = sub.add_parser("demo-data", help="write a synthetic DOJ research file (fabricated people)")
+    p.add_argument("--rows", type=int, required=True)
+    p.add_argument("--county", required=True)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", required=True)
+
+    for extra in _EXTRA_PARSERS:
+        extra(sub, user)
+    return parser
+
+
+_EXTRA_PARSERS: list = []
+
+
+def register(name, builder, handler) -> None:
+    """Let a feature module add a subcommand (keeps this file small as features grow)."""
+    _EXTRA_PARSERS.append(builder)
+    COMMANDS[name] = handler
+
+
+def main(argv: list[str] | None = None) -> int:
+    _load_feature_commands()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return COMMANDS["gui"](args) if "gui" in COMMANDS else (parser.print_help() or 0)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; nothing from the interrupted step was saved", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: no traceback reaches a user
+        from reviewer.store.database import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        if os.environ.get("REVIEWER_DEBUG"):
+            raise
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _load_feature_commands() -> None:
+    """Subcommands defined next to their features (GUI, deciding, printing)."""
+    import importlib
+
+    for module in ("reviewer.cli_review", "reviewer.cli_print", "reviewer.cli_reports"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise

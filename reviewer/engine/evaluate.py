@@ -1,0 +1,77 @@
+"""Evaluate a person's cannabis convictions in one county: statute first, then policy."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable, Iterator
+
+from reviewer.domain.records import Conviction, Evaluation, PersonRecord, Reason
+from reviewer.domain.vocabulary import Level, Suggestion
+from reviewer.engine.conditions import PREDICATES, Context
+from reviewer.engine.facts import PersonFacts, sentence_status
+from reviewer.engine.policy import FOLLOW_STATUTE, Policy, Rule
+from reviewer.engine.statute import StatuteResult, assess, data_problems
+
+
+def normalise_county(name: str) -> str:
+    return " ".join(name.upper().split())
+
+
+def evaluate_record(record: PersonRecord, county: str, as_of: date, policy: Policy | None = None) -> list[Evaluation]:
+    """One Evaluation per HS 11357-11360 conviction of `county` on this record."""
+    county = normalise_county(county)
+    targets = [c for c in record.convictions if c.is_cannabis and c.county == county]
+    if not targets:
+        return []
+    facts = PersonFacts(record)
+    return [evaluate_conviction(conv, facts, as_of, policy) for conv in targets]
+
+
+def evaluate_records(
+    records: Iterable[PersonRecord], county: str, as_of: date, policy: Policy | None = None
+) -> Iterator[Evaluation]:
+    for record in records:
+        yield from evaluate_record(record, county, as_of, policy)
+
+
+def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, policy: Policy | None) -> Evaluation:
+    statute = assess(conv, facts, as_of)
+    status = sentence_status(conv, as_of)
+    flagged = conv.level is Level.FELONY
+    if policy is None or data_problems(conv):
+        first = statute.reasons[0].text if statute.reasons else ""
+        return Evaluation(
+            conv.id, statute.suggestion, statute.reasons, status, statute.disqualified, flagged, statute.suggestion, first
+        )
+    ctx = Context(conv, facts, as_of, statute)
+    rule, found = _first_rule(policy, ctx)
+    suggestion = statute.suggestion if rule.suggest == FOLLOW_STATUTE else Suggestion(rule.suggest)
+    citation = rule.citation or f"policy {policy.name} v{policy.version}"
+    detail = f" ({'; '.join(found)})" if found else ""
+    reasons = [Reason(f"policy:{rule.id}", citation, f"{rule.reason}{detail}")]
+    if suggestion.grants_relief and statute.disqualified:
+        reasons.append(
+            Reason(
+                "policy-grants-despite-exception",
+                "HS 11361.8(b); HS 11361.9",
+                "the statute's felony exceptions below apply, but the county policy does not challenge on them",
+            )
+        )
+    reasons.extend(statute.reasons)
+    return Evaluation(
+        conv.id, suggestion, tuple(reasons), status, statute.disqualified, flagged, statute.suggestion, rule.reason
+    )
+
+
+def _first_rule(policy: Policy, ctx: Context) -> tuple[Rule, list[str]]:
+    for rule in policy.rules:
+        found = []
+        for name, value in rule.when:
+            holds, fact = PREDICATES[name][0](ctx, value)
+            if not holds:
+                break
+            found.append(fact)
+        else:
+            return rule, found
+    return policy.otherwise, []
+
+

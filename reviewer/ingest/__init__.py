@@ -1,0 +1,1 @@
+"""Readers for criminal-history files: DOJ research files and case-management exports."""

@@ -1,0 +1,66 @@
+"""Bytes to parseable text: empty and binary files rejected, latin-1 / cp1252 transcoded."""
+from __future__ import annotations
+
+import csv
+import io
+
+from reviewer.ingest.problems import FileRejected
+
+
+def check_and_transcode(data: bytes, name: str) -> tuple[bytes, str]:
+    """Return UTF-8 bytes and the encoding the file was read as."""
+    if not data.strip():
+        raise FileRejected(name, 1, "the file is empty")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise FileRejected(name, line, "binary content (NUL byte): this is not a DOJ text file")
+    if data.isascii():
+        return data, "ascii"
+    try:
+        data.decode("utf-8")
+        return data, "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252").encode("utf-8"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1").encode("utf-8"), "latin-1"
+
+
+def first_line_fields(data: bytes) -> list[str]:
+    end = data.find(b"\n")
+    line = data[: end if end >= 0 else len(data)].decode("utf-8").rstrip("\r")
+    return next(csv.reader([line]), [])
+
+
+def first_bad_line(data: bytes, expected: int, skip_header: bool) -> tuple[int, int] | None:
+    """Slow path, run only when a file is already known to be malformed: (line, fields)."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    for index, fields in enumerate(reader):
+        if index == 0 and skip_header:
+            continue
+        if not fields:
+            continue
+        if len(fields) != expected:
+            return reader.line_num, len(fields)
+    return None
+
+
+def line_numbers(data: bytes, rows: int, first_line: int):
+    """Physical line of each parsed row; blank lines (skipped by the parser) are accounted for."""
+    import numpy as np
+
+    if b"\n\n" not in data and b"\n\r\n" not in data:
+        return np.arange(first_line, first_line + rows, dtype=np.int64)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(buf == 10)
+    starts = np.concatenate(([0], ends + 1))
+    stops = np.concatenate((ends, [len(buf)]))
+    lengths = stops - starts
+    has_cr = lengths > 0
+    last = np.where(has_cr, stops - 1, 0)
+    lengths = lengths - (has_cr & (buf[last] == 13))
+    non_empty = np.flatnonzero(lengths > 0) + 1  # 1-based line numbers
+    non_empty = non_empty[non_empty >= first_line]
+    return non_empty[:rows].astype(np.int64)

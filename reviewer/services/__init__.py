@@ -1,0 +1,1 @@
+"""Use cases: import, evaluate, decide, undo, print, export. One transaction per action."""

@@ -1,0 +1,36 @@
+"""Export evaluated convictions as CSV (one row per evaluated conviction)."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from reviewer.services.safe_text import spreadsheet_safe
+from reviewer.store.database import Database
+from reviewer.store.queries import current_results
+
+RESULT_COLUMNS = (
+    "source_file", "source_line", "subject_id", "cii", "name", "dob", "county", "court_case", "code_section",
+    "level", "disposition_date", "suggestion", "policy_reason", "reasons", "sentence_status", "flagged_felony",
+    "disqualified", "review_status", "decision_outcome", "decided_by", "decided_at",
+)
+
+
+def export_results(db: Database, out: str | Path) -> int:
+    """Write the results CSV; returns the number of rows written."""
+    count = 0
+    with db.engine.connect() as conn, open(out, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(RESULT_COLUMNS)
+        for r in current_results(conn):
+            reasons = " | ".join(
+                f"{x['text']} [{x['citation']}]" if x["citation"] else x["text"] for x in json.loads(r[13])
+            )
+            writer.writerow((
+                r[0], r[1], r[2], spreadsheet_safe(r[3]), spreadsheet_safe(r[4]), r[5] or "", r[6],
+                spreadsheet_safe(r[7]), r[8], r[9] or "", r[10] or "", r[11], spreadsheet_safe(r[12]),
+                spreadsheet_safe(reasons), r[14], "yes" if r[15] else "no", "yes" if r[16] else "no",
+                r[17] or "", r[18] or "", spreadsheet_safe(r[19] or ""), r[20] or "",
+            ))
+            count += 1
+    return count

@@ -1,0 +1,94 @@
+"""Import DOJ research files: read, reject or flag, write in one transaction per file."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reviewer.ingest.doj_reader import DojExtract, read_doj_file
+from reviewer.ingest.problems import FileRejected, RowProblem
+from reviewer.services.jobs import NO_JOB, Job
+from reviewer.store.audit import AuditLog
+from reviewer.store.database import Database
+from reviewer.store.imports import add_batch, find_batch, problems_json, write_convictions, write_persons
+
+
+@dataclass
+class ImportReport:
+    file: str
+    imported: bool
+    rows: int = 0
+    persons: int = 0
+    convictions: int = 0
+    new_convictions: int = 0
+    flagged_rows: int = 0
+    problems: list[str] = field(default_factory=list)
+    message: str = ""
+    batch_id: int | None = None
+
+    def summary(self) -> str:
+        if not self.imported:
+            return self.message
+        text = (
+            f"{self.file}: {self.rows} rows, {self.persons} persons, {self.convictions} convictions "
+            f"({self.new_convictions} new), {self.flagged_rows} flagged rows"
+        )
+        return text + (f"; {self.message}" if self.message else "")
+
+
+def import_file(db: Database, path: str | Path, user: str = "", job: Job = NO_JOB) -> ImportReport:
+    """Import one file. FileRejected propagates (nothing written); a repeat import is reported, not redone."""
+    job.progress(0, 4, f"Reading {Path(path).name}")
+    extract = read_doj_file(path)
+    job.check()
+    return store_extract(db, extract, user, job, kind="doj")
+
+
+def store_extract(db: Database, extract: DojExtract, user: str, job: Job = NO_JOB, kind: str = "doj") -> ImportReport:
+    with db.session() as session:
+        previous = find_batch(session, extract.sha256)
+        if previous is not None:
+            when = previous.imported_at.strftime("%Y-%m-%d %H:%M")
+            return ImportReport(
+                extract.source_file,
+                False,
+                rows=extract.rows,
+                message=f"{extract.source_file}: already imported on {when} (batch {previous.id}); nothing added",
+                batch_id=previous.id,
+            )
+        batch = add_batch(
+            session,
+            file_name=extract.source_file,
+            sha256=extract.sha256,
+            encoding=extract.encoding,
+            kind=kind,
+            imported_by=user,
+            rows=extract.rows,
+            persons=extract.persons.num_rows,
+            convictions=extract.convictions.num_rows,
+            flagged_rows=extract.flagged_rows,
+            problems=problems_json(extract.problems),
+        )
+        conn = session.connection()
+        job.progress(1, 4, "Writing persons")
+        write_persons(conn, extract.persons)
+        job.check()
+        job.progress(2, 4, "Writing convictions")
+        new = write_convictions(conn, extract.convictions, batch.id, extract.source_file)
+        job.check()
+        AuditLog(session).record(
+            user or "system", "import", "import_batch", batch.id,
+            after={"file": extract.source_file, "rows": extract.rows, "convictions": extract.convictions.num_rows,
+                   "new_convictions": new, "flagged_rows": extract.flagged_rows},
+        )
+        job.progress(3, 4, "Committing")
+        report = ImportReport(
+            extract.source_file, True, extract.rows, extract.persons.num_rows, extract.convictions.num_rows, new,
+            extract.flagged_rows, [p.describe(extract.source_file) for p in extract.problems], batch_id=batch.id,
+        )
+        if new < extract.convictions.num_rows:
+            report.message = f"{extract.convictions.num_rows - new} convictions were already on file and were kept as they were"
+    job.progress(4, 4, "Done")
+    return report
+
+
+__all__ = ["FileRejected", "ImportReport", "RowProblem", "import_file", "store_extract"]

@@ -1,0 +1,85 @@
+"""Open a database by file path or URL, bring its schema up to date, hand out sessions."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or is newer than this version of Reviewer."""
+
+
+def database_url(target: str | Path) -> str:
+    """A SQLAlchemy URL stays as is; anything else is a SQLite file path."""
+    text = str(target)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+class Database:
+    """One engine and its session factory; the services own the transactions."""
+
+    def __init__(self, target: str | Path, migrate: bool = True) -> None:
+        self.url = database_url(target)
+        self.is_sqlite = self.url.startswith("sqlite")
+        kwargs = {"connect_args": {"timeout": 30}} if self.is_sqlite else {"pool_pre_ping": True}
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if migrate:
+            self.upgrade()
+
+    def upgrade(self) -> None:
+        config = _alembic_config()
+        head = ScriptDirectory.from_config(config).get_current_head()
+        try:
+            with self.engine.begin() as conn:
+                current = MigrationContext.configure(conn).get_current_revision()
+                if current == head:
+                    return
+                known = {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}
+                if current is not None and current not in known:
+                    raise DatabaseError(
+                        f"this database was written by a newer Reviewer (schema {current}); update Reviewer"
+                    )
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+        except DatabaseError:
+            raise
+        except Exception as exc:  # driver errors: bad URL, server down, unreadable file
+            raise DatabaseError(f"cannot open the database: {type(exc).__name__}: {exc}") from exc
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on any error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

@@ -1,0 +1,77 @@
+"""Writing an extract's persons and convictions, and reading import batches back."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+
+from reviewer.store import bulk
+from reviewer.store.models import ImportBatch, Person
+
+PERSON_COLUMNS = ("subject_id", "cii", "name", "dob", "deceased", "pc290_registration", "registration_date")
+PERSON_UPSERT = (
+    "ON CONFLICT (subject_id) DO UPDATE SET "
+    "deceased = (person.deceased OR excluded.deceased), "
+    "pc290_registration = (person.pc290_registration OR excluded.pc290_registration), "
+    "registration_date = COALESCE(person.registration_date, excluded.registration_date)"
+)
+CONVICTION_COLUMNS = (
+    "person_id", "batch_id", "source_file", "source_line", "count_order", "case_key", "court_case", "county",
+    "disposition_date", "offense_text", "code_section", "section", "subsection", "code", "attempt",
+    "is_cannabis", "level", "has_sentence", "sentence_end", "issues",
+)
+
+
+def find_batch(session: Session, sha256: str) -> ImportBatch | None:
+    return session.scalars(select(ImportBatch).where(ImportBatch.sha256 == sha256)).first()
+
+
+def add_batch(session: Session, **fields) -> ImportBatch:
+    batch = ImportBatch(imported_at=datetime.now(), **fields)
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def _as_text_dates(table: pa.Table) -> list[list]:
+    """Columns as Python lists with dates as ISO text (what SQLAlchemy's Date stores on SQLite)."""
+    out = []
+    for column in table.columns:
+        if pa.types.is_date32(column.type):
+            column = pc.strftime(column, format="%Y-%m-%d")
+        out.append(column.to_pylist())
+    return out
+
+
+def write_persons(conn: Connection, persons: pa.Table) -> None:
+    cols = _as_text_dates(persons.select(list(PERSON_COLUMNS)))
+    bulk.insert_rows(conn, "person", PERSON_COLUMNS, zip(*cols), PERSON_UPSERT)
+
+
+def person_ids(conn: Connection, subject_ids: pa.Array) -> pa.Array:
+    """Person id for each subject id, vectorised over a full fetch of (subject_id, id)."""
+    rows = conn.execute(select(Person.subject_id, Person.id)).all()
+    keys = pa.array([r[0] for r in rows], pa.string())
+    ids = pa.array([r[1] for r in rows], pa.int64())
+    return pc.take(ids, pc.index_in(subject_ids, value_set=keys))
+
+
+def write_convictions(conn: Connection, convictions: pa.Table, batch_id: int, source_file: str) -> int:
+    """Insert convictions; a (person, count) already on file is skipped. Returns how many were new."""
+    n = convictions.num_rows
+    t = convictions.append_column("person_id", person_ids(conn, convictions.column("subject_id").combine_chunks()))
+    t = t.append_column("batch_id", pa.array([batch_id] * n, pa.int64()) if n else pa.array([], pa.int64()))
+    t = t.append_column("source_file", pa.array([source_file] * n, pa.string()))
+    t = t.rename_columns(["source_line" if c == "line" else c for c in t.column_names])
+    cols = _as_text_dates(t.select(list(CONVICTION_COLUMNS)))
+    return bulk.insert_rows(
+        conn, "conviction", CONVICTION_COLUMNS, zip(*cols), "ON CONFLICT (person_id, count_order) DO NOTHING"
+    )
+
+
+def problems_json(problems) -> str:
+    return json.dumps([{"line": p.line, "field": p.field, "problem": p.problem} for p in problems])

@@ -1,0 +1,30 @@
+"""Read-only queries over current evaluations (exports, summaries)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from sqlalchemy import Connection, select
+
+from reviewer.store import models as m
+
+C, P, E, R = m.Conviction, m.Person, m.Evaluation, m.Review
+
+RESULT_FIELDS = (
+    C.source_file, C.source_line, P.subject_id, P.cii, P.name, P.dob, C.county, C.court_case, C.code_section,
+    C.level, C.disposition_date, E.suggestion, E.policy_reason, E.reasons, E.sentence_status, E.flagged,
+    E.disqualified, R.status, R.outcome, R.decided_by, R.decided_at, C.id,
+)
+
+
+def current_results(conn: Connection, batch: int = 10000) -> Iterator[tuple]:
+    """Every current evaluation with its conviction and person, in file order; streamed."""
+    query = (
+        select(*RESULT_FIELDS)
+        .join(C, C.id == E.conviction_id)
+        .join(P, P.id == C.person_id)
+        .outerjoin(R, R.conviction_id == C.id)
+        .where(E.current.is_(True))
+        .order_by(C.source_file, C.source_line)
+        .execution_options(yield_per=batch)
+    )
+    yield from conn.execute(query)
