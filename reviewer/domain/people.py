@@ -1,0 +1,17 @@
+"""Who is using Reviewer: every decision records it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reviewer.domain.vocabulary import Role
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    name: str
+    role: Role = Role.ATTORNEY
+    bar_number: str = ""
+
+    @property
+    def can_decide(self) -> bool:
+        return self.role is Role.ATTORNEY
