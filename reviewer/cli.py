@@ -65,7 +65,8 @@ def cmd_evaluate(args) -> int:
         policy = resolve_policy(args.policy)
     except PolicyError as exc:
         raise UsageError(str(exc)) from None
-    report = evaluate(_open(args.db), args.county, args.as_of, policy, user=args.user)
+    workers = max(1, min(args.workers, os.cpu_count() or 1))
+    report = evaluate(_open(args.db), args.county, args.as_of, policy, user=args.user, workers=workers)
     print(report.summary())
     return 0
 
@@ -125,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--county", required=True)
     p.add_argument("--as-of", required=True, type=_date, dest="as_of")
     p.add_argument("--policy", help="policy JSON file (Reviewer or gogen format) or a shipped policy name")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes to evaluate with (default: all cores)")
     p.add_argument("--user", default=user)
 
     p = sub.add_parser("export", help="export results")

@@ -26,14 +26,13 @@ class Conviction:
     source_file: str = ""
     source_line: int = 0
     issues: tuple[str, ...] = ()
+    is_cannabis: bool = field(init=False, default=False)
+    section: str = field(init=False, default="")
 
-    @property
-    def is_cannabis(self) -> bool:
-        return self.code is not None and self.code.is_cannabis
-
-    @property
-    def section(self) -> str:
-        return self.code.section if self.code else ""
+    def __post_init__(self) -> None:
+        # Asked for every conviction by every rule: worked out once.
+        object.__setattr__(self, "is_cannabis", self.code is not None and self.code.is_cannabis)
+        object.__setattr__(self, "section", self.code.section if self.code else "")
 
     def before(self, other: "Conviction") -> bool:
         """Strictly earlier disposition (a prior). Undated convictions are never priors."""

@@ -6,10 +6,10 @@ from typing import Iterable, Iterator
 
 from reviewer.domain.records import Conviction, Evaluation, PersonRecord, Reason
 from reviewer.domain.vocabulary import Level, Suggestion
-from reviewer.engine.conditions import PREDICATES, Context
+from reviewer.engine.conditions import CONDITIONS, Context
 from reviewer.engine.facts import PersonFacts, sentence_status
 from reviewer.engine.policy import FOLLOW_STATUTE, Policy, Rule
-from reviewer.engine.statute import StatuteResult, assess, data_problems
+from reviewer.engine.statute import assess
 
 
 def normalise_county(name: str) -> str:
@@ -37,7 +37,7 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
     statute = assess(conv, facts, as_of)
     status = sentence_status(conv, as_of)
     flagged = conv.level is Level.FELONY
-    if policy is None or data_problems(conv):
+    if policy is None or statute.data_problem:
         first = statute.reasons[0].text if statute.reasons else ""
         return Evaluation(
             conv.id, statute.suggestion, statute.reasons, status, statute.disqualified, flagged, statute.suggestion, first
@@ -63,15 +63,13 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
 
 
 def _first_rule(policy: Policy, ctx: Context) -> tuple[Rule, list[str]]:
+    """The first rule whose conditions all hold, and the facts that made them hold."""
     for rule in policy.rules:
-        found = []
         for name, value in rule.when:
-            holds, fact = PREDICATES[name][0](ctx, value)
-            if not holds:
+            if not CONDITIONS[name].test(ctx, value):
                 break
-            found.append(fact)
         else:
-            return rule, found
+            return rule, [CONDITIONS[name].describe(ctx, value) for name, value in rule.when]
     return policy.otherwise, []
 
 

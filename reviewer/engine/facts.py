@@ -49,16 +49,13 @@ class PersonFacts:
         self.latest_conviction = max(dates) if dates else None
 
     def _super_strikes(self):
-        by_case: dict[str, list[Conviction]] = {}
         for conv in self.convictions:
             entry = tables.first_match(tables.SUPER_STRIKES, conv.code)
             if entry is not None:
                 yield Hit(conv, entry, f"{conv.code} ({entry.label})", conv.disposition_date)
-            by_case.setdefault(conv.case_key, []).append(conv)
-        for case in by_case.values():
-            if not any(tables.GANG_ENHANCEMENT.matches(c.code) for c in case if c.code):
-                continue
-            for conv in case:
+        gang_cases = {c.case_key for c in self.convictions if c.code and tables.GANG_ENHANCEMENT.matches(c.code)}
+        for conv in self.convictions:
+            if conv.case_key in gang_cases:
                 entry = tables.first_match(tables.GANG_ENHANCEABLE, conv.code)
                 if entry is not None:
                     label = f"{conv.code} ({entry.label}) with gang enhancement PC 186.22(b)(4)"

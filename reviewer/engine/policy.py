@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from reviewer.domain.vocabulary import Suggestion
-from reviewer.engine.conditions import DATE_PREDICATES, PREDICATES, PolicyError
+from reviewer.engine.conditions import CONDITIONS, DATE_CONDITIONS, PolicyError
 
 FOLLOW_STATUTE = "STATUTE"
 FORMAT = "reviewer-policy"
@@ -24,7 +24,7 @@ FORMAT = "reviewer-policy"
 @dataclass(frozen=True, slots=True)
 class Rule:
     id: str
-    when: tuple[tuple[str, Any], ...]
+    when: tuple[tuple[str, Any], ...]  # (condition name, compiled value)
     suggest: str  # a Suggestion name, or FOLLOW_STATUTE
     reason: str
     citation: str = ""
@@ -105,14 +105,14 @@ def _rule(doc: Any, where: str, default_id: str) -> Rule:
         raise PolicyError(f"{where}.when: must be an object of conditions")
     conditions = []
     for key, value in when.items():
-        if key not in PREDICATES:
-            raise PolicyError(f"{where}.when.{key}: unknown condition (known: {', '.join(sorted(PREDICATES))})")
-        if key in DATE_PREDICATES:
+        if key not in CONDITIONS:
+            raise PolicyError(f"{where}.when.{key}: unknown condition (known: {', '.join(sorted(CONDITIONS))})")
+        if key in DATE_CONDITIONS:
             value = _parse_date(value, f"{where}.when.{key}")
-        _, valid, wants = PREDICATES[key]
-        if not valid(value):
-            raise PolicyError(f"{where}.when.{key}: {value!r} is not valid; expected {wants}")
-        conditions.append((key, tuple(value) if isinstance(value, list) else value))
+        condition = CONDITIONS[key]
+        if not condition.valid(value):
+            raise PolicyError(f"{where}.when.{key}: {value!r} is not valid; expected {condition.wants}")
+        conditions.append((key, condition.compile(value)))
     return Rule(str(doc.get("id", default_id)), tuple(conditions), suggest, reason.strip(), str(doc.get("citation", "")))
 
 
@@ -169,6 +169,11 @@ def _from_gogen(doc: dict, name: str, digest: str) -> Policy:
 
 def _gogen_rules(dismiss: list[str], reduce: list[str], relief: dict):
     """gogen's configurable flow, step by step, with its reason words."""
+    for rule in _gogen_steps(dismiss, reduce, relief):
+        yield Rule(rule.id, tuple((k, CONDITIONS[k].compile(v)) for k, v in rule.when), rule.suggest, rule.reason)
+
+
+def _gogen_steps(dismiss: list[str], reduce: list[str], relief: dict):
     yield Rule("misdemeanor-or-infraction", (("level", ("M", "I")),), "DISMISS_AND_SEAL", "Misdemeanor or Infraction")
     for key in dismiss:
         label = key.strip()

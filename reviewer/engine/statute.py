@@ -25,6 +25,7 @@ class StatuteResult:
     suggestion: Suggestion
     reasons: tuple[Reason, ...]
     disqualifiers: tuple[Reason, ...] = ()
+    data_problem: bool = False
 
     @property
     def disqualified(self) -> bool:
@@ -35,7 +36,7 @@ def assess(conv: Conviction, facts: PersonFacts, as_of: date) -> StatuteResult:
     """The statute's answer for one cannabis conviction, with every fact it used."""
     problems = data_problems(conv)
     if problems:
-        return StatuteResult(Suggestion.NEEDS_REVIEW, tuple(Reason("data-problem", "", p) for p in problems))
+        return StatuteResult(Suggestion.NEEDS_REVIEW, tuple(Reason("data-problem", "", p) for p in problems), (), True)
     disqualifiers = tuple(find_disqualifiers(conv, facts))
     if conv.disposition_date >= AUMA_EFFECTIVE:
         reason = Reason(

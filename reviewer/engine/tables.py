@@ -149,10 +149,22 @@ DISQUALIFYING_SUBSECTIONS: tuple[OffenseEntry, ...] = (
 )
 
 
+def _index(entries: tuple[OffenseEntry, ...]) -> dict[tuple[str, str], tuple[OffenseEntry, ...]]:
+    grouped: dict[tuple[str, str], list[OffenseEntry]] = {}
+    for entry in entries:
+        grouped.setdefault((entry.section, entry.code), []).append(entry)
+    return {key: tuple(group) for key, group in grouped.items()}
+
+
+_INDEXES = {id(t): _index(t) for t in (SUPER_STRIKES, GANG_ENHANCEABLE, PC290_OFFENSES, DISQUALIFYING_SUBSECTIONS)}
+
+
 def first_match(entries: tuple[OffenseEntry, ...], code: CodeSection | None) -> OffenseEntry | None:
+    """The first entry of a table matching a code section (tables are indexed by section and code)."""
     if code is None:
         return None
-    for entry in entries:
+    index = _INDEXES.get(id(entries)) or _index(entries)
+    for entry in index.get((code.section, code.code), ()):
         if entry.matches(code):
             return entry
     return None

@@ -7,21 +7,18 @@ import io
 from reviewer.ingest.problems import FileRejected
 
 
-def check_and_transcode(data: bytes, name: str) -> tuple[bytes, str]:
-    """Return UTF-8 bytes and the encoding the file was read as."""
+def check_not_binary(data: bytes, name: str) -> None:
+    """Reject empty files and binary content before parsing."""
     if not data.strip():
         raise FileRejected(name, 1, "the file is empty")
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise FileRejected(name, line, "binary content (NUL byte): this is not a DOJ text file")
-    if data.isascii():
-        return data, "ascii"
-    try:
-        data.decode("utf-8")
-        return data, "utf-8"
-    except UnicodeDecodeError:
-        pass
+
+
+def transcode(data: bytes) -> tuple[bytes, str]:
+    """Bytes that are not UTF-8: Windows-1252 (what DOJ exports on Windows use), else latin-1."""
     try:
         return data.decode("cp1252").encode("utf-8"), "cp1252"
     except UnicodeDecodeError:
@@ -30,13 +27,13 @@ def check_and_transcode(data: bytes, name: str) -> tuple[bytes, str]:
 
 def first_line_fields(data: bytes) -> list[str]:
     end = data.find(b"\n")
-    line = data[: end if end >= 0 else len(data)].decode("utf-8").rstrip("\r")
+    line = data[: end if end >= 0 else len(data)].decode("utf-8", errors="replace").rstrip("\r")
     return next(csv.reader([line]), [])
 
 
 def first_bad_line(data: bytes, expected: int, skip_header: bool) -> tuple[int, int] | None:
     """Slow path, run only when a file is already known to be malformed: (line, fields)."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""))
     for index, fields in enumerate(reader):
         if index == 0 and skip_header:
             continue
@@ -51,7 +48,9 @@ def line_numbers(data: bytes, rows: int, first_line: int):
     """Physical line of each parsed row; blank lines (skipped by the parser) are accounted for."""
     import numpy as np
 
-    if b"\n\n" not in data and b"\n\r\n" not in data:
+    newlines = data.count(b"\n")
+    physical = newlines + (0 if data.endswith(b"\n") else 1)
+    if physical == rows + first_line - 1:
         return np.arange(first_line, first_line + rows, dtype=np.int64)
     buf = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(buf == 10)

@@ -2,22 +2,22 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select, update
 
-from reviewer.domain.vocabulary import Suggestion
 from reviewer.engine import ENGINE_VERSION
 from reviewer.engine.evaluate import evaluate_records, normalise_county
 from reviewer.engine.policy import Policy, load_policy
 from reviewer.resources import shipped_policies
-from reviewer.services.jobs import NO_JOB, Job
+from reviewer.services.jobs import NO_JOB, Cancelled, Job
 from reviewer.store import bulk, models as m
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
-from reviewer.store.records import load_records, persons_with_cannabis_in
+from reviewer.store.records import records_in_county
 
 STATUTE_ONLY = "statute only"
 EVALUATION_COLUMNS = (
@@ -56,49 +56,80 @@ def resolve_policy(spec: str | Path | None) -> Policy | None:
     return load_policy(path)
 
 
+def _rows(conn, county: str, as_of: date, policy: Policy | None, shard=None, job: Job = NO_JOB) -> list[tuple]:
+    """Evaluation rows (without run id) for the county's convictions, or one shard of them."""
+    rows = []
+    for ev in evaluate_records(records_in_county(conn, county, shard), county, as_of, policy):
+        rows.append((
+            ev.conviction_id, ev.suggestion.value, (ev.statute_suggestion or ev.suggestion).value, ev.policy_reason,
+            json.dumps([r.as_dict() for r in ev.reasons]), ev.sentence_status.value,
+            ev.disqualified, ev.flagged, 0 if ev.needs_attention else 1,
+        ))
+        if len(rows) % 5000 == 0:
+            job.check()
+            job.progress(len(rows), 0, "Evaluating")
+    return rows
+
+
+def _shard_worker(url: str, county: str, as_of: date, policy: Policy | None, shard: tuple[int, int]) -> list[tuple]:
+    db = Database(url, migrate=False)
+    try:
+        with db.engine.connect() as conn:
+            return _rows(conn, county, as_of, policy, shard)
+    finally:
+        db.dispose()
+
+
+def _parallel_rows(db: Database, county: str, as_of: date, policy: Policy | None, workers: int, job: Job) -> list[tuple]:
+    """Split persons over worker processes (fork: only from a process without other threads, e.g. the CLI)."""
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        pending = [pool.apply_async(_shard_worker, (db.url, county, as_of, policy, (k, workers))) for k in range(workers)]
+        rows: list[tuple] = []
+        for result in pending:
+            while not result.ready():
+                result.wait(0.2)
+                if job.cancelled:
+                    pool.terminate()
+                    raise Cancelled()
+            rows.extend(result.get())
+    return rows
+
+
 def evaluate(db: Database, county: str, as_of: date, policy: Policy | None = None, user: str = "",
-             job: Job = NO_JOB) -> EvaluationReport:
+             job: Job = NO_JOB, workers: int = 1) -> EvaluationReport:
+    """Evaluate and store, in one transaction; earlier evaluations stay on file, no longer current."""
     county = normalise_county(county)
     name = policy.identity if policy else STATUTE_ONLY
+    if workers > 1:
+        computed = _parallel_rows(db, county, as_of, policy, workers, job)
+    else:
+        with db.engine.connect() as conn:
+            computed = _rows(conn, county, as_of, policy, job=job)
+    job.check()
     with db.session() as session:
-        conn = session.connection()
         run = m.EvaluationRun(
             county=county, as_of=as_of, engine_version=ENGINE_VERSION,
             policy_name=policy.name if policy else STATUTE_ONLY, policy_version=policy.version if policy else "",
             policy_digest=policy.digest if policy else "", created_at=datetime.now(), created_by=user,
-            policy_document=json.dumps(policy.document if policy else {}, sort_keys=True),
+            policy_document=json.dumps(policy.document if policy else {}, sort_keys=True), evaluated=len(computed),
         )
         session.add(run)
         session.flush()
-        report = EvaluationReport(run.id, county, as_of, name)
-        people = persons_with_cannabis_in(conn, county)
-        job.progress(0, max(len(people), 1), "Evaluating")
-        rows = []
-        for ev in evaluate_records(load_records(conn, people), county, as_of, policy):
-            rows.append((
-                run.id, ev.conviction_id, True, ev.suggestion.value,
-                (ev.statute_suggestion or ev.suggestion).value, ev.policy_reason,
-                json.dumps([r.as_dict() for r in ev.reasons]), ev.sentence_status.value,
-                ev.disqualified, ev.flagged, 0 if ev.needs_attention else 1,
-            ))
-            report.by_suggestion[ev.suggestion.value] = report.by_suggestion.get(ev.suggestion.value, 0) + 1
-            report.flagged += ev.flagged
-            if len(rows) % 20000 == 0:
-                job.check()
-                job.progress(len(rows), max(len(rows), 1), "Evaluating")
-        job.check()
+        report = EvaluationReport(run.id, county, as_of, name, evaluated=len(computed))
+        for row in computed:
+            report.by_suggestion[row[1]] = report.by_suggestion.get(row[1], 0) + 1
+            report.flagged += bool(row[7])
+        conn = session.connection()
         _retire_current(session, county)
-        bulk.insert_rows(conn, "evaluation", EVALUATION_COLUMNS, rows)
-        bulk.insert_rows(
-            conn, "review", ("conviction_id", "status", "version"),
-            ((r[1], "pending", 0) for r in rows), "ON CONFLICT (conviction_id) DO NOTHING",
-        )
-        report.evaluated = len(rows)
-        run.evaluated = len(rows)
+        bulk.insert_rows(conn, "evaluation", EVALUATION_COLUMNS, ((run.id, row[0], True) + row[1:] for row in computed))
+        bulk.insert_rows(conn, "review", ("conviction_id", "status", "version"),
+                         ((row[0], "pending", 0) for row in computed), "ON CONFLICT (conviction_id) DO NOTHING")
+        job.check()
         AuditLog(session).record(
             user or "system", "evaluate", "evaluation_run", run.id,
             after={"county": county, "as_of": as_of.isoformat(), "policy": name, "engine": ENGINE_VERSION,
-                   "evaluated": len(rows)},
+                   "evaluated": len(computed)},
         )
     return report
 
@@ -111,6 +142,3 @@ def _retire_current(session, county: str) -> None:
         .where(m.Evaluation.current.is_(True), m.Evaluation.conviction_id.in_(in_county))
         .values(current=False)
     )
-
-
-__all__ = ["EvaluationReport", "Suggestion", "evaluate", "resolve_policy"]

@@ -1,0 +1,258 @@
+"""Column work on a parsed DOJ table: which rows matter, persons, convictions, flags.
+
+Everything here is vectorised (pyarrow compute and numpy). Python runs per distinct
+offense text and level pair, and per flagged row, never per row of the file.
+DOJ extracts list a person's rows together and a count's sentence rows one after the
+other (gogen relies on the same order); runs of equal keys are therefore reduced with
+numpy, and anything out of order still lands correctly through the database's
+unique keys.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from reviewer.domain.code_section import CANNABIS_SECTIONS, parse_code_section
+from reviewer.ingest.doj_format import LEVEL_CODES, LEVEL_WORDS
+from reviewer.ingest.problems import RowProblem
+
+NULL_DATE = pa.scalar(None, pa.date32())
+
+
+def _starts(col: pa.Array, word: str) -> pa.Array:
+    return pc.match_substring_regex(col, f"^\\s*{word}", ignore_case=True)
+
+
+def _trim(col) -> pa.Array:
+    return pc.utf8_trim_whitespace(col)
+
+
+def _date(strings: pa.Array) -> pa.Array:
+    return pc.cast(pc.strptime(strings, format="%Y%m%d", unit="s", error_is_null=True), pa.date32())
+
+
+def rows_that_matter(table: pa.Table, lines: np.ndarray) -> tuple[pa.Table, pa.Array]:
+    """Keep convictions, DECEASED and REGISTRATION steps, and COURT ACTION rows (case numbers)."""
+    disp = table.column("DISP_DESCR").combine_chunks()
+    step = table.column("STP_TYPE_DESCR").combine_chunks()
+    is_conv = _starts(disp, "CONVICTED")
+    keep = pc.or_(is_conv, _starts(step, "(DECEASED|REGISTRATION|COURT ACTION)"))
+    kept = table.append_column("line", pa.array(lines)).append_column("is_conviction", is_conv).filter(keep)
+    return kept, is_conv
+
+
+def derive(t: pa.Table) -> dict[str, pa.Array]:
+    """Trimmed and typed columns of the kept rows."""
+    c = {name: _trim(t.column(name).combine_chunks()) for name in (
+        "SUBJECT_ID", "CII_NUMBER", "PRI_NAME", "PRI_DOB", "STP_EVENT_DATE", "STP_ORI_CNTY_NAME", "CNT_ORDER",
+        "OFN", "OFFENSE_DESCR", "OFFENSE_TOC", "CONV_STAT_DESCR", "SENT_LENGTH", "SENT_TIME_CODE", "COMMENT_TEXT",
+    )}
+    step = pc.utf8_upper(_trim(t.column("STP_TYPE_DESCR").combine_chunks()))
+    c["line"] = t.column("line").combine_chunks()
+    c["is_conviction"] = t.column("is_conviction").combine_chunks()
+    c["has_subject"] = pc.not_equal(c["SUBJECT_ID"], "")
+    c["is_deceased"] = pc.equal(step, "DECEASED")
+    c["is_registration"] = pc.and_(pc.equal(step, "REGISTRATION"), pc.starts_with(c["OFFENSE_DESCR"], "290"))
+    ofn = c["OFN"]
+    c["is_case_number"] = pc.and_(
+        pc.and_(pc.equal(step, "COURT ACTION"), pc.not_equal(ofn, "")), pc.not_equal(pc.utf8_upper(ofn), "NULL")
+    )
+    offense = c["OFFENSE_DESCR"]
+    use_comment = pc.or_(pc.equal(offense, ""), pc.equal(pc.utf8_upper(offense), "SEE COMMENT FOR CHARGE"))
+    c["offense_text"] = pc.if_else(use_comment, c["COMMENT_TEXT"], offense)
+    c["county"] = pc.utf8_upper(c["STP_ORI_CNTY_NAME"])
+    c["event_date"] = _date(c["STP_EVENT_DATE"])
+    c["dob"] = _date(c["PRI_DOB"])
+    c["level"], c["level_problem"] = _levels(c["CONV_STAT_DESCR"], c["OFFENSE_TOC"])
+    length_ok = pc.match_substring_regex(c["SENT_LENGTH"], r"^\d{1,5}$")
+    length = pc.cast(pc.if_else(length_ok, c["SENT_LENGTH"], "0"), pa.int64()).to_numpy()
+    unit = pc.utf8_upper(c["SENT_TIME_CODE"])
+    c["length_ok"], c["unit"] = length_ok, unit
+    unit_np = unit.to_numpy(zero_copy_only=False)
+    c["has_sentence"] = pc.and_(length_ok, pc.is_in(unit, pa.array(["D", "M", "Y"])))
+    c["sent_days"] = np.where(unit_np == "D", length, 0)
+    c["sent_months"] = np.where(unit_np == "M", length, 0) + np.where(unit_np == "Y", length * 12, 0)
+    return c
+
+
+def _levels(conv_stat: pa.Array, toc: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Level from CONV_STAT_DESCR, else OFFENSE_TOC; worked out once per distinct pair."""
+    pair = pc.binary_join_element_wise(pc.utf8_upper(conv_stat), pc.utf8_upper(toc), "|")
+    encoded = pc.dictionary_encode(pair)
+    levels, problems = [], []
+    for text in encoded.dictionary.to_pylist():
+        stat, _, code = text.partition("|")
+        level, problem = _level_of(stat, code)
+        levels.append(level)
+        problems.append(problem)
+    return pc.take(pa.array(levels, pa.string()), encoded.indices), pc.take(pa.array(problems, pa.string()), encoded.indices)
+
+
+def _level_of(stat: str, code: str) -> tuple[str | None, str | None]:
+    if stat in LEVEL_WORDS:
+        return LEVEL_WORDS[stat], None
+    if stat:
+        return None, f"CONV_STAT_DESCR: unknown level {stat!r}"
+    if code in LEVEL_CODES:
+        return code, None
+    if code:
+        return None, f"OFFENSE_TOC: unknown level {code!r} and CONV_STAT_DESCR blank"
+    return None, "CONV_STAT_DESCR and OFFENSE_TOC: level missing"
+
+
+def row_problems(c: dict[str, pa.Array]) -> list[RowProblem]:
+    """Bad values on conviction rows (rare): the only per-row Python work, and only for those rows."""
+    conv = c["is_conviction"]
+    blank_or = lambda v: f"{v!r} is not a valid date (YYYYMMDD)" if v else "date missing"  # noqa: E731
+    checks = [
+        ("STP_EVENT_DATE", pc.is_null(c["event_date"]), "STP_EVENT_DATE", blank_or),
+        ("PRI_DOB", pc.and_(pc.is_null(c["dob"]), pc.not_equal(c["PRI_DOB"], "")), None,
+         lambda v: "not a valid date (YYYYMMDD)"),
+        ("SENT_LENGTH", pc.and_(pc.invert(c["length_ok"]), pc.not_equal(c["SENT_LENGTH"], "")), "SENT_LENGTH",
+         lambda v: f"{v!r} is not a number"),
+        ("SENT_TIME_CODE", pc.and_(c["length_ok"], pc.invert(pc.is_in(c["unit"], pa.array(["D", "M", "Y", ""])))),
+         "SENT_TIME_CODE", lambda v: f"unknown unit {v!r} (expected D, M or Y)"),
+    ]
+    out: list[RowProblem] = []
+    lines = c["line"]
+    for field_name, mask, value_col, describe in checks:
+        for i in _where(pc.and_(conv, mask)):
+            value = c[value_col][i].as_py() if value_col else None
+            out.append(RowProblem(lines[i].as_py(), field_name, describe(value)))
+    for i in _where(pc.and_(conv, pc.is_valid(c["level_problem"]))):
+        field_name, _, problem = c["level_problem"][i].as_py().partition(": ")
+        out.append(RowProblem(lines[i].as_py(), field_name, problem))
+    for i in _where(pc.invert(c["has_subject"])):
+        out.append(RowProblem(lines[i].as_py(), "SUBJECT_ID", "missing: row skipped (no person to attach it to)"))
+    out.sort(key=lambda p: p.line)
+    return out
+
+
+def _where(mask: pa.Array) -> np.ndarray:
+    return np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
+
+
+def _run_starts(*keys: pa.Array) -> np.ndarray:
+    """Indices where a run of equal keys begins."""
+    n = len(keys[0])
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    change = np.zeros(n, dtype=bool)
+    change[0] = True
+    for key in keys:
+        values = key.to_numpy(zero_copy_only=False)
+        change[1:] |= values[1:] != values[:-1]
+    return np.flatnonzero(change)
+
+
+def persons(c: dict[str, pa.Array]) -> pa.Table:
+    mask = c["has_subject"]
+    subject = c["SUBJECT_ID"].filter(mask)
+    starts = _run_starts(subject)
+    take = pa.array(starts)
+    deceased = np.logical_or.reduceat(c["is_deceased"].filter(mask).to_numpy(zero_copy_only=False), starts) if len(starts) else np.zeros(0, bool)
+    is_reg = c["is_registration"].filter(mask)
+    reg_days = pc.if_else(is_reg, c["event_date"].filter(mask), NULL_DATE)
+    days = pc.fill_null(pc.cast(reg_days, pa.int32()), np.iinfo(np.int32).max).to_numpy()
+    first_reg = np.minimum.reduceat(days, starts) if len(starts) else np.zeros(0, np.int32)
+    registered = first_reg < np.iinfo(np.int32).max
+    reg_date = pc.if_else(pa.array(registered), pa.array(np.where(registered, first_reg, 0).astype(np.int32)).cast(pa.date32()), NULL_DATE)
+    # A registration step without a valid date still means registered.
+    any_reg = np.logical_or.reduceat(is_reg.to_numpy(zero_copy_only=False), starts) if len(starts) else np.zeros(0, bool)
+    return pa.table({
+        "subject_id": pc.take(subject, take),
+        "cii": pc.take(c["CII_NUMBER"].filter(mask), take),
+        "name": pc.take(c["PRI_NAME"].filter(mask), take),
+        "dob": pc.take(c["dob"].filter(mask), take),
+        "deceased": pa.array(deceased),
+        "pc290_registration": pa.array(any_reg),
+        "registration_date": reg_date,
+    })
+
+
+def convictions(c: dict[str, pa.Array], problems: list[RowProblem], source: str) -> pa.Table:
+    mask = pc.and_(c["is_conviction"], c["has_subject"])
+    pick = lambda name: c[name].filter(mask)  # noqa: E731
+    subject, count = pick("SUBJECT_ID"), pick("CNT_ORDER")
+    starts = _run_starts(subject, count)
+    take = pa.array(starts)
+    first = lambda arr: pc.take(arr, take)  # noqa: E731
+    np_mask = mask.to_numpy(zero_copy_only=False)
+    days = np.add.reduceat(c["sent_days"][np_mask], starts) if len(starts) else np.zeros(0, np.int64)
+    months = np.add.reduceat(c["sent_months"][np_mask], starts) if len(starts) else np.zeros(0, np.int64)
+    has_sentence = np.logical_or.reduceat(pick("has_sentence").to_numpy(zero_copy_only=False), starts) if len(starts) else np.zeros(0, bool)
+    disp = first(pick("event_date"))
+    g = pa.table({
+        "subject_id": first(subject),
+        "count_order": first(count),
+        "case_key": pc.utf8_slice_codeunits(first(count), 0, 6),
+        "county": first(pick("county")),
+        "disposition_date": disp,
+        "offense_text": first(pick("offense_text")),
+        "level": first(pick("level")),
+        "line": first(pick("line")),
+        "has_sentence": pa.array(has_sentence),
+        "sentence_end": _sentence_end(disp, has_sentence, months, days),
+    })
+    g = _attach_code_sections(g)
+    g = _attach_case_numbers(g, c)
+    return g.append_column("issues", _issues(g, problems, source))
+
+
+def _sentence_end(disp: pa.Array, has_sentence: np.ndarray, months: np.ndarray, days: np.ndarray) -> pa.Array:
+    """Disposition date plus the summed sentence parts (calendar months, then days)."""
+    valid = pc.and_(pc.is_valid(disp), pa.array(has_sentence))
+    start = pc.fill_null(disp, pa.scalar(0, pa.int32()).cast(pa.date32())).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    month_start = start.astype("datetime64[M]")
+    day_in_month = start - month_start.astype("datetime64[D]")
+    end = (month_start + months.astype("timedelta64[M]")).astype("datetime64[D]") + day_in_month + days.astype("timedelta64[D]")
+    return pc.if_else(valid, pa.array(end, pa.date32()), NULL_DATE)
+
+
+def _attach_code_sections(g: pa.Table) -> pa.Table:
+    encoded = pc.dictionary_encode(g.column("offense_text"))
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    parsed = [parse_code_section(text) for text in encoded.dictionary.to_pylist()]
+    idx = encoded.indices
+    columns = {
+        "section": ([p.section if p else None for p in parsed], pa.string()),
+        "subsection": ([p.subsection_text if p else "" for p in parsed], pa.string()),
+        "code": ([p.code if p else "" for p in parsed], pa.string()),
+        "attempt": ([bool(p and p.attempt) for p in parsed], pa.bool_()),
+        "code_section": ([str(p) if p else "" for p in parsed], pa.string()),
+        "is_cannabis": ([bool(p and p.section in CANNABIS_SECTIONS and p.code in ("HS", "")) for p in parsed], pa.bool_()),
+    }
+    for name, (values, typ) in columns.items():
+        g = g.append_column(name, pc.take(pa.array(values, typ), idx))
+    return g
+
+
+def _attach_case_numbers(g: pa.Table, c: dict[str, pa.Array]) -> pa.Table:
+    """Court case numbers: the OFNs on COURT ACTION rows of the same case (first 6 of CNT_ORDER)."""
+    mask = pc.and_(c["is_case_number"], c["has_subject"])
+    t = pa.table({
+        "subject_id": c["SUBJECT_ID"].filter(mask),
+        "case_key": pc.utf8_slice_codeunits(c["CNT_ORDER"].filter(mask), 0, 6),
+        "ofn": c["OFN"].filter(mask),
+    })
+    numbers = t.group_by(["subject_id", "case_key"]).aggregate([("ofn", "distinct")])
+    numbers = pa.table({
+        "subject_id": numbers.column("subject_id"),
+        "case_key": numbers.column("case_key"),
+        "court_case": pc.binary_join(numbers.column("ofn_distinct"), "; "),
+    })
+    out = g.join(numbers, ["subject_id", "case_key"], join_type="left outer").sort_by("line")
+    return out.set_column(out.schema.get_field_index("court_case"), "court_case", pc.fill_null(out.column("court_case"), ""))
+
+
+def _issues(g: pa.Table, problems: list[RowProblem], source: str) -> pa.Array:
+    if not problems:
+        return pa.nulls(g.num_rows, pa.string())
+    by_line: dict[int, list[str]] = {}
+    for p in problems:
+        by_line.setdefault(p.line, []).append(p.describe(source))
+    lines = pa.array(sorted(by_line), pa.int64())
+    texts = pa.array(["; ".join(by_line[line]) for line in lines.to_pylist()], pa.string())
+    return pc.take(texts, pc.index_in(g.column("line"), value_set=lines))
