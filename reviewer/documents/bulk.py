@@ -1,0 +1,102 @@
+"""One bulk motion and order for a whole batch, with Exhibit A listing every conviction granted relief.
+
+How Los Angeles and Alameda filed: the People's notice of no challenge and motion, the
+order for the presiding judge, and an exhibit table (name, DOB, CII, case number, counts,
+relief) whose column headings repeat on every page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from reviewer.documents.common import Wording, caption, first_page_heading, judge_signature, signature
+from reviewer.documents.fonts import wrap
+from reviewer.documents.model import CaseFile, format_date
+from reviewer.documents.pleading import LEFT, RIGHT, Cell, PleadingWriter
+from reviewer.domain.vocabulary import Outcome
+
+_W = (28, 112, 70, 76, 84)
+EXHIBIT_COLUMNS: list[tuple[float, float]] = []
+_x = LEFT
+for _w in _W:
+    EXHIBIT_COLUMNS.append((_x, _x + _w))
+    _x += _w
+EXHIBIT_COLUMNS.append((_x, RIGHT))
+
+
+@dataclass(frozen=True)
+class BulkSummary:
+    cases: int
+    people: int
+    counts: int
+    dismissed: int
+    misdemeanors: int
+    infractions: int
+
+    @classmethod
+    def of(cls, cases: Iterable[CaseFile]) -> "BulkSummary":
+        people, n_cases, outcomes = set(), 0, []
+        for case in cases:
+            if case.relief_counts:
+                n_cases += 1
+                people.add(case.person_id or case.person_name)
+                outcomes.extend(c.outcome for c in case.relief_counts)
+        return cls(n_cases, len(people), len(outcomes), outcomes.count(Outcome.DISMISS_AND_SEAL),
+                   outcomes.count(Outcome.REDESIGNATE_MISDEMEANOR), outcomes.count(Outcome.REDESIGNATE_INFRACTION))
+
+
+def exhibit_cells(number: int, case: CaseFile, wording: Wording) -> list[Cell]:
+    sections, relief = [], []
+    for count in case.relief_counts:
+        sections += [*wrap(count.code_section, _W[4] - 6), format_date(count.convicted_on)]
+        relief += [wording["relief_short"][count.outcome.value],
+                   wording["subdivision_short"][count.sentence_status.value]]
+    return [
+        Cell([str(number)]),
+        Cell(wrap(case.display_name, _W[1] - 6)),
+        Cell([format_date(case.dob) if case.dob else "DOB unknown", case.cii or "CII unknown"]),
+        Cell(wrap(case.case_number, _W[3] - 6)),
+        Cell(sections),
+        Cell(relief),
+    ]
+
+
+def write_bulk_motion(w: PleadingWriter, cases: Iterable[CaseFile], summary: BulkSummary, wording: Wording) -> int:
+    """The motion, the order and Exhibit A; returns the number of exhibit rows."""
+    office = wording.office
+    b = wording["bulk"]
+    m = wording["motion"]
+    w.start_document(b["footer"])
+    first_page_heading(w, office, wording)
+    caption(w, wording, wording["bulk_defendants"].rstrip(","), wording["bulk_defendants_role"], [b["case_number"]],
+            b["title"])
+    w.paragraph(wording.fill(b["address"]), indent=0)
+    w.paragraph(wording.fill(b["intro"]))
+    w.paragraph(wording.fill(b["summary"], **summary.__dict__))
+    w.paragraph(wording.fill(b["subdivisions"]))
+    signature(w, office, wording)
+
+    w.new_page()
+    w.heading(m["order_heading"])
+    w.paragraph(wording.fill(m["order_intro"]))
+    items = [b["order_grant"], m["order_seal"], m["order_redesignate"], m["order_recall"],
+             wording.fill(m["order_registration"], these="these", convictions="convictions"), m["order_report"]]
+    for i, text in enumerate(items, start=1):
+        w.paragraph(f"{i}.  {text}", keep=2)
+    judge_signature(w, wording)
+
+    w.new_page()
+    w.heading(b["exhibit_heading"])
+    w.paragraph(b["exhibit_subheading"], indent=0, align="centre")
+    header = [Cell(wrap(h, x1 - x0 - 6, bold=True), bold=True)
+              for h, (x0, x1) in zip(b["exhibit_columns"], EXHIBIT_COLUMNS)]
+    w.table_row(header, EXHIBIT_COLUMNS, on_lines=False)
+    w.on_new_page = lambda writer: writer.table_row(header, EXHIBIT_COLUMNS, on_lines=False)
+    rows = 0
+    for case in cases:
+        if not case.relief_counts:
+            continue
+        rows += 1
+        w.table_row(exhibit_cells(rows, case, wording), EXHIBIT_COLUMNS, on_lines=False)
+    w.on_new_page = None
+    return rows

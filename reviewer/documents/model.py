@@ -1,0 +1,113 @@
+"""What a court document is made from: the office, the court case and its counts, the wording."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from reviewer.domain.vocabulary import Outcome, SentenceStatus
+
+RELIEF = (Outcome.DISMISS_AND_SEAL, Outcome.REDESIGNATE_MISDEMEANOR, Outcome.REDESIGNATE_INFRACTION)
+NO_CASE_NUMBER = "Case No. not on DOJ record"
+
+
+@dataclass(frozen=True)
+class Office:
+    """The filing office, from the settings (never from code)."""
+
+    county: str
+    court_name: str
+    court_address: tuple[str, ...]
+    district_attorney: str
+    deputy_name: str
+    deputy_bar_number: str
+    office_address: tuple[str, ...]
+    phone: str
+    email: str
+    deputy_title: str = "Deputy District Attorney"
+    district_attorney_title: str = "District Attorney"
+    public_defender: str = ""
+    public_defender_address: tuple[str, ...] = ()
+    city: str = ""
+    is_example: bool = False
+
+    @property
+    def court_title(self) -> str:
+        return self.court_name.upper()
+
+    @property
+    def county_line(self) -> str:
+        return f"COUNTY OF {self.county.upper()}"
+
+
+@dataclass(frozen=True)
+class CountLine:
+    """One convicted count of the court case and what was decided for it."""
+
+    count: str
+    code_section: str
+    level: str
+    convicted_on: date | None
+    outcome: Outcome
+    sentence_status: SentenceStatus
+    grounds: tuple[str, ...] = ()  # disqualifying facts from the evaluation (not-eligible challenges)
+    attorney_reason: str = ""
+
+    @property
+    def is_relief(self) -> bool:
+        return self.outcome in RELIEF
+
+    @property
+    def is_challenge(self) -> bool:
+        return self.outcome.is_challenge
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """All counts of one person's court case (same case key), decided together."""
+
+    person_name: str
+    dob: date | None
+    cii: str
+    court_case: str
+    case_key: str
+    counts: tuple[CountLine, ...] = field(default_factory=tuple)
+    person_id: int = 0
+
+    @property
+    def case_number(self) -> str:
+        return self.court_case or NO_CASE_NUMBER
+
+    @property
+    def display_name(self) -> str:
+        """The name as the DOJ wrote it, with a space after the comma of LAST,FIRST."""
+        return ", ".join(part.strip() for part in self.person_name.split(",") if part.strip())
+
+    @property
+    def relief_counts(self) -> tuple[CountLine, ...]:
+        return tuple(c for c in self.counts if c.is_relief)
+
+    @property
+    def challenged_counts(self) -> tuple[CountLine, ...]:
+        return tuple(c for c in self.counts if c.is_challenge)
+
+    @property
+    def referred_counts(self) -> tuple[CountLine, ...]:
+        return tuple(c for c in self.counts if c.outcome is Outcome.REFER)
+
+    @property
+    def needs_sentence_answer(self) -> bool:
+        """Relief cites 11361.8(b) or (e)/(f) by the sentence; unknown means an attorney must say."""
+        return any(c.sentence_status is SentenceStatus.UNKNOWN for c in self.relief_counts)
+
+    @property
+    def document_kinds(self) -> tuple[str, ...]:
+        kinds = []
+        if self.relief_counts:
+            kinds.append("motion-order")
+        if self.challenged_counts:
+            kinds.append("notice-of-challenge")
+        return tuple(kinds)
+
+
+def format_date(day: date | None) -> str:
+    return day.strftime("%m/%d/%Y") if day else "date not on record"

@@ -1,0 +1,63 @@
+"""The People's notice of challenge (HS 11361.9) to the court and the public defender, with proof of service."""
+from __future__ import annotations
+
+from reviewer.documents.common import (
+    Wording, caption, case_right_column, count_table, first_page_heading, plural, signature,
+)
+from reviewer.documents.model import CaseFile, format_date
+from reviewer.documents.pleading import CENTRE, LEFT, PleadingWriter
+from reviewer.domain.vocabulary import Outcome
+
+
+def write_notice_of_challenge(w: PleadingWriter, case: CaseFile, wording: Wording) -> None:
+    office = wording.office
+    t = wording["notice"]
+    counts = case.challenged_counts
+    w.start_document(t["footer"])
+    first_page_heading(w, office, wording)
+    caption(w, wording, case.display_name, wording["defendant_role"], case_right_column(wording, case), t["title"])
+
+    w.paragraph(wording.fill(t["address"]), indent=0)
+    w.paragraph(wording.fill(t["intro"], convictions=plural(len(counts), "conviction", "convictions")))
+    count_table(w, counts, wording["challenge_columns"], lambda c: wording["ground_short"][c.outcome.value])
+
+    w.heading(t["grounds_heading"])
+    for count in counts:
+        fields = {"count": count.count, "code_section": count.code_section,
+                  "convicted": format_date(count.convicted_on)}
+        if count.outcome is Outcome.CHALLENGE_NOT_ELIGIBLE:
+            w.paragraph(wording.fill(t["not_eligible"], **fields), keep=2)
+            facts = count.grounds or (t["no_facts"],)
+            for fact in facts:
+                w.paragraph(f"\u2022  {fact}", indent=0, left=LEFT + 54)
+        else:
+            w.paragraph(wording.fill(t["public_safety"], **fields), keep=2)
+        if count.attorney_reason:
+            w.paragraph(wording.fill(t["attorney_reason"], reason=count.attorney_reason), indent=0, left=LEFT + 54)
+    w.paragraph(wording.fill(t["request"]))
+    signature(w, office, wording)
+    _proof_of_service(w, case, wording)
+
+
+def _proof_of_service(w: PleadingWriter, case: CaseFile, wording: Wording) -> None:
+    office = wording.office
+    t = wording["notice"]
+    w.new_page()
+    w.heading(t["service_heading"], underline=True)
+    w.paragraph(wording.fill(t["service_declarant"]))
+    w.paragraph(wording.fill(t["service_act"], name=case.display_name, case_number=case.case_number))
+    served = [office.public_defender or f"Public Defender, County of {office.county}", *office.public_defender_address]
+    w.to_line()
+    for i, line in enumerate(served):
+        w.at(w.slot + i, LEFT + 72, line)
+    w.slot += len(served) + 1
+    w.blank()
+    w.paragraph(wording.fill(t["service_perjury"]))
+    w.blank()
+    w.ensure(4)
+    sig = t["service_signature"]
+    w.at(w.slot, LEFT, sig[0])
+    w.at(w.slot + 1, LEFT, sig[1])
+    w.at(w.slot, CENTRE + 20, sig[2])
+    w.at(w.slot + 1, CENTRE + 20, sig[3])
+    w.slot += 2

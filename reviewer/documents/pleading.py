@@ -1,0 +1,191 @@
+"""California pleading paper (Rules of Court 2.100-2.119) on a reportlab canvas.
+
+US Letter; 28 lines numbered at the left margin, 24 pt apart (three to the inch), each
+page restarting at 1; a double rule between the numbers and the text and a single rule on
+the right; text no smaller than 12 pt, left margin 1.5 in, right margin more than 0.5 in;
+at the bottom the page number and, under a rule, the document's title in 10 pt.
+
+Positions on a page are counted in half-line "slots": slot 2(n-1) is the baseline of line
+n, the odd slots lie halfway (single-spaced text such as the attorney block). Body text is
+double-spaced and always sits on a numbered line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.pagesizes import LETTER
+
+from reviewer.documents.fonts import Pen, seed, width, wrap
+
+PAGE_W, PAGE_H = LETTER
+LINES = 28
+PITCH = 24.0
+LINE1_Y = 712.0  # baseline of line 1: text starts 1 inch from the top
+SLOTS = 2 * LINES
+NUMBER_X = 92.0  # line numbers right-aligned here
+RULE_X = (99.0, 101.5)  # double rule left of the text
+RIGHT_RULE_X = 576.0  # single rule 0.5 in from the right edge
+LEFT = 108.0  # text starts 1.5 in from the left edge
+RIGHT = 568.0
+TEXT_W = RIGHT - LEFT
+CENTRE = (LEFT + RIGHT) / 2
+CAPTION_SPLIT = 336.0  # the caption's ")" column; right of it: case number and title
+SIZE = 12.0
+FOOTER_SIZE = 10.0
+
+
+def slot_y(slot: int) -> float:
+    return LINE1_Y - slot * PITCH / 2
+
+
+@dataclass
+class Cell:
+    lines: list[str]
+    bold: bool = False
+    align: str = "left"
+
+
+class PleadingWriter:
+    """Writes one or more documents on pleading paper into one canvas, page by page."""
+
+    def __init__(self, canvas) -> None:
+        self.canvas = canvas
+        self.pen = Pen(canvas)
+        self.slot = 0
+        self.page = 0
+        self.pages_total = 0
+        self.footer = ""
+        self.on_new_page = None  # called after the frame of each continuation page is drawn
+        self._open = False
+        seed(canvas)
+
+    # --- pages -------------------------------------------------------------------------
+    def start_document(self, footer_title: str) -> None:
+        """A new document starts on a new page, numbered 1."""
+        self._close_page()
+        self.footer = footer_title
+        self.page = 0
+        self._new_page()
+
+    def finish(self) -> None:
+        self._close_page()
+
+    def _close_page(self) -> None:
+        if self._open:
+            self.canvas.showPage()
+            self._open = False
+
+    def _new_page(self) -> None:
+        self._close_page()
+        self.page += 1
+        self.pages_total += 1
+        self.slot = 0
+        self._open = True
+        self._frame()
+
+    def _frame(self) -> None:
+        c = self.canvas
+        c.setLineWidth(0.6)
+        c.line(RULE_X[0], 0, RULE_X[0], PAGE_H)
+        c.line(RULE_X[1], 0, RULE_X[1], PAGE_H)
+        c.setLineWidth(0.4)
+        c.line(RIGHT_RULE_X, 0, RIGHT_RULE_X, PAGE_H)
+        c.setFont("Pleading", SIZE)
+        for n in range(1, LINES + 1):
+            c.drawRightString(NUMBER_X, slot_y(2 * (n - 1)), str(n))
+        self.pen.centre(CENTRE, 44, str(self.page), SIZE)
+        c.setLineWidth(0.6)
+        c.line(LEFT, 38, RIGHT, 38)
+        title = self.footer
+        while title and width(title, FOOTER_SIZE) > TEXT_W:
+            title = title[:-2] + "\u2026"
+        self.pen.centre(CENTRE, 27, title, FOOTER_SIZE)
+
+    def new_page(self) -> None:
+        self._new_page()
+        if self.on_new_page is not None:
+            self.on_new_page(self)
+
+    def ensure(self, slots: int) -> None:
+        """Start a new page unless `slots` half-lines still fit on this one."""
+        if self.slot + slots > SLOTS:
+            self.new_page()
+
+    def to_line(self) -> None:
+        """Move down to the next numbered line (no-op when already on one)."""
+        if self.slot % 2:
+            self.slot += 1
+
+    @property
+    def slots_left(self) -> int:
+        return SLOTS - self.slot
+
+    # --- text --------------------------------------------------------------------------
+    def at(self, slot: int, x: float, text: str, bold: bool = False, align: str = "left", size: float = SIZE) -> None:
+        y = slot_y(slot)
+        if align == "centre":
+            self.pen.centre(x, y, text, size, bold)
+        elif align == "right":
+            self.pen.right(x, y, text, size, bold)
+        else:
+            self.pen.text(x, y, text, size, bold)
+
+    def paragraph(self, text: str, indent: float = 36.0, bold: bool = False, align: str = "left",
+                  left: float = LEFT, right: float = RIGHT, spacing: int = 2, keep: int = 1) -> None:
+        """Wrapped text, one line per numbered line (spacing 2) or per half-line (spacing 1)."""
+        if spacing == 2:
+            self.to_line()
+        lines = wrap(text, right - left, SIZE, bold, indent if align == "left" else 0)
+        self.ensure(min(len(lines), keep) * spacing)
+        for i, line in enumerate(lines):
+            self.ensure(spacing)
+            if align == "centre":
+                self.at(self.slot, (left + right) / 2, line, bold, "centre")
+            else:
+                self.at(self.slot, left + (indent if i == 0 and align == "left" else 0), line, bold)
+            self.slot += spacing
+
+    def heading(self, text: str, underline: bool = False) -> None:
+        self.to_line()
+        self.ensure(8)
+        self.at(self.slot, CENTRE, text, bold=True, align="centre")
+        if underline:
+            w = width(text, SIZE, True)
+            self.canvas.line(CENTRE - w / 2, slot_y(self.slot) - 2, CENTRE + w / 2, slot_y(self.slot) - 2)
+        self.slot += 2
+
+    def blank(self, lines: int = 1) -> None:
+        self.to_line()
+        self.slot = min(self.slot + 2 * lines, SLOTS)
+
+    def rule(self, left: float = LEFT, right: float = RIGHT, below: float = 7.0) -> None:
+        """A thin horizontal rule just under the previous slot's baseline."""
+        y = slot_y(self.slot - 1) - below
+        self.canvas.setLineWidth(0.5)
+        self.canvas.line(left, y, right, y)
+
+    # --- tables ------------------------------------------------------------------------
+    def table_row(self, cells: list[Cell], columns: list[tuple[float, float]], rule: bool = True,
+                  on_lines: bool = True) -> None:
+        """One row, each cell's lines single-spaced in its column, then a half-line gap with a rule.
+
+        With `on_lines` every row starts on a numbered line; otherwise rows follow each other
+        at half-line steps (long exhibit tables).
+        """
+        if on_lines:
+            self.to_line()
+        height = max(len(cell.lines) for cell in cells)
+        slots = height + 1
+        if on_lines:
+            slots += slots % 2
+        self.ensure(height)
+        top = self.slot
+        for cell, (x0, x1) in zip(cells, columns):
+            for i, line in enumerate(cell.lines):
+                x = x0 + 3 if cell.align == "left" else ((x0 + x1) / 2 if cell.align == "centre" else x1 - 3)
+                self.at(top + i, x, line, cell.bold, cell.align)
+        if rule:
+            y = slot_y(top + height - 1) - 5
+            self.canvas.setLineWidth(0.5)
+            self.canvas.line(columns[0][0], y, columns[-1][1], y)
+        self.slot = min(top + slots, SLOTS)

@@ -1,0 +1,69 @@
+"""Render documents to PDF files, atomically: a file either is complete or does not exist."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+from reportlab.lib.pagesizes import LETTER
+from reportlab.pdfgen.canvas import Canvas
+
+from reviewer.documents.bulk import BulkSummary, write_bulk_motion
+from reviewer.documents.common import Wording
+from reviewer.documents.model import CaseFile
+from reviewer.documents.motion import write_motion_and_order
+from reviewer.documents.notice import write_notice_of_challenge
+from reviewer.documents.pleading import PleadingWriter
+
+PRODUCER = "Reviewer"
+
+
+def new_canvas(target, title: str, author: str) -> Canvas:
+    c = Canvas(target, pagesize=LETTER, pageCompression=1, invariant=1)
+    c.setTitle(title)
+    c.setAuthor(author)
+    c.setCreator(PRODUCER)
+    return c
+
+
+def write_case(canvas: Canvas, case: CaseFile, wording: Wording) -> int:
+    """Every document one court case needs, in one canvas; returns the pages written."""
+    w = PleadingWriter(canvas)
+    if case.relief_counts:
+        write_motion_and_order(w, case, wording)
+    if case.challenged_counts:
+        write_notice_of_challenge(w, case, wording)
+    w.finish()
+    return w.pages_total
+
+
+def render_case(case: CaseFile, wording: Wording, target: Path) -> int:
+    """Write the case's PDF to `target` through a temporary file renamed into place; returns pages."""
+    target = Path(target)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        canvas = new_canvas(str(tmp), f"People v. {case.display_name}, {case.case_number}", wording.office.district_attorney)
+        pages = write_case(canvas, case, wording)
+        canvas.save()
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return pages
+
+
+def render_bulk(cases: Iterable[CaseFile], summary: BulkSummary, wording: Wording, target: Path) -> tuple[int, int]:
+    """The bulk motion with Exhibit A; returns (pages, exhibit rows)."""
+    target = Path(target)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        canvas = new_canvas(str(tmp), "Bulk motion and order, HS 11361.9", wording.office.district_attorney)
+        w = PleadingWriter(canvas)
+        rows = write_bulk_motion(w, cases, summary, wording)
+        w.finish()
+        canvas.save()
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return w.pages_total, rows
