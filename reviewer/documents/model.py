@@ -7,7 +7,7 @@ from datetime import date
 from reviewer.domain.vocabulary import Outcome, SentenceStatus
 
 RELIEF = (Outcome.DISMISS_AND_SEAL, Outcome.REDESIGNATE_MISDEMEANOR, Outcome.REDESIGNATE_INFRACTION)
-NO_CASE_NUMBER = "Case No. not on DOJ record"
+NO_CASE_NUMBER = "NOT ON DOJ RECORD"
 
 
 @dataclass(frozen=True)

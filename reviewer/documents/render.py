@@ -19,7 +19,7 @@ PRODUCER = "Reviewer"
 
 
 def new_canvas(target, title: str, author: str) -> Canvas:
-    c = Canvas(target, pagesize=LETTER, pageCompression=1, invariant=1)
+    c = Canvas(target, pagesize=LETTER, pageCompression=1, invariant=1, initialFontName="Pleading", initialFontSize=12)
     c.setTitle(title)
     c.setAuthor(author)
     c.setCreator(PRODUCER)
