@@ -102,8 +102,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('person_id', 'count_order', name='uq_conviction_person_count')
     )
     with op.batch_alter_table('conviction', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_conviction_batch_id'), ['batch_id'], unique=False)
-        batch_op.create_index('ix_conviction_case', ['person_id', 'case_key'], unique=False)
         batch_op.create_index('ix_conviction_county_cannabis', ['county', 'is_cannabis'], unique=False)
 
     op.create_table('evaluation',
@@ -181,8 +179,6 @@ def downgrade() -> None:
     op.drop_table('evaluation')
     with op.batch_alter_table('conviction', schema=None) as batch_op:
         batch_op.drop_index('ix_conviction_county_cannabis')
-        batch_op.drop_index('ix_conviction_case')
-        batch_op.drop_index(batch_op.f('ix_conviction_batch_id'))
 
     op.drop_table('conviction')
     op.drop_table('setting')
