@@ -12,7 +12,8 @@ from reviewer.store.queries import current_results
 RESULT_COLUMNS = (
     "source_file", "source_line", "subject_id", "cii", "name", "dob", "county", "court_case", "code_section",
     "level", "disposition_date", "suggestion", "policy_reason", "reasons", "sentence_status", "flagged_felony",
-    "disqualified", "review_status", "decision_outcome", "decided_by", "decided_at",
+    "disqualified", "review_status", "decision_outcome", "decided_by", "decided_at", "as_of", "engine_version",
+    "policy",
 )
 
 
@@ -30,7 +31,8 @@ def export_results(db: Database, out: str | Path) -> int:
                 r[0], r[1], r[2], spreadsheet_safe(r[3]), spreadsheet_safe(r[4]), r[5] or "", r[6],
                 spreadsheet_safe(r[7]), r[8], r[9] or "", r[10] or "", r[11], spreadsheet_safe(r[12]),
                 spreadsheet_safe(reasons), r[14], "yes" if r[15] else "no", "yes" if r[16] else "no",
-                r[17] or "", r[18] or "", spreadsheet_safe(r[19] or ""), r[20] or "",
+                r[17] or "", r[18] or "", spreadsheet_safe(r[19] or ""), r[20] or "", r[22], r[23],
+                f"{r[24]} v{r[25]} ({r[26][:12]})" if r[26] else r[24],
             ))
             count += 1
     return count

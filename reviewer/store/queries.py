@@ -7,12 +7,13 @@ from sqlalchemy import Connection, select
 
 from reviewer.store import models as m
 
-C, P, E, R = m.Conviction, m.Person, m.Evaluation, m.Review
+C, P, E, R, RUN = m.Conviction, m.Person, m.Evaluation, m.Review, m.EvaluationRun
 
 RESULT_FIELDS = (
     C.source_file, C.source_line, P.subject_id, P.cii, P.name, P.dob, C.county, C.court_case, C.code_section,
     C.level, C.disposition_date, E.suggestion, E.policy_reason, E.reasons, E.sentence_status, E.flagged,
-    E.disqualified, R.status, R.outcome, R.decided_by, R.decided_at, C.id,
+    E.disqualified, R.status, R.outcome, R.decided_by, R.decided_at, C.id, RUN.as_of, RUN.engine_version,
+    RUN.policy_name, RUN.policy_version, RUN.policy_digest,
 )
 
 
@@ -22,6 +23,7 @@ def current_results(conn: Connection, batch: int = 10000) -> Iterator[tuple]:
         select(*RESULT_FIELDS)
         .join(C, C.id == E.conviction_id)
         .join(P, P.id == C.person_id)
+        .join(RUN, RUN.id == E.run_id)
         .outerjoin(R, R.conviction_id == C.id)
         .where(E.current.is_(True))
         .order_by(C.source_file, C.source_line)
