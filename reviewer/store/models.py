@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -46,12 +48,11 @@ class Conviction(Base):
     __table_args__ = (
         UniqueConstraint("person_id", "count_order", name="uq_conviction_person_count"),
         Index("ix_conviction_county_cannabis", "county", "is_cannabis"),
-        Index("ix_conviction_case", "person_id", "case_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
-    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))
     source_file: Mapped[str] = mapped_column(String(400))
     source_line: Mapped[int] = mapped_column(Integer)
     count_order: Mapped[str] = mapped_column(String(40))
@@ -165,3 +166,81 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ImportSource(Base):
+    """The imported file itself, compressed (zstd), in parts: peer-compatible exports repeat its rows.
+
+    Kept so that `export gogen` works from the database alone (a shared PostgreSQL queue,
+    another machine, a file moved since). The parts hold everything the file held, including
+    columns Reviewer does not otherwise keep (SSN, driver licence): `forget_sources` deletes them.
+    """
+
+    __tablename__ = "import_source"
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    codec: Mapped[str] = mapped_column(String(10))
+    raw_size: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PrintJob(Base):
+    """One print batch: who started it, when, where the files went and how it ended."""
+
+    __tablename__ = "print_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    user_name: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(String(40))
+    out_dir: Mapped[str] = mapped_column(String(1000))
+    status: Mapped[str] = mapped_column(String(12), default="running")  # running/completed/cancelled/failed
+    cases_total: Mapped[int] = mapped_column(Integer, default=0)
+    cases_printed: Mapped[int] = mapped_column(Integer, default=0)
+    combined_path: Mapped[str | None] = mapped_column(String(1000))
+    bulk_path: Mapped[str | None] = mapped_column(String(1000))
+
+
+class PrintedCase(Base):
+    """A court case's PDF written completely by a print job (reprints add rows)."""
+
+    __tablename__ = "printed_case"
+    __table_args__ = (Index("ix_printed_case_case", "person_id", "case_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("print_job.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    case_key: Mapped[str] = mapped_column(String(20))
+    file_path: Mapped[str] = mapped_column(String(1000))
+    documents: Mapped[str] = mapped_column(String(80))
+    pages: Mapped[int] = mapped_column(Integer)
+    decisions: Mapped[str] = mapped_column(Text)  # the decision ids printed, "12,15": a later decision makes it stale
+    printed_at: Mapped[datetime] = mapped_column(DateTime)
+    printed_by: Mapped[str] = mapped_column(String(200))
+
+
+class CaseFiling(Base):
+    """The clerk's record that a court case's papers were filed, and on which day."""
+
+    __tablename__ = "case_filing"
+    __table_args__ = (Index("ix_case_filing_case", "person_id", "case_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    case_key: Mapped[str] = mapped_column(String(20))
+    filed_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SentenceAnswer(Base):
+    """An attorney's answer where the record does not show whether the sentence is still served."""
+
+    __tablename__ = "sentence_answer"
+
+    conviction_id: Mapped[int] = mapped_column(ForeignKey("conviction.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(12))
+    answered_by: Mapped[str] = mapped_column(String(200))
+    answered_at: Mapped[datetime] = mapped_column(DateTime)

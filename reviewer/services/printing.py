@@ -1,0 +1,457 @@
+"""Print court papers in batches: one PDF per court case, one combined PDF, one bulk motion.
+
+A court case is every evaluated count of one person with the same case key; it is decided
+when each count has a standing decision. A case is recorded as printed only after its PDF
+has been written completely and renamed into place, in a commit per chunk of cases, so an
+interrupted batch (cancel, crash, kill) never leaves a printed mark without its file.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import multiprocessing
+import os
+import re
+import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import groupby
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from reviewer.documents.batch import init_worker, render_chunk
+from reviewer.documents.bulk import BulkSummary
+from reviewer.documents.common import Wording
+from reviewer.documents.fonts import register_fonts
+from reviewer.documents.merge import PdfAppender
+from reviewer.documents.model import CaseFile, CountLine
+from reviewer.documents.render import render_bulk, render_case
+from reviewer.domain.people import User
+from reviewer.domain.vocabulary import Level, Outcome, ReviewStatus, SentenceStatus
+from reviewer.resources import resource_path
+from reviewer.services.jobs import NO_JOB, Cancelled, Job
+from reviewer.services.office import load_office, load_wording
+from reviewer.services.safe_text import spreadsheet_safe
+from reviewer.store import printing as q
+from reviewer.store.audit import AuditLog
+from reviewer.store.database import Database
+
+SCOPES = ("not-printed", "all-decided")
+DECIDED = (ReviewStatus.ACCEPTED.value, ReviewStatus.OVERRIDDEN.value)
+DISQUALIFYING_RULES = {"disqualifying-subsection", "prior-super-strike", "prior-pc290", "two-priors-same-section",
+                       "after-auma"}
+CHUNK = 50
+Key = q.Key
+
+
+class PrintRefused(Exception):
+    """The batch cannot be printed as asked; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One court case as the print center lists it."""
+
+    key: Key
+    name: str
+    court_case: str
+    counts: int
+    documents: tuple[str, ...]
+    decided: bool
+    printed_at: datetime | None = None
+    printed_by: str = ""
+    stale: bool = False  # decided again since it was printed
+    filed_on: date | None = None
+    problems: tuple[str, ...] = ()
+
+    @property
+    def held(self) -> bool:
+        """Cannot print until an attorney says whether the sentence is still served."""
+        return any(p.startswith("sentence") for p in self.problems)
+
+    @property
+    def printed(self) -> bool:
+        return self.printed_at is not None and not self.stale
+
+
+@dataclass
+class PrintReport:
+    job_id: int
+    out_dir: Path
+    printed: int = 0
+    pages: int = 0
+    reprinted: int = 0
+    held: list[Key] = field(default_factory=list)
+    referred_only: int = 0
+    no_case_number: int = 0
+    combined: Path | None = None
+    bulk: Path | None = None
+    referrals: Path | None = None
+    cancelled: bool = False
+    example_office: bool = False
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        if self.printed or self.cancelled:
+            lines = [f"print job {self.job_id}: {self.printed} court cases, {self.pages} pages in {self.seconds:.1f} s"
+                     + (f" ({self.reprinted} reprinted)" if self.reprinted else "")]
+        else:
+            lines = [f"print job {self.job_id}: nothing to print (every decided case is printed; "
+                     "`--cases all-decided` reprints)"]
+        if self.cancelled:
+            lines.append("cancelled: only the cases listed as printed have their PDF; no combined file was written")
+        for label, path in (("combined PDF", self.combined), ("bulk motion", self.bulk), ("referrals", self.referrals)):
+            if path:
+                lines.append(f"{label}: {path}")
+        if self.no_case_number:
+            lines.append(f"{self.no_case_number} cases have no court case number on the DOJ record: "
+                         "their papers say so; add the number before filing")
+        if self.held:
+            lines.append(f"{len(self.held)} cases held: the record does not show whether the sentence is still "
+                         "served; an attorney must answer (reviewer sentence)")
+        if self.referred_only:
+            lines.append(f"{self.referred_only} cases only referred to another agency: listed in the referrals file")
+        if self.example_office:
+            lines.append("warning: the office details are the shipped EXAMPLE; set yours with `reviewer office`")
+        return "\n".join(lines)
+
+
+# --- reading cases ---------------------------------------------------------------------------
+
+def _count_label(count_order: str, ordinal: int) -> str:
+    digits = count_order[6:9]
+    return str(int(digits)) if digits.isdigit() and int(digits) else str(ordinal)
+
+
+def _grounds(reasons_json: str, suggestion: str) -> tuple[str, ...]:
+    facts = []
+    for r in json.loads(reasons_json or "[]"):
+        rule = r.get("rule", "")
+        if rule in DISQUALIFYING_RULES or (suggestion == "NOT_ELIGIBLE" and rule.startswith("policy:")):
+            facts.append(f"{r['text']} [{r['citation']}]" if r.get("citation") else r["text"])
+    return tuple(facts)
+
+
+def _code_section(text: str) -> str:
+    text = " ".join((text or "").split())
+    if text.endswith(" HS"):
+        return "HS " + text[:-3]
+    return text
+
+
+def _case_file(key: Key, rows: list[tuple]) -> CaseFile | None:
+    """The case's documents' data; None while a count is undecided."""
+    if any(r[14] not in DECIDED or not r[15] for r in rows):
+        return None
+    counts = []
+    for i, r in enumerate(rows, start=1):
+        status = SentenceStatus(r[18] or r[11])
+        outcome = Outcome(r[15])
+        counts.append(CountLine(
+            count=_count_label(r[3], i), code_section=_code_section(r[5]),
+            level=Level(r[6]).label if r[6] in ("F", "M", "I") else "Not recorded", convicted_on=r[7],
+            outcome=outcome, sentence_status=status,
+            grounds=_grounds(r[12], r[13]) if outcome is Outcome.CHALLENGE_NOT_ELIGIBLE else (),
+            attorney_reason=(r[17] or "").strip(),
+        ))
+    first = rows[0]
+    court_case = next((r[4] for r in rows if r[4]), "")
+    return CaseFile(person_name=first[8] or "", dob=first[9], cii=first[10] or "", court_case=court_case,
+                    case_key=key[1], counts=tuple(counts), person_id=key[0])
+
+
+def _grouped(rows: Iterable[tuple]) -> Iterator[tuple[Key, list[tuple]]]:
+    for key, group in groupby(rows, key=lambda r: (r[0], r[1])):
+        yield key, list(group)
+
+
+def case_files(db: Database, keys: Iterable[Key] | None = None) -> Iterator[CaseFile]:
+    """Decided court cases as documents' data, streamed in (person, case key) order."""
+    with db.engine.connect() as conn:
+        for key, rows in _grouped(q.case_rows(conn, keys)):
+            case = _case_file(key, rows)
+            if case is not None:
+                yield case
+
+
+def _stamp(rows: list[tuple]) -> str:
+    return ",".join(str(r[16]) for r in sorted(rows, key=lambda r: r[16] or 0))
+
+
+def list_cases(db: Database, scope: str = "not-printed") -> list[CaseSummary]:
+    """Court cases for the print center: `not-printed`, `all-decided`, `printed` or `all`."""
+    out = []
+    with db.engine.connect() as conn:
+        prints, filings = q.latest_prints(conn), q.latest_filings(conn)
+        for key, rows in _grouped(q.case_rows(conn)):
+            case = _case_file(key, rows)
+            printed = prints.get(key)
+            stale = bool(printed and case is not None and printed[0] != _stamp(rows))
+            problems = []
+            if not any(r[4] for r in rows):
+                problems.append("no court case number on the DOJ record")
+            if case is not None and case.needs_sentence_answer:
+                problems.append("sentence status unknown: an attorney must answer")
+            summary = CaseSummary(
+                key=key, name=rows[0][8] or "", court_case=next((r[4] for r in rows if r[4]), ""), counts=len(rows),
+                documents=case.document_kinds if case else (), decided=case is not None,
+                printed_at=printed[1] if printed else None, printed_by=printed[2] if printed else "", stale=stale,
+                filed_on=filings.get(key), problems=tuple(problems),
+            )
+            if _in_scope(summary, scope):
+                out.append(summary)
+    return out
+
+
+def _in_scope(s: CaseSummary, scope: str) -> bool:
+    if scope == "all":
+        return True
+    if scope == "printed":
+        return s.printed_at is not None
+    if not s.decided:
+        return False
+    return scope == "all-decided" or not s.printed
+
+
+# --- printing --------------------------------------------------------------------------------
+
+def _fonts_dir() -> Path:
+    return resource_path("fonts")
+
+
+def _wording(db: Database) -> Wording:
+    register_fonts(_fonts_dir())
+    return Wording(load_wording(), load_office(db))
+
+
+def preview(db: Database, key: Key, target: str | Path) -> int:
+    """Render one case's PDF to `target` for a look; records nothing. Returns the pages."""
+    case = next(case_files(db, [key]), None)
+    if case is None:
+        raise PrintRefused("this court case is not decided yet")
+    if not case.document_kinds:
+        raise PrintRefused("this court case only has referrals: no court document to show")
+    return render_case(case, _wording(db), Path(target))
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-")[:40] or "no-case-number"
+
+
+def case_path(folder: Path, case: CaseFile) -> Path:
+    return folder / f"{_safe(case.court_case)}_{case.person_id}-{case.case_key}.pdf"
+
+
+def _select(db: Database, scope: str, keys: Iterable[Key] | None, report: PrintReport) -> tuple[list[Key], list, dict]:
+    """Keys to print, referral rows, previous prints; fills the held and referral counts."""
+    chosen, referrals = [], []
+    with db.engine.connect() as conn:
+        prints = q.latest_prints(conn)
+        for key, rows in _grouped(q.case_rows(conn, keys)):
+            case = _case_file(key, rows)
+            if case is None:
+                continue
+            if keys is None and scope == "not-printed" and key in prints and prints[key][0] == _stamp(rows):
+                continue
+            referrals += [(case, c) for c in case.referred_counts]
+            if case.needs_sentence_answer:
+                report.held.append(key)
+            elif not case.document_kinds:
+                report.referred_only += 1
+            else:
+                chosen.append((key, _stamp(rows)))
+    return chosen, referrals, prints
+
+
+def print_batch(db: Database, out_dir: str | Path, user: User | str, scope: str = "not-printed",
+                keys: Iterable[Key] | None = None, job: Job = NO_JOB, workers: int | None = None) -> PrintReport:
+    """Write the batch's PDFs into `out_dir` and record what was printed (see the module docstring)."""
+    if scope not in SCOPES:
+        raise PrintRefused(f"unknown selection {scope!r}: use {' or '.join(SCOPES)}")
+    user_name = user.name if isinstance(user, User) else str(user)
+    started = time.perf_counter()
+    out = Path(out_dir)
+    try:
+        (out / "cases").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PrintRefused(f"cannot write to {out}: {exc.strerror}") from None
+    wording = _wording(db)
+    report = PrintReport(job_id=0, out_dir=out, example_office=wording.office.is_example)
+    chosen, referrals, prints = _select(db, scope, list(keys) if keys is not None else None, report)
+    with db.session() as session:
+        report.job_id = q.start_job(session, user_name, scope if keys is None else "selected", str(out), len(chosen)).id
+    combined = PdfAppender(out / f"combined-job{report.job_id}.pdf")
+    status = "failed"
+    try:
+        summary = _print_cases(db, chosen, prints, out / "cases", wording, user_name, report, combined, job, workers)
+        job.check()
+        if report.printed:
+            combined.close()
+            report.combined = combined.target
+            report.bulk = out / f"bulk-motion-job{report.job_id}.pdf"
+            bulk_cases = case_files(db, [k for k, _ in chosen])
+            pages, _rows = render_bulk(bulk_cases, summary, wording, report.bulk)
+        else:
+            combined.abort()
+        if referrals:
+            report.referrals = _write_referrals(out / f"referrals-job{report.job_id}.csv", referrals)
+        status = "completed"
+    except Cancelled:
+        report.cancelled, status = True, "cancelled"
+        combined.abort()
+    except KeyboardInterrupt:
+        status = "cancelled"
+        combined.abort()
+        raise
+    except BaseException:
+        combined.abort()
+        raise
+    finally:
+        _finish(db, report, status, user_name, scope)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _finish(db: Database, report: PrintReport, status: str, user: str, scope: str) -> None:
+    with db.session() as session:
+        q.finish_job(session, report.job_id, status, str(report.combined) if report.combined else None,
+                     str(report.bulk) if report.bulk else None)
+        AuditLog(session).record(user or "system", "print.batch", "print_job", report.job_id, after={
+            "status": status, "scope": scope, "cases": report.printed, "pages": report.pages,
+            "reprinted": report.reprinted, "held": len(report.held)})
+
+
+def _print_cases(db, chosen, prints, folder, wording, user, report, combined, job, workers) -> BulkSummary:
+    """Render in worker processes, append to the combined file in order, record per chunk."""
+    total = len(chosen)
+    stamps = dict(chosen)
+    counts = {"cases": 0, "people": set(), "counts": 0, Outcome.DISMISS_AND_SEAL: 0,
+              Outcome.REDESIGNATE_MISDEMEANOR: 0, Outcome.REDESIGNATE_INFRACTION: 0}
+    workers = _worker_count(total) if workers is None else workers
+    pool = None
+    if workers > 0:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker,
+                                   initargs=(str(_fonts_dir()), wording.data, wording.office))
+    else:
+        init_worker(str(_fonts_dir()), wording.data, wording.office)
+    pending: deque = deque()
+    job.progress(0, max(total, 1), "Printing")
+
+    def settle(chunk, pages_list) -> None:
+        rows = []
+        for (case, target), pages in zip(chunk, pages_list):
+            key = (case.person_id, case.case_key)
+            combined.add(Path(target))
+            rows.append((key, str(target), ",".join(case.document_kinds), pages, stamps[key]))
+            report.pages += pages
+            report.reprinted += key in prints
+            report.no_case_number += not case.court_case
+            if case.relief_counts:
+                counts["cases"] += 1
+                counts["people"].add(case.person_id)
+                for c in case.relief_counts:
+                    counts["counts"] += 1
+                    counts[c.outcome] += 1
+        with db.session() as session:
+            q.record_printed(session, report.job_id, user, rows)
+        report.printed += len(rows)
+        job.progress(report.printed, max(total, 1), "Printing")
+
+    try:
+        chunk: list = []
+        for case in case_files(db, [k for k, _ in chosen]):
+            chunk.append((case, str(case_path(folder, case))))
+            if len(chunk) == CHUNK:
+                _submit(pool, chunk, pending)
+                chunk = []
+                while len(pending) >= 2 * max(workers, 1) or (pending and pending[0][1].done()):
+                    job.check()
+                    settle(pending[0][0], pending.popleft()[1].result())
+        if chunk:
+            _submit(pool, chunk, pending)
+        while pending:
+            job.check()
+            settle(pending[0][0], pending.popleft()[1].result())
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return BulkSummary(counts["cases"], len(counts["people"]), counts["counts"], counts[Outcome.DISMISS_AND_SEAL],
+                       counts[Outcome.REDESIGNATE_MISDEMEANOR], counts[Outcome.REDESIGNATE_INFRACTION])
+
+
+class _Done:
+    """A finished in-process chunk, shaped like a future."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def done(self) -> bool:
+        return True
+
+    def result(self):
+        return self.value
+
+
+def _submit(pool, chunk, pending) -> None:
+    if pool is None:
+        pending.append((chunk, _Done(render_chunk(chunk))))
+    else:
+        pending.append((chunk, pool.submit(render_chunk, chunk)))
+
+
+def _worker_count(total: int) -> int:
+    if total < 4 * CHUNK:
+        return 0
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _write_referrals(path: Path, referrals: list) -> Path:
+    tmp = path.with_name(f".{path.name}.part")
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(("name", "dob", "cii", "court_case", "count", "code_section", "level", "convicted"))
+        for case, c in referrals:
+            writer.writerow((spreadsheet_safe(case.display_name), case.dob or "", spreadsheet_safe(case.cii),
+                             spreadsheet_safe(case.court_case), c.count, c.code_section, c.level, c.convicted_on or ""))
+    os.replace(tmp, path)
+    return path
+
+
+# --- after printing --------------------------------------------------------------------------
+
+def mark_filed(db: Database, keys: Iterable[Key], filed_on: date, user: User | str) -> int:
+    """Record that these cases' papers were filed on `filed_on` (audited)."""
+    keys = list(keys)
+    name = user.name if isinstance(user, User) else str(user)
+    if filed_on > date.today():
+        raise PrintRefused("the filing date is in the future")
+    with db.session() as session:
+        n = q.add_filings(session, keys, filed_on, name)
+        AuditLog(session).record(name or "system", "print.filed", "court_case", None,
+                                 after={"cases": [list(k) for k in keys], "filed_on": filed_on.isoformat()})
+    return n
+
+
+def answer_sentence(db: Database, key: Key, status: SentenceStatus, user: User) -> int:
+    """An attorney says whether the sentence of a case's counts is still served (HS 11361.8(b) vs (e)/(f))."""
+    if not user.can_decide:
+        raise PrintRefused("only an attorney can say whether the sentence is still served")
+    if status is SentenceStatus.UNKNOWN:
+        raise PrintRefused("answer SERVING or COMPLETED")
+    with db.engine.connect() as conn:
+        ids = q.case_conviction_ids(conn, key)
+    if not ids:
+        raise PrintRefused("no evaluated conviction in this court case")
+    with db.session() as session:
+        changed = q.set_sentence_answers(session, ids, status.value, user.name)
+        audit = AuditLog(session)
+        for cid, before in changed:
+            audit.record(user.name, "sentence.answer", "conviction", cid, {"status": before}, {"status": status.value})
+    return len(ids)
+
+
+def recent_jobs(db: Database, limit: int = 20) -> list[tuple]:
+    with db.engine.connect() as conn:
+        return q.jobs(conn, limit)
