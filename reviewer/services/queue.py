@@ -1,0 +1,301 @@
+"""The review queue as the screens use it: what to show, one case in full, and the decisions on it.
+
+The UI talks to `QueueService` and to the job functions at the bottom (run in workers, each
+with its own database); it never sees SQL or ORM objects.
+"""
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from sqlalchemy.orm import Session
+
+from reviewer.domain.people import User
+from reviewer.domain.records import Person, Reason
+from reviewer.domain.vocabulary import DecisionKind, Level, Outcome, ReviewStatus, SentenceStatus, Suggestion
+from reviewer.engine.facts import PersonFacts
+from reviewer.engine.policy import load_policy
+from reviewer.ingest.doj_reader import read_doj_file
+from reviewer.ingest.problems import FileRejected
+from reviewer.resources import shipped_policies
+from reviewer.services import deciding
+from reviewer.services.deciding import ConflictError, DecisionRefused, DecisionResult, public_safety_allowed
+from reviewer.services.evaluating import EvaluationReport, evaluate, resolve_policy
+from reviewer.services.importing import ImportReport, store_extract
+from reviewer.services.jobs import NO_JOB, Cancelled, Job
+from reviewer.services.queue_index import (
+    STATUS_DONE, Choices, Counts, QueueFilter, QueueIndex, QueueView,
+)
+from reviewer.store import queue as q
+from reviewer.store.database import Database, DatabaseError
+from reviewer.store.queue import DecisionEntry, QueueRow, ReviewState, RunInfo
+from reviewer.store.records import load_record
+
+__all__ = [
+    "STATUS_DONE", "CaseView", "Cancelled", "Choices", "ConflictError", "Counts", "DatabaseError", "DecisionEntry",
+    "DecisionRefused", "DecisionResult", "EvaluationReport", "OVERRIDE_OUTCOMES", "FileRejected", "ImportReport", "Job", "QueueFilter", "QueueRow", "QueueService", "QueueView",
+    "ReviewState", "RunInfo", "TimelineEntry", "accept_in_chunks", "import_files", "open_database", "policy_choices",
+    "reevaluate",
+]
+
+OVERRIDE_OUTCOMES = (
+    Outcome.DISMISS_AND_SEAL, Outcome.REDESIGNATE_MISDEMEANOR, Outcome.REDESIGNATE_INFRACTION,
+    Outcome.CHALLENGE_NOT_ELIGIBLE, Outcome.CHALLENGE_PUBLIC_SAFETY,
+)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One conviction on the person's record, in date order, across counties."""
+
+    conviction_id: int
+    disposition_date: date | None
+    county: str
+    court_case: str
+    offense: str
+    level: str
+    sentence_end: date | None
+    under_review: bool
+    triggers: tuple[str, ...]  # why this conviction counts against relief for the one under review
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """Everything the case panel shows for one conviction."""
+
+    conviction_id: int
+    person: Person
+    suggestion: Suggestion
+    accept_outcome: Outcome | None
+    reasons: tuple[Reason, ...]
+    sentence_status: SentenceStatus
+    disqualified: bool
+    policy: str
+    as_of: date
+    review: ReviewState
+    timeline: tuple[TimelineEntry, ...]
+    history: tuple[DecisionEntry, ...]
+    public_safety: tuple[bool, str]
+
+    @property
+    def can_accept(self) -> bool:
+        return self.accept_outcome is not None
+
+
+def open_database(target: str | Path, migrate: bool = True) -> Database:
+    """Open (and bring up to date) a database; DatabaseError says why it cannot be."""
+    return Database(target, migrate=migrate)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Building 100,000 rows' keys allocates many small objects; the cyclic collector only slows that."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+class QueueService:
+    """One reviewer's view of one database."""
+
+    def __init__(self, db: Database, user: User) -> None:
+        self.db = db
+        self.user = user
+        self.index = self._load_index()
+
+    @property
+    def url(self) -> str:
+        return self.db.url
+
+    def _load_index(self) -> QueueIndex:
+        with _no_gc(), self.db.engine.connect() as conn:
+            return QueueIndex(q.queue_keys(conn))
+
+    def reload(self) -> None:
+        """Read the queue's keys again (after a re-evaluation, an import, or to see colleagues' decisions)."""
+        self.index = self._load_index()
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def view(self, flt: QueueFilter, sort: str | None = None, descending: bool = False) -> QueueView:
+        return self.index.view(flt, sort, descending)
+
+    def counts(self) -> Counts:
+        return self.index.counts()
+
+    def choices(self) -> Choices:
+        return self.index.choices()
+
+    def rows(self, conviction_ids: Sequence[int]) -> dict[int, QueueRow]:
+        with self.db.engine.connect() as conn:
+            return q.rows_by_ids(conn, conviction_ids)
+
+    def latest_run(self) -> RunInfo | None:
+        with self.db.engine.connect() as conn:
+            return q.latest_run(conn)
+
+    def case(self, conviction_id: int) -> CaseView | None:
+        with self.db.engine.connect() as conn:
+            detail = q.evaluation_detail(conn, conviction_id)
+            if detail is None:
+                return None
+            record = load_record(conn, detail.person_id)
+            history = q.decision_history(conn, conviction_id)
+        suggestion = Suggestion(detail.suggestion)
+        status = SentenceStatus(detail.sentence_status)
+        reasons = tuple(Reason(r.get("rule", ""), r.get("citation", ""), r.get("text", "")) for r in detail.reasons)
+        policy = f"{detail.policy_name} v{detail.policy_version}" if detail.policy_version else detail.policy_name
+        return CaseView(
+            conviction_id, record.person, suggestion, Outcome.for_suggestion(suggestion), reasons, status,
+            detail.disqualified, policy, detail.as_of, detail.review, _timeline(record, conviction_id),
+            tuple(history), public_safety_allowed(status),
+        )
+
+    # --- deciding (each call is committed before it returns) ------------------------------------
+
+    def accept(self, conviction_id: int, expected_version: int | None = None) -> DecisionResult:
+        result = deciding.decide(self.db, conviction_id, self.user, DecisionKind.ACCEPT,
+                                 expected_version=expected_version)
+        self.index.set_state(conviction_id, result.status.value, self.user.name)
+        return result
+
+    def override(self, conviction_id: int, outcome: Outcome, reason: str,
+                 expected_version: int | None = None) -> DecisionResult:
+        result = deciding.decide(self.db, conviction_id, self.user, DecisionKind.OVERRIDE, outcome, reason,
+                                 expected_version=expected_version)
+        self.index.set_state(conviction_id, result.status.value, self.user.name)
+        return result
+
+    def undo(self, conviction_id: int, decision_id: int) -> ReviewStatus:
+        """Revert this decision, only if it is still the one standing on the conviction."""
+        with self.db.engine.connect() as conn:
+            state = q.review_states(conn, [conviction_id]).get(conviction_id)
+        if state is None or state.decision_id != decision_id:
+            who = state.decided_by if state and state.decided_by else "someone else"
+            self.refresh_states([conviction_id])
+            raise ConflictError(f"This conviction was decided again since (by {who}); that decision stays.")
+        status = deciding.undo(self.db, conviction_id, self.user)
+        self.refresh_states([conviction_id])
+        return status
+
+    def refresh_states(self, conviction_ids: Sequence[int]) -> None:
+        with self.db.engine.connect() as conn:
+            states = q.review_states(conn, conviction_ids)
+        for cid, state in states.items():
+            self.index.set_state(cid, state.status, state.decided_by)
+
+    def bulk_preview(self, view: QueueView) -> tuple[list[int], int]:
+        """Pending convictions shown that Accept can decide, and how many shown need an outcome chosen by hand."""
+        return view.acceptable_pending()
+
+
+def _timeline(record, conviction_id: int) -> tuple[TimelineEntry, ...]:
+    facts = PersonFacts(record)
+    target = next((c for c in record.convictions if c.id == conviction_id), None)
+    triggers: dict[int, list[str]] = {}
+    if target is not None:
+        for hit in facts.prior_super_strikes(target):
+            triggers.setdefault(hit.conviction.id, []).append(f"prior super strike ({hit.entry.citation})")
+        for hit in facts.prior_pc290(target):
+            triggers.setdefault(hit.conviction.id, []).append("prior PC 290 offense")
+        same = facts.priors_same_section(target)
+        if len(same) >= 2:
+            for prior in same:
+                triggers.setdefault(prior.id, []).append(f"one of {len(same)} prior HS {target.section} convictions")
+    ordered = sorted(record.convictions, key=lambda c: (c.disposition_date or date.max, c.id))
+    return tuple(
+        TimelineEntry(
+            c.id, c.disposition_date, c.county, c.court_case, str(c.code) if c.code else c.offense_text,
+            c.level.label if isinstance(c.level, Level) else "", c.sentence_end, c.id == conviction_id,
+            tuple(triggers.get(c.id, ())),
+        )
+        for c in ordered
+    )
+
+
+# --- long jobs: run in a worker with their own Database -------------------------------------------
+
+def accept_in_chunks(db: Database, conviction_ids: Sequence[int], user: User, job: Job = NO_JOB,
+                     chunk: int = 500) -> int:
+    """Bulk accept, one committed transaction per chunk so that progress shows and Stop is possible.
+
+    Each conviction still gets its own decision and audit entry. Stopping keeps the chunks done.
+    """
+    done = 0
+    total = len(conviction_ids)
+    job.progress(0, max(total, 1), "Accepting")
+    for start in range(0, total, chunk):
+        if job.cancelled:
+            break
+        done += deciding.accept_many(db, conviction_ids[start:start + chunk], user)
+        job.progress(min(start + chunk, total), max(total, 1), "Accepting")
+    return done
+
+
+class _OneTransaction:
+    """Stands in for a Database inside a job: every session joins one outer transaction.
+
+    A Session bound to a connection that is already in a transaction only ever rolls it back
+    (SQLAlchemy's "rollback_only" joining), so the job's caller decides: commit all, or nothing.
+    """
+
+    def __init__(self, db: Database, conn) -> None:
+        self.url = db.url
+        self.is_sqlite = db.is_sqlite
+        self._conn = conn
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(bind=self._conn, expire_on_commit=False) as session, session.begin():
+            yield session
+
+
+def import_files(db: Database, paths: Sequence[str | Path], user: str, job: Job = NO_JOB) -> list[ImportReport]:
+    """Import the chosen files as one job: all of them, or (on Cancel or a rejected file) none."""
+    steps = len(paths) + 1
+    extracts = []
+    for i, path in enumerate(paths):
+        job.progress(i, steps, f"Reading {Path(path).name}")
+        extracts.append(read_doj_file(path))
+        job.check()
+    reports = []
+    with db.engine.connect() as conn, conn.begin():
+        joined = _OneTransaction(db, conn)
+        for extract in extracts:
+            job.progress(len(paths), steps, f"Writing {extract.source_file}")
+            reports.append(store_extract(joined, extract, user, replace(job, on_progress=None)))
+            job.check()
+        job.progress(len(paths), steps, "Saving")
+        job.check()
+    job.progress(steps, steps, "Done")
+    return reports
+
+
+def reevaluate(db: Database, county: str, as_of: date, policy_spec: str, user: str,
+               job: Job = NO_JOB) -> EvaluationReport:
+    """Evaluate the county again; earlier evaluations stay on file, decisions stay with their convictions."""
+    return evaluate(db, county, as_of, resolve_policy(policy_spec or None), user=user, job=job)
+
+
+def policy_choices() -> list[tuple[str, str]]:
+    """(spec, label) for the re-evaluation dialog: shipped policies, then the statute alone ("")."""
+    out = []
+    for stem, path in shipped_policies().items():
+        try:
+            policy = load_policy(path)
+            out.append((stem, f"{policy.name} v{policy.version}"))
+        except Exception:  # noqa: BLE001 - a broken shipped file is left out of the list, not fatal
+            continue
+    out.append(("", "Statute only (no county policy)"))
+    return out

@@ -1,0 +1,186 @@
+"""The case panel: the person, the record as a timeline, the suggestion and why, the decisions so far."""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from reviewer.domain.vocabulary import Outcome, ReviewStatus, SentenceStatus, Suggestion
+from reviewer.services.queue import CaseView, DecisionEntry
+
+SUGGESTION_COLORS = {
+    Suggestion.DISMISS_AND_SEAL: "#1b6e33",
+    Suggestion.REDESIGNATE_MISDEMEANOR: "#1b6e33",
+    Suggestion.REDESIGNATE_INFRACTION: "#1b6e33",
+    Suggestion.NOT_ELIGIBLE: "#a4262c",
+    Suggestion.NEEDS_REVIEW: "#8a4b00",
+    Suggestion.REFER: "#3b4a5a",
+}
+SENTENCE_TEXT = {
+    SentenceStatus.SERVING: "still serving the sentence",
+    SentenceStatus.COMPLETED: "sentence completed",
+    SentenceStatus.UNKNOWN: "sentence status not shown in the record",
+}
+STYLE = """
+<style>
+h3 { margin: 14px 0 4px 0; font-size: 11pt; color: #333; }
+table.t { border-collapse: collapse; }
+table.t td, table.t th { padding: 3px 8px 3px 0; vertical-align: top; }
+table.t th { text-align: left; color: #555; font-weight: normal; border-bottom: 1px solid #ccc; }
+tr.review td { background: #dde8f7; font-weight: bold; }
+tr.trigger td { background: #fbe3c0; }
+.cite { color: #555; }
+.muted { color: #666; }
+.undone { color: #888; text-decoration: line-through; }
+</style>
+"""
+
+
+def _d(value) -> str:
+    return value.isoformat() if value else "—"
+
+
+class CasePanel(QFrame):
+    """Shows one CaseView; the decision buttons live beside it in the main window."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("casePanel")
+        self.setAccessibleName("Case")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 6)
+        layout.setSpacing(4)
+
+        self.person_label = QLabel()
+        self.person_label.setObjectName("personLabel")
+        self.person_label.setTextFormat(Qt.TextFormat.RichText)
+        self.person_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.person_label.setWordWrap(True)
+        layout.addWidget(self.person_label)
+
+        self.suggestion_label = QLabel()
+        self.suggestion_label.setObjectName("suggestionLabel")
+        self.suggestion_label.setAccessibleName("Suggestion")
+        self.suggestion_label.setTextFormat(Qt.TextFormat.RichText)
+        self.suggestion_label.setWordWrap(True)
+        layout.addWidget(self.suggestion_label)
+
+        self.status_label = QLabel()
+        self.status_label.setObjectName("reviewStatusLabel")
+        self.status_label.setTextFormat(Qt.TextFormat.RichText)
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
+
+        self.details = QTextBrowser()
+        self.details.setObjectName("caseDetails")
+        self.details.setAccessibleName("Reasons, record and decisions")
+        self.details.setOpenLinks(False)
+        self.details.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(self.details, 1)
+        self.case: CaseView | None = None
+        self.show_empty("Select a conviction in the queue.")
+
+    def show_empty(self, text: str) -> None:
+        self.case = None
+        self.person_label.setText(f"<span style='font-size:13pt; color:#555'>{escape(text)}</span>")
+        self.suggestion_label.setText("")
+        self.status_label.setText("")
+        self.details.setHtml("")
+
+    def show_case(self, case: CaseView) -> None:
+        self.case = case
+        self.person_label.setText(_person_html(case))
+        self.suggestion_label.setText(_suggestion_html(case))
+        self.status_label.setText(_status_html(case))
+        self.details.setHtml(STYLE + _reasons_html(case) + _timeline_html(case) + _history_html(case.history))
+        self.details.verticalScrollBar().setValue(0)
+
+
+def _person_html(case: CaseView) -> str:
+    p = case.person
+    flags = []
+    if p.deceased:
+        flags.append("<span style='background:#444; color:white'>&nbsp;DECEASED&nbsp;</span>")
+    if p.pc290_registration:
+        since = f" since {p.pc290_registration_date.isoformat()}" if p.pc290_registration_date else ""
+        flags.append(f"<span style='background:#a4262c; color:white'>&nbsp;PC 290 REGISTRANT{since}&nbsp;</span>")
+    return (
+        f"<span style='font-size:15pt; font-weight:bold'>{escape(p.name or 'Name not recorded')}</span>"
+        f"&nbsp;&nbsp;{' '.join(flags)}<br>"
+        f"<span class='muted'>DOB {_d(p.dob)} &nbsp;·&nbsp; CII {escape(p.cii or '—')}"
+        f" &nbsp;·&nbsp; DOJ subject {escape(p.subject_id)}</span>"
+    )
+
+
+def _suggestion_html(case: CaseView) -> str:
+    color = SUGGESTION_COLORS.get(case.suggestion, "#333")
+    accept = f" → Accept records <b>{escape(case.accept_outcome.label)}</b>" if case.accept_outcome else \
+        " → choose an outcome with Override"
+    attention = " &nbsp;<span style='color:#8a4b00'>(a disqualifier applies)</span>" if case.disqualified else ""
+    return (
+        f"<span style='font-size:14pt'>Suggestion: <b style='color:{color}'>{escape(case.suggestion.label)}</b></span>"
+        f"{attention}<br><span style='color:#555'>{accept} &nbsp;·&nbsp; {escape(case.policy)}, as of "
+        f"{case.as_of.isoformat()} &nbsp;·&nbsp; {SENTENCE_TEXT[case.sentence_status]}</span>"
+    )
+
+
+def _status_html(case: CaseView) -> str:
+    review = case.review
+    if review.status == ReviewStatus.PENDING.value:
+        return "<b>Pending</b> — not decided yet"
+    try:
+        outcome = Outcome(review.outcome).label if review.outcome else ""
+    except ValueError:
+        outcome = review.outcome or ""
+    verb = "Accepted" if review.status == ReviewStatus.ACCEPTED.value else "Overridden"
+    color = "#1b6e33" if review.status == ReviewStatus.ACCEPTED.value else "#8a4b00"
+    return f"<b style='color:{color}'>{verb}</b>: {escape(outcome)} — by {escape(review.decided_by or 'unknown')}"
+
+
+def _reasons_html(case: CaseView) -> str:
+    items = "".join(
+        f"<li>{escape(r.text)}{f' <span class=cite>[{escape(r.citation)}]</span>' if r.citation else ''}</li>"
+        for r in case.reasons
+    )
+    return f"<h3>Why</h3><ol style='margin-top:0'>{items or '<li>No reasons recorded</li>'}</ol>"
+
+
+def _timeline_html(case: CaseView) -> str:
+    rows = []
+    for t in case.timeline:
+        cls = "review" if t.under_review else ("trigger" if t.triggers else "")
+        note = "under review" if t.under_review else "; ".join(t.triggers)
+        rows.append(
+            f"<tr class='{cls}'><td>{_d(t.disposition_date)}</td><td>{escape(t.county.title())}</td>"
+            f"<td>{escape(t.court_case)}</td><td>{escape(t.offense)}</td><td>{escape(t.level)}</td>"
+            f"<td>{escape(note)}</td></tr>"
+        )
+    legend = ("<p class='muted'>Blue: the conviction under review. Amber: a conviction that counts against relief "
+              "for it.</p>") if any(t.triggers for t in case.timeline) else ""
+    return (
+        f"<h3>Record: {len(case.timeline)} conviction{'s' if len(case.timeline) != 1 else ''}, all counties</h3>"
+        f"{legend}"
+        "<table class='t' width='100%'><tr><th>Disposition</th><th>County</th><th>Court case</th><th>Offense</th>"
+        f"<th>Level</th><th></th></tr>{''.join(rows)}</table>"
+    )
+
+
+def _history_html(history: tuple[DecisionEntry, ...]) -> str:
+    if not history:
+        return "<h3>Decisions</h3><p class='muted'>None yet.</p>"
+    rows = []
+    for h in reversed(history):
+        try:
+            outcome = Outcome(h.outcome).label
+        except ValueError:
+            outcome = h.outcome
+        who = escape(h.user_name) + (f" (SBN {escape(h.bar_number)})" if h.bar_number else "")
+        reason = f"<br><span class='muted'>Reason: {escape(h.reason)}</span>" if h.reason else ""
+        undone = (f"<br><span class='muted'>Undone by {escape(h.undone_by or '')} "
+                  f"{h.undone_at:%Y-%m-%d %H:%M}</span>") if h.undone_at else ""
+        cls = " class='undone'" if h.undone_at else ""
+        rows.append(f"<tr><td>{h.decided_at:%Y-%m-%d %H:%M}</td><td><span{cls}>{h.kind.title()}: "
+                    f"{escape(outcome)}</span> — {who}{reason}{undone}</td></tr>")
+    return f"<h3>Decisions</h3><table class='t'>{''.join(rows)}</table>"

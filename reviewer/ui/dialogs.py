@@ -1,0 +1,214 @@
+"""Dialogs: override a suggestion, say who you are, re-evaluate the county."""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout,
+    QWidget,
+)
+
+from reviewer.domain.people import User
+from reviewer.domain.vocabulary import Outcome, Role
+from reviewer.services.queue import OVERRIDE_OUTCOMES, CaseView, RunInfo
+
+
+class OverrideDialog(QDialog):
+    """Choose an outcome and write why; OK stays off until both are given."""
+
+    def __init__(self, case: CaseView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Override the suggestion")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(
+            f"Suggestion: <b>{case.suggestion.label}</b>. Record a different outcome and the reason for it; "
+            "the reason is kept with the decision and in the audit log."))
+        form = QFormLayout()
+        self.outcome = QComboBox()
+        self.outcome.setObjectName("overrideOutcome")
+        self.outcome.setAccessibleName("Outcome")
+        self.outcome.addItem("Choose an outcome…", None)
+        allowed, why = case.public_safety
+        for outcome in OVERRIDE_OUTCOMES:
+            self.outcome.addItem(outcome.label, outcome.value)
+            if outcome is Outcome.CHALLENGE_PUBLIC_SAFETY and not allowed:
+                item = self.outcome.model().item(self.outcome.count() - 1)
+                item.setEnabled(False)
+                item.setToolTip(why)
+        form.addRow("&Outcome:", self.outcome)
+        self.public_safety_note = QLabel(("Public-safety challenge not offered: " if not allowed else "") + why)
+        self.public_safety_note.setObjectName("publicSafetyNote")
+        self.public_safety_note.setWordWrap(True)
+        self.public_safety_note.setStyleSheet("color: #8a4b00;" if not allowed else "color: #555;")
+        form.addRow("", self.public_safety_note)
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("overrideReason")
+        self.reason.setAccessibleName("Reason for the override")
+        self.reason.setPlaceholderText("Required: why this outcome (it is filed with the decision)")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setMinimumHeight(90)
+        form.addRow("&Reason:", self.reason)
+        layout.addLayout(form)
+        self.hint = QLabel()
+        self.hint.setObjectName("overrideHint")
+        self.hint.setStyleSheet("color: #a4262c;")
+        layout.addWidget(self.hint)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Record override")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.outcome.currentIndexChanged.connect(self._check)
+        self.reason.textChanged.connect(self._check)
+        self._check()
+
+    def chosen_outcome(self) -> Outcome | None:
+        value = self.outcome.currentData()
+        return Outcome(value) if value else None
+
+    def reason_text(self) -> str:
+        return self.reason.toPlainText().strip()
+
+    def _problem(self) -> str:
+        if self.chosen_outcome() is None:
+            return "Choose an outcome."
+        if not self.reason_text():
+            return "A written reason is required."
+        return ""
+
+    def _check(self) -> None:
+        problem = self._problem()
+        self.hint.setText(problem)
+        self.ok_button.setEnabled(not problem)
+
+    def accept(self) -> None:  # noqa: D102 - refuse to close without an outcome and a reason
+        if self._problem():
+            self._check()
+            return
+        super().accept()
+
+
+class IdentityDialog(QDialog):
+    """Asked once; kept in settings. Every decision records the name, bar number and role."""
+
+    def __init__(self, current: User | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Who is reviewing?")
+        self.setMinimumWidth(440)
+        layout = QVBoxLayout(self)
+        intro = QLabel("Reviewer records your name with every decision. Attorneys decide; clerks can read the "
+                       "queue and print.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.name = QLineEdit(current.name if current else "")
+        self.name.setObjectName("identityName")
+        self.name.setAccessibleName("Your name")
+        form.addRow("&Name:", self.name)
+        self.role = QComboBox()
+        self.role.setObjectName("identityRole")
+        self.role.setAccessibleName("Role")
+        self.role.addItem("Attorney (decides)", Role.ATTORNEY.value)
+        self.role.addItem("Clerk (reads the queue, cannot decide)", Role.CLERK.value)
+        if current is not None and current.role is Role.CLERK:
+            self.role.setCurrentIndex(1)
+        form.addRow("&Role:", self.role)
+        self.bar_number = QLineEdit(current.bar_number if current else "")
+        self.bar_number.setObjectName("identityBarNumber")
+        self.bar_number.setAccessibleName("State Bar number")
+        form.addRow("State &Bar number:", self.bar_number)
+        layout.addLayout(form)
+        self.hint = QLabel()
+        self.hint.setStyleSheet("color: #a4262c;")
+        layout.addWidget(self.hint)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        for signal in (self.name.textChanged, self.bar_number.textChanged, self.role.currentIndexChanged):
+            signal.connect(self._check)
+        self._check()
+
+    def user(self) -> User:
+        return User(" ".join(self.name.text().split()), Role(self.role.currentData()), self.bar_number.text().strip())
+
+    def _problem(self) -> str:
+        user = self.user()
+        if not user.name:
+            return "Enter your name."
+        if user.role is Role.ATTORNEY and not user.bar_number:
+            return "Attorneys: enter your State Bar number (it goes on each decision)."
+        return ""
+
+    def _check(self) -> None:
+        problem = self._problem()
+        self.hint.setText(problem)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+
+    def accept(self) -> None:  # noqa: D102
+        if not self._problem():
+            super().accept()
+
+
+class ReevaluateDialog(QDialog):
+    """County, as-of date and policy for a new evaluation run."""
+
+    def __init__(self, policies: list[tuple[str, str]], last: RunInfo | None, today: date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Re-evaluate")
+        layout = QVBoxLayout(self)
+        note = QLabel("Evaluates every HS 11357–11360 conviction of the county again. Earlier evaluations stay on "
+                      "file; decisions stay with their convictions.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        form = QFormLayout()
+        self.county = QLineEdit(last.county if last else "")
+        self.county.setObjectName("reevaluateCounty")
+        self.county.setAccessibleName("County")
+        form.addRow("&County:", self.county)
+        self.as_of = QDateEdit(QDate(today.year, today.month, today.day))
+        self.as_of.setObjectName("reevaluateAsOf")
+        self.as_of.setAccessibleName("As of")
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        form.addRow("&As of:", self.as_of)
+        self.policy = QComboBox()
+        self.policy.setObjectName("reevaluatePolicy")
+        self.policy.setAccessibleName("Policy")
+        for spec, label in policies:
+            self.policy.addItem(label, spec)
+            if last is not None and label.startswith(last.policy_name):
+                self.policy.setCurrentIndex(self.policy.count() - 1)
+        form.addRow("&Policy:", self.policy)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Evaluate")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.county.textChanged.connect(lambda text: self._ok.setEnabled(bool(text.strip())))
+        self._ok.setEnabled(bool(self.county.text().strip()))
+
+    def values(self) -> tuple[str, date, str]:
+        d = self.as_of.date()
+        return self.county.text().strip(), date(d.year(), d.month(), d.day()), str(self.policy.currentData() or "")
+
+
+def shortcuts_text() -> str:
+    rows = [
+        ("A", "Accept the suggestion"), ("O", "Override… (outcome and reason)"), ("Ctrl+Z", "Undo the last decision"),
+        ("Ctrl+Shift+Z", "Redo"), ("N", "Next pending case"), ("↑ / ↓", "Previous / next row"),
+        ("Ctrl+F or /", "Search name, CII or case number"), ("Esc", "Back to the queue from the search box"),
+        ("Ctrl+Shift+A", "Accept all shown (asks first)"), ("F5", "Reload the queue (colleagues' decisions)"),
+        ("Ctrl+0", "Queue order (attention first)"), ("Ctrl+I", "Import DOJ files…"), ("F1", "This list"),
+    ]
+    body = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
+    return f"<table>{body}</table>"
+
+
+__all__ = ["IdentityDialog", "OverrideDialog", "ReevaluateDialog", "shortcuts_text"]

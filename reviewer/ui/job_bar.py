@@ -1,0 +1,94 @@
+"""Small bars: the running job's progress with Cancel, and a message line for outcomes and refusals."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QToolButton, QWidget
+
+MESSAGE_STYLES = {
+    "info": "background:#e8f1fb; color:#1d3b5c;",
+    "warning": "background:#fff4d6; color:#5c3d00;",
+    "error": "background:#fbe4e4; color:#7a1c1c;",
+}
+INFO_SECONDS = 10
+
+
+class JobBar(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 4, 0)
+        self.label = QLabel()
+        self.label.setObjectName("progressLabel")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progressBar")
+        self.progress.setAccessibleName("Progress of the running job")
+        self.progress.setFixedWidth(220)
+        self.progress.setTextVisible(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelJobButton")
+        self.cancel_button.setAccessibleName("Cancel the running job")
+        for widget in (self.label, self.progress, self.cancel_button):
+            layout.addWidget(widget)
+        self.setVisible(False)
+
+    def start(self, title: str) -> None:
+        self.label.setText(title + "…")
+        self.progress.setRange(0, 0)
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.setText("Cancel")
+        self.setVisible(True)
+
+    def set_progress(self, done: int, total: int, what: str) -> None:
+        if what:
+            self.label.setText(what + "…")
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+        else:
+            self.progress.setRange(0, 0)
+
+    def set_cancelling(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setText("Cancelling…")
+
+    def stop(self) -> None:
+        self.setVisible(False)
+
+
+class MessageBar(QFrame):
+    """One message at a time above the case; info fades after a while, warnings and errors stay."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 6, 6)
+        self.label = QLabel()
+        self.label.setObjectName("messageText")
+        self.label.setAccessibleName("Message")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAccessibleName("Dismiss message")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.hide)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.hide)
+        self.kind = ""
+        self.hide()
+
+    def show_text(self, text: str, kind: str = "info", sticky: bool = False) -> None:
+        self.kind = kind
+        self.label.setText(text)
+        self.setStyleSheet(f"#messageBar {{ {MESSAGE_STYLES.get(kind, '')} }}")
+        self.show()
+        self._timer.stop()
+        if kind == "info" and not sticky:
+            self._timer.start(INFO_SECONDS * 1000)
+
+    def text(self) -> str:
+        return "" if self.isHidden() else self.label.text()

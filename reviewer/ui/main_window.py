@@ -1,0 +1,557 @@
+"""The main window: the queue on the left, the case on the right, decisions from the keyboard."""
+from __future__ import annotations
+
+import logging
+import traceback
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox, QPushButton,
+    QSplitter, QTableView, QVBoxLayout, QWidget,
+)
+
+from reviewer.domain.people import User
+from reviewer.domain.vocabulary import Outcome
+from reviewer.services.queue import (
+    ConflictError, DecisionRefused, DecisionResult, QueueFilter, QueueService, accept_in_chunks, import_files,
+    policy_choices, reevaluate,
+)
+from reviewer.ui.case_panel import CasePanel
+from reviewer.ui.commands import DecisionCommand, decision_label
+from reviewer.ui.dialogs import IdentityDialog, OverrideDialog, ReevaluateDialog, shortcuts_text
+from reviewer.ui.filter_bar import FilterBar
+from reviewer.ui.job_bar import JobBar, MessageBar
+from reviewer.ui.queue_model import COLUMNS, QueueModel
+from reviewer.ui.settings import Settings
+from reviewer.ui.workers import JobRunner
+
+log = logging.getLogger(__name__)
+
+IMPORT_FILTER = "DOJ research files (*.csv *.dat *.txt);;All files (*)"
+
+
+def _named(widget: QWidget, name: str, accessible: str) -> QWidget:
+    widget.setObjectName(name)
+    widget.setAccessibleName(accessible)
+    return widget
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, service: QueueService, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.settings = settings
+        self.undo_stack = QUndoStack(self)
+        self.jobs = JobRunner(self)
+        self.model = QueueModel(service, self)
+        self._build()
+        self.setWindowTitle(f"Reviewer — {self._database_name()}")
+        self._build_actions()
+        self._connect()
+        self._restore_layout()
+        self.filters.set_choices(service.choices())
+        self._show_identity()
+        self._update_counts()
+        self._select_row(0)
+
+    # --- building --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.filters = FilterBar()
+        self.counts_label = _named(QLabel(), "countsLabel", "Queue counts")
+        self.counts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.table = _named(QTableView(), "queueTable", "Queue of flagged felonies")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicatorShown(True)
+        header.setHighlightSections(False)
+        for column, (_title, _key, width) in enumerate(COLUMNS):
+            self.table.setColumnWidth(column, width)
+        header.setStretchLastSection(True)
+        self.table.setSortingEnabled(True)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 0, 0, 4)
+        left_layout.addWidget(self.counts_label)
+        left_layout.addWidget(self.table, 1)
+
+        self.case_panel = CasePanel()
+        self.message = MessageBar()
+        self.accept_button = _named(QPushButton("Accept   (A)"), "acceptButton", "Accept the suggestion")
+        self.override_button = _named(QPushButton("Override…   (O)"), "overrideButton", "Override the suggestion")
+        self.undo_button = _named(QPushButton("Undo   (Ctrl+Z)"), "undoButton", "Undo the last decision")
+        self.next_button = _named(QPushButton("Next pending   (N)"), "nextButton", "Next pending case")
+        self.accept_button.setDefault(False)
+        self.accept_button.setStyleSheet("QPushButton:enabled { font-weight: bold; }")
+        for button in (self.accept_button, self.override_button, self.undo_button, self.next_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the queue; buttons are for the mouse
+            button.setMinimumHeight(34)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(12, 4, 12, 8)
+        buttons.addWidget(self.accept_button, 2)
+        buttons.addWidget(self.override_button, 2)
+        buttons.addSpacing(12)
+        buttons.addWidget(self.undo_button, 1)
+        buttons.addWidget(self.next_button, 1)
+        self.role_banner = _named(QLabel(), "roleBanner", "Read-only notice")
+        self.role_banner.setWordWrap(True)
+        self.role_banner.setStyleSheet("background:#eef1f5; color:#3b4a5a; padding:6px 12px;")
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(0)
+        right_layout.addWidget(self.message)
+        right_layout.addWidget(self.case_panel, 1)
+        right_layout.addWidget(self.role_banner)
+        right_layout.addLayout(buttons)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("workArea")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setChildrenCollapsible(False)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.job_bar = JobBar()
+        self.identity_label = QLabel()
+        self.database_label = QLabel(f"Database: {self._database_name()}")
+        self.database_label.setToolTip(self.service.url.split("///")[-1])
+        self.statusBar().addWidget(self.identity_label, 1)
+        self.statusBar().addPermanentWidget(self.job_bar)
+        self.statusBar().addPermanentWidget(self.database_label)
+
+    def _database_name(self) -> str:
+        url = self.service.url
+        return Path(url.split("///", 1)[1]).name if url.startswith("sqlite") else url.split("@")[-1]
+
+    def _action(self, text: str, slot, shortcut=None, menu=None, scope: QWidget | None = None) -> QAction:
+        """An action; a single-key shortcut is scoped to the work area so typing in a filter never decides."""
+        action = QAction(text, self)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            if scope is not None:
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                scope.addAction(action)
+            else:
+                self.addAction(action)
+        if menu is not None:
+            menu.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        work = self.splitter
+        file_menu = self.menuBar().addMenu("&File")
+        self.import_action = self._action("&Import DOJ files…", self.import_files, "Ctrl+I", file_menu)
+        self.reevaluate_action = self._action("&Re-evaluate…", self.reevaluate, "Ctrl+R", file_menu)
+        file_menu.addSeparator()
+        self._action("Change &reviewer…", self.change_identity, None, file_menu)
+        file_menu.addSeparator()
+        self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, file_menu)
+
+        review = self.menuBar().addMenu("&Review")
+        self.accept_action = self._action("&Accept", self.accept_current, "A", review, work)
+        self.override_action = self._action("&Override…", self.override_current, "O", review, work)
+        self.next_action = self._action("&Next pending", self.next_pending, "N", review, work)
+        review.addSeparator()
+        self.undo_action = self._action("&Undo decision", self.undo_stack.undo, QKeySequence.StandardKey.Undo, review)
+        self.redo_action = self._action("&Redo decision", self.undo_stack.redo,
+                                        ["Ctrl+Shift+Z", "Ctrl+Y"], review)
+        review.addSeparator()
+        self.bulk_action = self._action("Accept all &shown…", self.accept_all_shown, "Ctrl+Shift+A", review)
+
+        view = self.menuBar().addMenu("&View")
+        self._action("&Search", self.focus_search, ["Ctrl+F", "/"], view)
+        self._action("&Queue order (attention first)", self.queue_order, "Ctrl+0", view)
+        self._action("&Reload queue", self.reload_queue, "F5", view)
+        self._action("&Clear filters", self.filters.clear, "Ctrl+Shift+L", view)
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action("&Keyboard shortcuts", self.show_shortcuts, "F1", help_menu)
+
+    def _connect(self) -> None:
+        self.filters.changed.connect(self.apply_filter)
+        self.filters.search.installEventFilter(self)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.model.modelReset.connect(self._after_reset)
+        self.accept_button.clicked.connect(self.accept_current)
+        self.override_button.clicked.connect(self.override_current)
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.next_button.clicked.connect(self.next_pending)
+        self.undo_stack.canUndoChanged.connect(self._undo_state_changed)
+        self.undo_stack.canRedoChanged.connect(self._undo_state_changed)
+        self.undo_stack.undoTextChanged.connect(self._undo_text_changed)
+        self.jobs.progress.connect(self.job_bar.set_progress)
+        self.jobs.busy_changed.connect(self._busy_changed)
+        self.jobs.finished.connect(self._job_finished)
+        self.jobs.failed.connect(self._job_failed)
+        self.jobs.cancelled.connect(self._job_cancelled)
+        self.job_bar.cancel_button.clicked.connect(self.cancel_job)
+
+    # --- selection and the case -----------------------------------------------------------------
+
+    @property
+    def user(self) -> User:
+        return self.service.user
+
+    def current_conviction(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.conviction_id(index.row()) if index.isValid() else None
+
+    def _select_row(self, row: int | None) -> None:
+        if row is None or not 0 <= row < self.model.rowCount():
+            self.table.selectionModel().clearCurrentIndex()
+            self.table.clearSelection()
+            self._show_case(None)
+            return
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_case(self.model.conviction_id(current.row()) if current.isValid() else None)
+
+    def _show_case(self, conviction_id: int | None) -> None:
+        if conviction_id is None:
+            text = ("The queue is empty: import a DOJ research file (File > Import, Ctrl+I), then evaluate."
+                    if len(self.service.index) == 0 else "No conviction matches these filters.")
+            self.case_panel.show_empty(text if self.model.rowCount() == 0 else "Select a conviction in the queue.")
+        else:
+            case = self._guard(lambda: self.service.case(conviction_id), "Could not read this case")
+            if case is None:
+                self.case_panel.show_empty("This conviction has no current evaluation (re-evaluated since?).")
+            else:
+                self.case_panel.show_case(case)
+        self._update_buttons()
+
+    def _after_reset(self) -> None:
+        self._update_counts()
+
+    # --- filters and sorting ------------------------------------------------------------------
+
+    def apply_filter(self, flt: QueueFilter) -> None:
+        keep = self.current_conviction()
+        self.model.set_filter(flt)
+        row = self.model.row_of(keep) if keep is not None else None
+        self._select_row(row if row is not None else 0)
+
+    def queue_order(self) -> None:
+        keep = self.current_conviction()
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.model.sort(-1)
+        self._select_row(self.model.row_of(keep) if keep is not None else 0)
+
+    def focus_search(self) -> None:
+        self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filters.search.selectAll()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Esc in the search box goes back to the queue
+        if watched is self.filters.search and event.type() == event.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return True
+        return super().eventFilter(watched, event)
+
+    def reload_queue(self) -> None:
+        keep = self.current_conviction()
+        if self._guard(self.service.reload, "Could not reload the queue") is False:
+            return
+        self.filters.set_choices(self.service.choices())
+        self.model.refresh()
+        row = self.model.row_of(keep) if keep is not None else None
+        self._select_row(row if row is not None else 0)
+
+    def _update_counts(self) -> None:
+        total = self.service.counts()
+        shown = self.model.view.counts()
+        self.counts_label.setText(
+            f"<b>{total.pending:,}</b> pending &nbsp;·&nbsp; <b>{total.done:,}</b> done &nbsp;of {total.total:,} "
+            f"flagged felonies &nbsp;&nbsp;<span style='color:#555'>| shown: {shown.total:,} "
+            f"({shown.pending:,} pending)</span>")
+
+    # --- deciding --------------------------------------------------------------------------------
+
+    def _can_decide(self) -> bool:
+        if not self.user.can_decide:
+            self.message.show_text("Signed in as a clerk: you can read the queue; an attorney must decide.", "warning")
+            return False
+        if self.jobs.busy:
+            self.message.show_text(f"Decisions wait while “{self.jobs.title}” runs.", "warning")
+            return False
+        return True
+
+    def accept_current(self) -> None:
+        case = self.case_panel.case
+        if case is None or not self._can_decide():
+            return
+        if not case.can_accept:
+            self.message.show_text("This conviction needs review: use Override (O) to choose an outcome and give a "
+                                   "reason.", "warning")
+            return
+        self._decide(lambda: self.service.accept(case.conviction_id, case.review.version), "", "Accept")
+
+    def override_current(self) -> None:
+        case = self.case_panel.case
+        if case is None or not self._can_decide():
+            return
+        dialog = OverrideDialog(case, self)
+        if dialog.exec() != OverrideDialog.DialogCode.Accepted:
+            return
+        outcome, reason = dialog.chosen_outcome(), dialog.reason_text()
+        self._decide(lambda: self.service.override(case.conviction_id, outcome, reason, case.review.version),
+                     reason, "Override")
+
+    def _decide(self, call, reason: str, kind: str) -> None:
+        cid = self.case_panel.case.conviction_id
+        try:
+            result: DecisionResult = call()
+        except ConflictError as exc:
+            self.message.show_text(str(exc), "warning")
+            self.service.refresh_states([cid])
+            self._refresh_decided(cid)
+            self._show_case(cid)
+            return
+        except DecisionRefused as exc:
+            self.message.show_text(str(exc), "warning")
+            return
+        except Exception as exc:  # noqa: BLE001 - e.g. the database is locked or unreachable
+            self._unexpected(exc, "The decision was not saved")
+            return
+        self.message.hide()
+        self.undo_stack.push(DecisionCommand(self.service, result, reason, decision_label(kind, result.outcome),
+                                             self._after_undo, lambda text: self.message.show_text(text, "warning")))
+        self.model.mark_row(cid, result.status.value, result.outcome, self.user.name)
+        self.filters.add_reviewer(self.user.name)
+        self._update_counts()
+        self._advance_from(cid)
+
+    def _advance_from(self, conviction_id: int) -> None:
+        row = self.model.row_of(conviction_id)
+        nxt = self.model.view.next_pending(row if row is not None else -1)
+        if nxt is None:
+            self.message.show_text("No pending conviction left in this view.", "info")
+            self._show_case(conviction_id)
+        else:
+            self._select_row(nxt)
+
+    def next_pending(self) -> None:
+        index = self.table.currentIndex()
+        nxt = self.model.view.next_pending(index.row() if index.isValid() else -1)
+        if nxt is None:
+            self.message.show_text("No pending conviction left in this view.", "info")
+        else:
+            self._select_row(nxt)
+
+    def _after_undo(self, conviction_id: int) -> None:
+        """After undo or redo: show the conviction it touched, as it now stands."""
+        self._refresh_decided(conviction_id)
+        row = self.model.row_of(conviction_id)
+        if row is not None and self.current_conviction() != conviction_id:
+            self._select_row(row)
+        else:
+            self._show_case(conviction_id)
+
+    def _refresh_decided(self, conviction_id: int) -> None:
+        self.model.reload_row(conviction_id)
+        self._update_counts()
+
+    def accept_all_shown(self) -> None:
+        if not self._can_decide():
+            return
+        ids, by_hand = self.service.bulk_preview(self.model.view)
+        if not ids:
+            self.message.show_text("No pending conviction shown can be accepted as suggested.", "info")
+            return
+        text = (f"Accept the suggestion for {len(ids):,} pending convictions shown?\n\n"
+                f"Each is recorded on its own in the audit log, under {self.user.name}.")
+        if by_hand:
+            text += f"\n{by_hand:,} shown need review; they stay pending."
+        text += "\n\nA bulk acceptance is not reverted with Undo."
+        answer = QMessageBox.question(self, "Accept all shown", text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        user = self.user
+        self.jobs.start("Accept all shown", self.service.url,
+                        lambda db, job: accept_in_chunks(db, ids, user, job))
+
+    # --- long jobs ---------------------------------------------------------------------------------
+
+    def import_files(self, paths: list[str] | None = None) -> None:
+        if self.jobs.busy:
+            return
+        if not paths:
+            paths, _ = QFileDialog.getOpenFileNames(self, "Import DOJ research files",
+                                                    self.settings.last_import_folder(), IMPORT_FILTER)
+        if not paths:
+            return
+        self.settings.set_last_import_folder(str(Path(paths[0]).parent))
+        user = self.user.name
+        self.jobs.start("Import", self.service.url, lambda db, job: import_files(db, paths, user, job))
+
+    def reevaluate(self, values: tuple[str, date, str] | None = None) -> None:
+        if self.jobs.busy:
+            return
+        if values is None:
+            dialog = ReevaluateDialog(policy_choices(), self.service.latest_run(), date.today(), self)
+            if dialog.exec() != ReevaluateDialog.DialogCode.Accepted:
+                return
+            values = dialog.values()
+        county, as_of, policy = values
+        user = self.user.name
+        self.jobs.start("Re-evaluation", self.service.url,
+                        lambda db, job: reevaluate(db, county, as_of, policy, user, job))
+
+    def cancel_job(self) -> None:
+        self.jobs.cancel()
+        self.job_bar.set_cancelling()
+
+    def _busy_changed(self, busy: bool) -> None:
+        if busy:
+            self.job_bar.start(self.jobs.title)
+        else:
+            self.job_bar.stop()
+        self.import_action.setEnabled(not busy)
+        self.reevaluate_action.setEnabled(not busy)
+        self._update_buttons()
+
+    def _job_finished(self, title: str, result) -> None:
+        if title == "Import":
+            added = sum(r.new_convictions for r in result if r.imported)
+            flagged = sum(len(r.problems) for r in result)
+            lines = [r.summary() for r in result]
+            tail = (" Re-evaluate (Ctrl+R) to bring new convictions into the queue." if added else "")
+            more = f" {flagged} rows were flagged and go to review." if flagged else ""
+            self.message.show_text("Import finished. " + " ".join(lines) + more + tail, "info", sticky=True)
+        elif title == "Re-evaluation":
+            self.reload_queue()
+            self.message.show_text(result.summary(), "info", sticky=True)
+        elif title == "Accept all shown":
+            self.reload_queue()
+            self.message.show_text(f"Accepted {result:,} convictions; each decision is in the audit log.", "info")
+
+    def _job_failed(self, title: str, message: str) -> None:
+        self.message.show_text(f"{title} did not finish: {message}", "error", sticky=True)
+        if title == "Accept all shown":
+            self.reload_queue()
+
+    def _job_cancelled(self, title: str) -> None:
+        done = "Stopped; the decisions made before you stopped are kept." if title == "Accept all shown" else \
+            "Cancelled; the database is as it was before."
+        self.message.show_text(f"{title}: {done}", "info", sticky=True)
+        if title == "Accept all shown":
+            self.reload_queue()
+
+    # --- identity, buttons, layout --------------------------------------------------------------
+
+    def change_identity(self) -> None:
+        dialog = IdentityDialog(self.user, self)
+        if dialog.exec() == IdentityDialog.DialogCode.Accepted:
+            self.service.user = dialog.user()
+            self.settings.set_identity(self.service.user)
+            self.undo_stack.clear()
+            self._show_identity()
+
+    def _show_identity(self) -> None:
+        user = self.user
+        bar = f", SBN {user.bar_number}" if user.bar_number else ""
+        self.identity_label.setText(f"Reviewing as {user.name} ({user.role.value}{bar})")
+        clerk = not user.can_decide
+        self.role_banner.setVisible(clerk)
+        self.role_banner.setText("Signed in as a clerk: you can read the queue; decisions need an attorney.")
+        self._update_buttons()
+
+    def _undo_state_changed(self, _can: bool) -> None:
+        self._update_buttons()
+
+    def _undo_text_changed(self, text: str) -> None:
+        self.undo_button.setToolTip(f"Undo {text}" if text else "")
+
+    def _update_buttons(self) -> None:
+        case = self.case_panel.case
+        can = self.user.can_decide and not self.jobs.busy
+        self.accept_action.setEnabled(can and case is not None and case.can_accept)
+        self.accept_button.setEnabled(self.accept_action.isEnabled())
+        self.override_action.setEnabled(can and case is not None)
+        self.override_button.setEnabled(self.override_action.isEnabled())
+        self.undo_action.setEnabled(can and self.undo_stack.canUndo())
+        self.undo_button.setEnabled(self.undo_action.isEnabled())
+        self.redo_action.setEnabled(can and self.undo_stack.canRedo())
+        self.bulk_action.setEnabled(can)
+        tip = "" if self.user.can_decide else "Clerks can read the queue but cannot decide."
+        for button in (self.accept_button, self.override_button, self.undo_button):
+            button.setToolTip(tip or button.toolTip())
+
+    def show_shortcuts(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", shortcuts_text(),
+                          QMessageBox.StandardButton.Close, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.open()
+
+    def _guard(self, call, what: str):
+        try:
+            return call()
+        except Exception as exc:  # noqa: BLE001 - shown as a message, logged without personal data
+            self._unexpected(exc, what)
+            return False
+
+    def _unexpected(self, exc: Exception, what: str) -> None:
+        log.error("%s: %s\n%s", what, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+        self.message.show_text(f"{what}: the database reported {type(exc).__name__}. Nothing was lost; try again, "
+                               "or reopen Reviewer.", "error", sticky=True)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 760)
+        for value, restore in ((self.settings.window_state(), self.restoreState),
+                               (self.settings.splitter_state(), self.splitter.restoreState)):
+            if value is not None:
+                restore(value)
+        header = self.settings.header_state()
+        if header is not None:
+            self.table.horizontalHeader().restoreState(header)
+            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        if self.settings.splitter_state() is None:
+            QTimer.singleShot(0, self._default_split)
+
+    def _default_split(self) -> None:
+        width = max(self.splitter.width(), 1)
+        self.splitter.setSizes([int(width * 0.52), width - int(width * 0.52)])
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.jobs.busy:
+            self.jobs.cancel()  # its transaction rolls back; nothing half-written stays
+            self.jobs.wait(30000)
+        self.settings.save_layout(self.saveGeometry(), self.saveState(), self.splitter.saveState(),
+                                  self.table.horizontalHeader().saveState())
+        self.service.close()
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow", "Outcome"]
