@@ -6,12 +6,14 @@ file embedded as a subset in each PDF.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+import zlib
+
+from reportlab import rl_config
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 
 from reviewer.documents.arabic import visual_order
 
@@ -30,6 +32,36 @@ FALLBACKS = ("Fallback-Serif", "Fallback-Sans", "Fallback-CJK")
 SEED = "".join(chr(c) for c in range(0xA1, 0x100)) + "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u2022"
 
 _registered: dict[str, Path] = {}
+rl_config.useA85 = 0  # binary (not ASCII85) page streams: smaller files, less work
+
+
+class _SubsetCachingFace(TTFontFace):
+    """Builds each distinct font subset once per process (every case file embeds the same one).
+
+    Same objects as reportlab's TTFontFace.addSubsetObjects, with the subset program made and
+    compressed once per distinct subset instead of once per document."""
+
+    _programs: dict[tuple, tuple[int, bytes]] = {}
+
+    def addSubsetObjects(self, doc, fontname, subset):
+        key = (self.filename, tuple(subset))
+        program = self._programs.get(key)
+        if program is None:
+            raw = self.makeSubset(subset)
+            program = self._programs[key] = (len(raw), zlib.compress(raw))
+            if len(self._programs) > 64:
+                self._programs.pop(next(iter(self._programs)))
+        stream = pdfdoc.PDFStream(content=program[1])
+        stream.dictionary["Length1"] = program[0]
+        stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+        ref = doc.Reference(stream, f"fontFile:{self.filename}({fontname})")
+        descriptor = pdfdoc.PDFDictionary({
+            "Type": "/FontDescriptor", "Ascent": self.ascent, "CapHeight": self.capHeight, "Descent": self.descent,
+            "Flags": (self.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC, "FontBBox": pdfdoc.PDFArray(self.bbox),
+            "FontName": pdfdoc.PDFName(fontname), "ItalicAngle": self.italicAngle, "StemV": self.stemV,
+            "FontFile2": ref, "MissingWidth": self.defaultWidth,
+        })
+        return doc.Reference(descriptor, "fontDescriptor:" + fontname)
 
 
 class FontsMissing(Exception):
@@ -44,7 +76,9 @@ def register_fonts(font_dir: Path) -> None:
         path = Path(font_dir) / file
         if not path.exists():
             raise FontsMissing(f"font file missing: {path}")
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        font = TTFont(name, str(path))
+        font.face.__class__ = _SubsetCachingFace
+        pdfmetrics.registerFont(font)
         _registered[name] = path
     _cmap.cache_clear()
 
@@ -97,18 +131,26 @@ def seed(canvas) -> None:
         pdfmetrics.getFont(name).splitString(SEED, doc)
 
 
-@dataclass(frozen=True)
 class Pen:
-    """Draws runs on one canvas, switching fonts only when needed."""
+    """Draws runs on one canvas, all of a page's text in one text object, switching fonts only when needed."""
 
-    canvas: object
+    def __init__(self, canvas) -> None:
+        self.canvas = canvas
+        self._t = None
+        self._font: tuple[str, float] | None = None
 
     def text(self, x: float, y: float, text: str, size: float = 12, bold: bool = False) -> float:
-        """Draw at (x, y) left-aligned; returns the width drawn."""
-        c = self.canvas
+        """Draw at (x, y) left-aligned; returns where the text ends."""
+        t = self._t
+        if t is None:
+            t = self._t = self.canvas.beginText()
+            self._font = None
         for font, part in runs(text, bold):
-            c.setFont(font, size)
-            c.drawString(x, y, part)
+            if self._font != (font, size):
+                t.setFont(font, size)
+                self._font = (font, size)
+            t.setTextOrigin(x, y)
+            t.textOut(part)
             x += pdfmetrics.stringWidth(part, font, size)
         return x
 
@@ -117,6 +159,12 @@ class Pen:
 
     def centre(self, x: float, y: float, text: str, size: float = 12, bold: bool = False) -> None:
         self.text(x - width(text, size, bold) / 2, y, text, size, bold)
+
+    def flush(self) -> None:
+        """Put the page's text on the canvas (before showPage)."""
+        if self._t is not None:
+            self.canvas.drawText(self._t)
+            self._t = None
 
 
 def wrap(text: str, max_width: float, size: float = 12, bold: bool = False, indent: float = 0) -> list[str]:

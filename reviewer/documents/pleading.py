@@ -57,6 +57,7 @@ class PleadingWriter:
         self.footer = ""
         self.on_new_page = None  # called after the frame of each continuation page is drawn
         self._open = False
+        self._form = False
         seed(canvas)
 
     # --- pages -------------------------------------------------------------------------
@@ -72,6 +73,7 @@ class PleadingWriter:
 
     def _close_page(self) -> None:
         if self._open:
+            self.pen.flush()
             self.canvas.showPage()
             self._open = False
 
@@ -84,15 +86,15 @@ class PleadingWriter:
         self._frame()
 
     def _frame(self) -> None:
+        """The rules and line numbers, drawn once per file as a form and placed on every page."""
         c = self.canvas
-        c.setLineWidth(0.6)
-        c.line(RULE_X[0], 0, RULE_X[0], PAGE_H)
-        c.line(RULE_X[1], 0, RULE_X[1], PAGE_H)
-        c.setLineWidth(0.4)
-        c.line(RIGHT_RULE_X, 0, RIGHT_RULE_X, PAGE_H)
-        c.setFont("Pleading", SIZE)
-        for n in range(1, LINES + 1):
-            c.drawRightString(NUMBER_X, slot_y(2 * (n - 1)), str(n))
+        if not self._form:
+            c.beginForm("pleading-frame")
+            self._draw_rules_and_numbers()
+            self.pen.flush()
+            c.endForm()
+            self._form = True
+        c.doForm("pleading-frame")
         self.pen.centre(CENTRE, 44, str(self.page), SIZE)
         c.setLineWidth(0.6)
         c.line(LEFT, 38, RIGHT, 38)
@@ -100,6 +102,16 @@ class PleadingWriter:
         while title and width(title, FOOTER_SIZE) > TEXT_W:
             title = title[:-2] + "\u2026"
         self.pen.centre(CENTRE, 27, title, FOOTER_SIZE)
+
+    def _draw_rules_and_numbers(self) -> None:
+        c = self.canvas
+        c.setLineWidth(0.6)
+        c.line(RULE_X[0], 0, RULE_X[0], PAGE_H)
+        c.line(RULE_X[1], 0, RULE_X[1], PAGE_H)
+        c.setLineWidth(0.4)
+        c.line(RIGHT_RULE_X, 0, RIGHT_RULE_X, PAGE_H)
+        for n in range(1, LINES + 1):
+            self.pen.right(NUMBER_X, slot_y(2 * (n - 1)), str(n))
 
     def new_page(self) -> None:
         self._new_page()

@@ -43,6 +43,7 @@ DECIDED = (ReviewStatus.ACCEPTED.value, ReviewStatus.OVERRIDDEN.value)
 DISQUALIFYING_RULES = {"disqualifying-subsection", "prior-super-strike", "prior-pc290", "two-priors-same-section",
                        "after-auma"}
 CHUNK = 50
+IN_FLIGHT = 4  # chunks queued per worker
 Key = q.Key
 
 
@@ -366,7 +367,7 @@ def _print_cases(db, chosen, prints, folder, wording, user, report, combined, jo
             if len(chunk) == CHUNK:
                 _submit(pool, chunk, pending)
                 chunk = []
-                while len(pending) >= 2 * max(workers, 1) or (pending and pending[0][1].done()):
+                while len(pending) >= IN_FLIGHT * max(workers, 1) or (pending and pending[0][1].done()):
                     job.check()
                     settle(pending[0][0], pending.popleft()[1].result())
         if chunk:
