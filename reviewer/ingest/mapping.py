@@ -139,6 +139,8 @@ def mapping_from_dict(data, where: str = "mapping") -> Mapping:
     source = data.get("source")
     if not isinstance(source, str) or not source.strip():
         raise bad("\"source\" must name where the files come from (for example \"County DA case system\")")
+    if len(source.strip()) > 80:
+        raise bad("\"source\" is longer than 80 characters")
     columns = data.get("columns")
     if not isinstance(columns, dict) or not columns:
         raise bad("\"columns\" must map Reviewer fields to column names of the file")

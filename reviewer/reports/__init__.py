@@ -1,0 +1,1 @@
+"""Excel registers, summary figures and PDF, peer-compatible (gogen) result files."""
