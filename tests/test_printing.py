@@ -1,0 +1,289 @@
+"""Printing batches against real SQLite files: the files, the marks, reprints, interruptions, filings."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pypdf
+import pytest
+from sqlalchemy import func, select
+
+from reviewer import cli
+from reviewer.domain.people import User
+from reviewer.domain.vocabulary import DecisionKind, Outcome, Role, SentenceStatus
+from reviewer.ingest.synthetic import write_demo_file
+from reviewer.services import deciding, printing
+from reviewer.services.evaluating import evaluate
+from reviewer.services.importing import import_file
+from reviewer.services.jobs import Job
+from reviewer.services.office import OfficeError, load_office, save_office
+from reviewer.store import models as m
+from reviewer.store.audit import verify_chain
+from reviewer.store.database import Database
+
+ROOT = Path(__file__).resolve().parents[1]
+ATTORNEY = User("A. Deputy", Role.ATTORNEY, "123456")
+CLERK = User("C. Clerk", Role.CLERK)
+OFFICE = {
+    "county": "San Joaquin", "court_name": "Superior Court of the State of California",
+    "court_address": ["180 E. Weber Avenue", "Stockton, CA 95202"], "district_attorney": "Pat Example",
+    "deputy_name": "Jane Q. Deputy", "deputy_bar_number": "234567",
+    "office_address": ["222 E. Weber Avenue, Room 202", "Stockton, CA 95202"], "phone": "(209) 555-0100",
+    "email": "prop64@da.example.gov", "public_defender": "Office of the Public Defender, County of San Joaquin",
+    "public_defender_address": ["102 S. San Joaquin Street", "Stockton, CA 95202"], "city": "Stockton",
+}
+
+
+def decide_everything(db: Database) -> None:
+    deciding.accept_many(db, deciding.pending_ids(db), ATTORNEY)
+    for i, cid in enumerate(deciding.pending_ids(db)):
+        outcome = Outcome.CHALLENGE_NOT_ELIGIBLE if i % 4 == 1 else Outcome.REDESIGNATE_MISDEMEANOR
+        deciding.decide(db, cid, ATTORNEY, DecisionKind.OVERRIDE, outcome, "Reviewed the court file.")
+
+
+@pytest.fixture(scope="session")
+def gogen_template(tmp_path_factory, gogen_dir) -> Path:
+    path = tmp_path_factory.mktemp("gogen") / "template.db"
+    db = Database(path)
+    import_file(db, gogen_dir / "no_headers.csv", user="tester")
+    evaluate(db, "SAN JOAQUIN", date(2019, 11, 11), None, user="tester")
+    decide_everything(db)
+    save_office(db, OFFICE, "tester")
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def synthetic_template(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("synthetic")
+    write_demo_file(folder / "demo.csv", rows=9000, county="SAN JOAQUIN", seed=3)
+    db = Database(folder / "template.db")
+    import_file(db, folder / "demo.csv", user="tester")
+    evaluate(db, "SAN JOAQUIN", date(2019, 11, 11), None, user="tester")
+    decide_everything(db)
+    save_office(db, OFFICE, "tester")
+    db.dispose()
+    return folder / "template.db"
+
+
+def copy_db(template: Path, tmp_path: Path) -> Database:
+    target = tmp_path / "reviewer.db"
+    shutil.copy(template, target)
+    return Database(target)
+
+
+@pytest.fixture
+def gogen_db(gogen_template, tmp_path):
+    db = copy_db(gogen_template, tmp_path)
+    yield db
+    db.dispose()
+
+
+def text_of(path: Path) -> str:
+    return " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(str(path)).pages).split())
+
+
+def printed_rows(db: Database) -> list[m.PrintedCase]:
+    with db.session() as s:
+        return list(s.scalars(select(m.PrintedCase).order_by(m.PrintedCase.id)))
+
+
+def assert_no_mark_without_complete_pdf(db: Database) -> None:
+    for row in printed_rows(db):
+        path = Path(row.file_path)
+        assert path.exists(), path
+        assert path.read_bytes().rstrip().endswith(b"%%EOF")
+        assert len(pypdf.PdfReader(str(path)).pages) == row.pages
+
+
+def test_print_command_writes_every_file(gogen_db, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = cli.main(["print", "--db", gogen_db.url.removeprefix("sqlite:///"), "--out", str(out), "--user", "C. Clerk"])
+    said = capsys.readouterr().out
+    assert code == 0 and "9 court cases" in said and "combined PDF" in said and "bulk motion" in said
+    assert "no court case number" in said
+    cases = sorted((out / "cases").glob("*.pdf"))
+    assert len(cases) == 9
+    rows = printed_rows(gogen_db)
+    assert {r.printed_by for r in rows} == {"C. Clerk"} and all(r.printed_at for r in rows)
+    summaries = {s.key: s for s in printing.list_cases(gogen_db, "all")}
+    for row in rows:
+        text = text_of(Path(row.file_path))
+        summary = summaries[(row.person_id, row.case_key)]
+        assert "COUNTY OF SAN JOAQUIN" in text and "THE PEOPLE OF THE STATE OF" in text
+        assert summary.name.split(",")[0] in text
+        assert (f"Case No.: {summary.court_case}" if summary.court_case else "Case No.: NOT ON DOJ RECORD") in text
+        assert "Jane Q. Deputy, SBN 234567" in text
+    combined = next(out.glob("combined-job*.pdf"))
+    assert len(pypdf.PdfReader(str(combined)).pages) == sum(r.pages for r in rows)
+    bulk = text_of(next(out.glob("bulk-motion-job*.pdf")))
+    assert "EXHIBIT A" in bulk and "SKYWALKER, LUKE S" in bulk
+    with gogen_db.session() as s:
+        job = s.scalars(select(m.PrintJob)).one()
+        assert (job.status, job.cases_printed, job.user_name) == ("completed", 9, "C. Clerk")
+        assert job.combined_path == str(combined)
+        assert s.scalar(select(func.count()).where(m.AuditEntry.action == "print.batch")) == 1
+        assert verify_chain(s) is None
+
+
+def test_counts_code_sections_and_relief_match_decisions(gogen_db, tmp_path):
+    report = printing.print_batch(gogen_db, tmp_path / "out", CLERK)
+    assert report.printed == 9 and not report.cancelled
+    for case in printing.case_files(gogen_db):
+        text = text_of(printing.case_path(tmp_path / "out" / "cases", case))
+        for count in case.relief_counts:
+            assert count.code_section in text
+            assert ("11361.8, subdivision (b)" if count.sentence_status is SentenceStatus.SERVING
+                    else "11361.8, subdivisions (e) and (f)") in text
+        for count in case.challenged_counts:
+            assert "NOTICE OF CHALLENGE" in text and "PROOF OF SERVICE" in text and count.code_section in text
+        if any(c.outcome is Outcome.DISMISS_AND_SEAL for c in case.relief_counts):
+            assert "Dismissed and sealed" in text or "dismissed and sealed" in text
+
+
+def test_not_printed_skips_printed_cases_and_reprints_are_recorded(gogen_db, tmp_path):
+    first = printing.print_batch(gogen_db, tmp_path / "a", CLERK)
+    again = printing.print_batch(gogen_db, tmp_path / "b", CLERK)
+    assert (first.printed, again.printed) == (9, 0) and "nothing to print" in again.summary()
+    assert printing.list_cases(gogen_db, "not-printed") == []
+    reprint = printing.print_batch(gogen_db, tmp_path / "c", CLERK, scope="all-decided")
+    assert reprint.printed == reprint.reprinted == 9
+    rows = printed_rows(gogen_db)
+    assert len(rows) == 18 and len({r.job_id for r in rows}) == 2
+    one = printing.list_cases(gogen_db, "all")[0].key
+    single = printing.print_batch(gogen_db, tmp_path / "d", CLERK, keys=[one])
+    assert single.printed == 1 and single.reprinted == 1
+
+
+def test_a_later_decision_makes_the_print_stale(gogen_db, tmp_path):
+    printing.print_batch(gogen_db, tmp_path / "a", CLERK)
+    case = next(printing.case_files(gogen_db))
+    with gogen_db.engine.connect() as conn:
+        from reviewer.store.printing import case_conviction_ids
+
+        cid = case_conviction_ids(conn, (case.person_id, case.case_key))[0]
+    deciding.decide(gogen_db, cid, ATTORNEY, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE, "New facts.")
+    stale = printing.list_cases(gogen_db, "not-printed")
+    assert [s.key for s in stale] == [(case.person_id, case.case_key)] and stale[0].stale
+    assert printing.print_batch(gogen_db, tmp_path / "b", CLERK).printed == 1
+
+
+def test_mark_filed(gogen_db, tmp_path):
+    printing.print_batch(gogen_db, tmp_path / "a", CLERK)
+    keys = [s.key for s in printing.list_cases(gogen_db, "printed")][:3]
+    assert printing.mark_filed(gogen_db, keys, date(2020, 2, 3), CLERK) == 3
+    filed = {s.key: s.filed_on for s in printing.list_cases(gogen_db, "all")}
+    assert [filed[k] for k in keys] == [date(2020, 2, 3)] * 3
+    with pytest.raises(printing.PrintRefused):
+        printing.mark_filed(gogen_db, keys, date(2999, 1, 1), CLERK)
+    key = f"{keys[0][0]}:{keys[0][1]}"
+    assert cli.main(["filed", "--db", gogen_db.url.removeprefix("sqlite:///"), "--case", key, "--on", "2020-02-04"]) == 0
+
+
+def test_unknown_sentence_is_held_until_an_attorney_answers(synthetic_template, tmp_path):
+    db = copy_db(synthetic_template, tmp_path)
+    held = [s for s in printing.list_cases(db, "not-printed") if s.held]
+    assert held, "the synthetic data has sentences of unknown status"
+    report = printing.print_batch(db, tmp_path / "out", CLERK, keys=[held[0].key])
+    assert report.printed == 0 and report.held == [held[0].key] and "attorney must answer" in report.summary()
+    with pytest.raises(printing.PrintRefused):
+        printing.answer_sentence(db, held[0].key, SentenceStatus.SERVING, CLERK)
+    assert printing.answer_sentence(db, held[0].key, SentenceStatus.SERVING, ATTORNEY) >= 1
+    report = printing.print_batch(db, tmp_path / "out", CLERK, keys=[held[0].key])
+    assert report.printed == 1
+    text = text_of(Path(printed_rows(db)[0].file_path))
+    assert "subdivision (b)" in text or "NOTICE OF CHALLENGE" in text
+    db.dispose()
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_cancel_mid_batch_leaves_no_mark_without_its_pdf(synthetic_template, tmp_path, workers):
+    db = copy_db(synthetic_template, tmp_path)
+    job = Job()
+    job.on_progress = lambda done, total, what: job.cancel() if done >= 50 else None
+    report = printing.print_batch(db, tmp_path / "out", CLERK, job=job, workers=workers)
+    assert report.cancelled and 50 <= report.printed < len(printing.list_cases(db, "all-decided"))
+    assert report.combined is None and not list((tmp_path / "out").glob("combined-*.pdf"))
+    assert len(printed_rows(db)) == report.printed
+    assert_no_mark_without_complete_pdf(db)
+    with db.session() as s:
+        assert s.scalars(select(m.PrintJob.status)).one() == "cancelled"
+    rest = printing.print_batch(db, tmp_path / "out", CLERK, workers=workers)
+    assert rest.printed + report.printed == len([s for s in printing.list_cases(db, "all-decided") if not s.held
+                                                 and s.documents])
+    db.dispose()
+
+
+def test_killed_batch_leaves_no_mark_without_its_pdf(synthetic_template, tmp_path):
+    db = copy_db(synthetic_template, tmp_path)
+    path = db.url.removeprefix("sqlite:///")
+    db.dispose()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "reviewer", "print", "--db", path, "--out", str(tmp_path / "out"),
+                             "--workers", "0"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    marked = 0
+    while time.time() < deadline and proc.poll() is None:
+        with sqlite3.connect(path, timeout=30) as conn:
+            marked = conn.execute("SELECT count(*) FROM printed_case").fetchone()[0]
+        if marked:
+            break
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    db = Database(path)
+    rows = printed_rows(db)
+    assert rows and len(rows) < len(printing.list_cases(db, "all-decided"))
+    assert_no_mark_without_complete_pdf(db)
+    assert not list((tmp_path / "out").glob("combined-*.pdf"))
+    db.dispose()
+
+
+def test_office_details_come_from_settings(tmp_path, gogen_dir):
+    db = Database(tmp_path / "new.db")
+    office = load_office(db)
+    assert office.is_example and "EXAMPLE" in office.district_attorney
+    with pytest.raises(OfficeError, match="deputy_bar_number: required"):
+        save_office(db, {**OFFICE, "deputy_bar_number": ""}, "tester")
+    office_file = tmp_path / "office.json"
+    office_file.write_text(json.dumps({**OFFICE, "county": "Alameda"}))
+    assert cli.main(["office", "--db", str(tmp_path / "new.db"), "--load", str(office_file)]) == 0
+    assert load_office(db).county == "Alameda" and not load_office(db).is_example
+    db.dispose()
+
+
+def test_user_errors_exit_2_without_traceback(gogen_db, tmp_path, capsys):
+    db = gogen_db.url.removeprefix("sqlite:///")
+    assert cli.main(["print", "--db", db, "--out", "/proc/no/such/place"]) == 2
+    assert cli.main(["print", "--db", db, "--out", str(tmp_path), "--case", "nonsense"]) == 2
+    assert cli.main(["sentence", "--db", db, "--case", "1:101001", "--status", "serving"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("error:") == 3
+
+
+def test_schema_0002_upgrades_a_0001_database(tmp_path):
+    from alembic import command
+    from sqlalchemy import create_engine, inspect
+
+    from reviewer.store.database import _alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    config = _alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    assert "print_job" not in inspect(engine).get_table_names()
+    engine.dispose()
+    db = Database(tmp_path / "old.db")
+    tables = set(inspect(db.engine).get_table_names())
+    assert {"print_job", "printed_case", "case_filing", "sentence_answer"} <= tables
+    db.dispose()
