@@ -1,0 +1,74 @@
+"""Shared print-test databases: the gogen fixture and a synthetic county, every count decided."""
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from reviewer.domain.people import User
+from reviewer.domain.vocabulary import DecisionKind, Outcome, Role
+from reviewer.ingest.synthetic import write_demo_file
+from reviewer.services import deciding
+from reviewer.services.evaluating import evaluate
+from reviewer.services.importing import import_file
+from reviewer.services.office import save_office
+from reviewer.store.database import Database
+
+ATTORNEY = User("A. Deputy", Role.ATTORNEY, "123456")
+OFFICE = {
+    "county": "San Joaquin", "court_name": "Superior Court of the State of California",
+    "court_address": ["180 E. Weber Avenue", "Stockton, CA 95202"], "district_attorney": "Pat Example",
+    "deputy_name": "Jane Q. Deputy", "deputy_bar_number": "234567",
+    "office_address": ["222 E. Weber Avenue, Room 202", "Stockton, CA 95202"], "phone": "(209) 555-0100",
+    "email": "prop64@da.example.gov", "public_defender": "Office of the Public Defender, County of San Joaquin",
+    "public_defender_address": ["102 S. San Joaquin Street", "Stockton, CA 95202"], "city": "Stockton",
+}
+
+
+def decide_everything(db: Database) -> None:
+    deciding.accept_many(db, deciding.pending_ids(db), ATTORNEY)
+    for i, cid in enumerate(deciding.pending_ids(db)):
+        outcome = Outcome.CHALLENGE_NOT_ELIGIBLE if i % 4 == 1 else Outcome.REDESIGNATE_MISDEMEANOR
+        deciding.decide(db, cid, ATTORNEY, DecisionKind.OVERRIDE, outcome, "Reviewed the court file.")
+
+
+@pytest.fixture(scope="session")
+def gogen_template(tmp_path_factory, gogen_dir) -> Path:
+    path = tmp_path_factory.mktemp("gogen") / "template.db"
+    db = Database(path)
+    import_file(db, gogen_dir / "no_headers.csv", user="tester")
+    evaluate(db, "SAN JOAQUIN", date(2019, 11, 11), None, user="tester")
+    decide_everything(db)
+    save_office(db, OFFICE, "tester")
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def synthetic_template(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("synthetic")
+    write_demo_file(folder / "demo.csv", rows=9000, county="SAN JOAQUIN", seed=3)
+    db = Database(folder / "template.db")
+    import_file(db, folder / "demo.csv", user="tester")
+    evaluate(db, "SAN JOAQUIN", date(2019, 11, 11), None, user="tester")
+    decide_everything(db)
+    save_office(db, OFFICE, "tester")
+    db.dispose()
+    return folder / "template.db"
+
+
+def copy_db(template: Path, tmp_path: Path) -> Database:
+    target = tmp_path / "reviewer.db"
+    shutil.copy(template, target)
+    return Database(target)
+
+
+@pytest.fixture
+def gogen_db(gogen_template, tmp_path):
+    db = copy_db(gogen_template, tmp_path)
+    yield db
+    db.dispose()
+
+

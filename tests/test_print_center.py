@@ -1,0 +1,92 @@
+"""The print center widget (offscreen): list, preview, batch with progress and Cancel, filings."""
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pytestqt.modeltest import ModelTester
+from sqlalchemy import func, select
+
+from reviewer.domain.people import User
+from reviewer.domain.vocabulary import Role
+from reviewer.store import models as m
+from reviewer.store.database import Database
+from reviewer.ui.print_center import PrintCenter
+from tests.printing_fixtures import gogen_template, synthetic_template  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+CLERK = User("C. Clerk", Role.CLERK)
+
+
+@pytest.fixture
+def center(qtbot, gogen_template, tmp_path):
+    path = tmp_path / "r.db"
+    shutil.copy(gogen_template, path)
+    db = Database(path)
+    widget = PrintCenter(db, CLERK)
+    qtbot.addWidget(widget)
+    yield widget
+    widget.close()
+    db.dispose()
+
+
+def test_lists_decided_cases_and_flags_missing_numbers(center, qtbot):
+    ModelTester(None).check(center.model)
+    assert center.model.rowCount() == 9
+    assert "without a case number" in center.count_label.text()
+    texts = [center.model.index(r, 0).data() for r in range(9)]
+    assert "⚠ none on DOJ record" in texts
+    assert center.warning.text() == ""  # the test office is not the example
+
+
+def test_preview_renders_the_selected_case(center, qtbot):
+    center.table.selectRow(0)
+    pdf = center.preview_selected()
+    assert pdf is not None and pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    assert "pages" in center.preview_text.toPlainText()
+    assert center.open_preview_button.isEnabled()
+    with center.db.session() as s:  # a preview records nothing
+        assert s.scalar(select(func.count()).select_from(m.PrintedCase)) == 0
+
+
+def test_batch_prints_with_progress_then_marks_filed(center, qtbot, tmp_path):
+    center.select_all()
+    seen = []
+    center._on_progress = (lambda f: lambda d, t, w: (seen.append(d), f(d, t, w)))(center._on_progress)
+    with qtbot.waitSignal(center.batch_finished, timeout=60000) as blocker:
+        assert center.start_print(tmp_path / "out")
+        assert not center.print_button.isEnabled() and center.cancel_button.isEnabled()
+    report = blocker.args[0]
+    assert report.printed == 9 and not report.cancelled
+    assert len(list((tmp_path / "out" / "cases").glob("*.pdf"))) == 9
+    assert center.open_folder_button.isEnabled() and "9 court cases" in center.status.text()
+    assert center.model.rowCount() == 0  # nothing left to print
+    center.scope.setCurrentIndex(2)  # printed
+    assert center.model.rowCount() == 9
+    assert all(center.model.index(r, 5).data().endswith("C. Clerk") for r in range(9))
+    center.table.selectRow(0)
+    assert center.mark_selected_filed(date(2020, 3, 4)) == 1
+    assert "2020-03-04" in [center.model.index(r, 6).data() for r in range(9)]
+
+
+def test_cancel_stops_the_batch(qtbot, synthetic_template, tmp_path):
+    path = tmp_path / "r.db"
+    shutil.copy(synthetic_template, path)
+    db = Database(path)
+    center = PrintCenter(db, CLERK)
+    qtbot.addWidget(center)
+    center.select_all()
+    keys = center.selected_keys()
+    with qtbot.waitSignal(center.batch_finished, timeout=120000) as blocker:
+        center.start_print(tmp_path / "out")
+        qtbot.waitUntil(lambda: center.progress.value() >= 50, timeout=60000)
+        center.cancel()
+    report = blocker.args[0]
+    assert report.cancelled and 0 < report.printed < len(keys)
+    with db.session() as s:
+        rows = list(s.scalars(select(m.PrintedCase)))
+    assert len(rows) == report.printed and all(Path(r.file_path).exists() for r in rows)
+    center.close()
+    db.dispose()
