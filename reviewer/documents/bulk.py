@@ -13,7 +13,7 @@ from reviewer.documents.common import Wording, caption, first_page_heading, judg
 from reviewer.documents.fonts import wrap
 from reviewer.documents.model import CaseFile, format_date
 from reviewer.documents.pleading import LEFT, RIGHT, Cell, PleadingWriter
-from reviewer.domain.vocabulary import Outcome
+from reviewer.domain.vocabulary import Outcome, SentenceStatus
 
 _W = (28, 112, 70, 76, 84)
 EXHIBIT_COLUMNS: list[tuple[float, float]] = []
@@ -32,17 +32,20 @@ class BulkSummary:
     dismissed: int
     misdemeanors: int
     infractions: int
+    serving: int = 0
 
     @classmethod
     def of(cls, cases: Iterable[CaseFile]) -> "BulkSummary":
-        people, n_cases, outcomes = set(), 0, []
+        people, n_cases, outcomes, serving = set(), 0, [], 0
         for case in cases:
             if case.relief_counts:
                 n_cases += 1
                 people.add(case.person_id or case.person_name)
                 outcomes.extend(c.outcome for c in case.relief_counts)
+                serving += sum(c.sentence_status is SentenceStatus.SERVING for c in case.relief_counts)
         return cls(n_cases, len(people), len(outcomes), outcomes.count(Outcome.DISMISS_AND_SEAL),
-                   outcomes.count(Outcome.REDESIGNATE_MISDEMEANOR), outcomes.count(Outcome.REDESIGNATE_INFRACTION))
+                   outcomes.count(Outcome.REDESIGNATE_MISDEMEANOR), outcomes.count(Outcome.REDESIGNATE_INFRACTION),
+                   serving)
 
 
 def exhibit_cells(number: int, case: CaseFile, wording: Wording) -> list[Cell]:
@@ -72,15 +75,18 @@ def write_bulk_motion(w: PleadingWriter, cases: Iterable[CaseFile], summary: Bul
             b["title"])
     w.paragraph(wording.fill(b["address"]), indent=0)
     w.paragraph(wording.fill(b["intro"]))
-    w.paragraph(wording.fill(b["summary"], **summary.__dict__))
+    w.paragraph(wording.fill(b["summary"], **{k: v for k, v in summary.__dict__.items() if k != "serving"}))
     w.paragraph(wording.fill(b["subdivisions"]))
     signature(w, office, wording)
 
     w.new_page()
     w.heading(m["order_heading"])
     w.paragraph(wording.fill(m["order_intro"]))
-    items = [b["order_grant"], m["order_seal"], m["order_redesignate"], m["order_recall"],
-             wording.fill(m["order_registration"], these="these", convictions="convictions"), m["order_report"]]
+    items = [b["order_grant"]]
+    items += [m["order_seal"]] if summary.dismissed else []
+    items += [m["order_redesignate"]] if summary.misdemeanors + summary.infractions else []
+    items += [m["order_recall"]] if summary.serving else []
+    items += [wording.fill(m["order_registration"], these="these", convictions="convictions"), m["order_report"]]
     for i, text in enumerate(items, start=1):
         w.paragraph(f"{i}.  {text}", keep=2)
     judge_signature(w, wording)

@@ -93,7 +93,9 @@ def caption(w: PleadingWriter, wording: Wording, defendant: str, defendant_role:
 def signature(w: PleadingWriter, office: Office, wording: Wording) -> None:
     """Dated line and the signing deputy's block, kept together on one page."""
     w.to_line()
-    w.ensure(14)
+    if w.slot:
+        w.blank()
+    w.ensure(12)
     w.at(w.slot, LEFT, wording["dated"])
     w.at(w.slot, CENTRE + 20, wording["submitted"])
     w.slot += 2

@@ -328,7 +328,7 @@ def _print_cases(db, chosen, prints, folder, wording, user, report, combined, jo
     """Render in worker processes, append to the combined file in order, record per chunk."""
     total = len(chosen)
     stamps = dict(chosen)
-    counts = {"cases": 0, "people": set(), "counts": 0, Outcome.DISMISS_AND_SEAL: 0,
+    counts = {"cases": 0, "people": set(), "counts": 0, "serving": 0, Outcome.DISMISS_AND_SEAL: 0,
               Outcome.REDESIGNATE_MISDEMEANOR: 0, Outcome.REDESIGNATE_INFRACTION: 0}
     workers = _worker_count(total) if workers is None else workers
     pool = None
@@ -355,6 +355,7 @@ def _print_cases(db, chosen, prints, folder, wording, user, report, combined, jo
                 for c in case.relief_counts:
                     counts["counts"] += 1
                     counts[c.outcome] += 1
+                    counts["serving"] += c.sentence_status is SentenceStatus.SERVING
         with db.session() as session:
             q.record_printed(session, report.job_id, user, rows)
         report.printed += len(rows)
@@ -379,7 +380,7 @@ def _print_cases(db, chosen, prints, folder, wording, user, report, combined, jo
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     return BulkSummary(counts["cases"], len(counts["people"]), counts["counts"], counts[Outcome.DISMISS_AND_SEAL],
-                       counts[Outcome.REDESIGNATE_MISDEMEANOR], counts[Outcome.REDESIGNATE_INFRACTION])
+                       counts[Outcome.REDESIGNATE_MISDEMEANOR], counts[Outcome.REDESIGNATE_INFRACTION], counts["serving"])
 
 
 class _Done:
