@@ -57,5 +57,17 @@ def styled(ws, value, font=None, fill=None, number_format: str | None = None, al
     return cell
 
 
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+
+
 def header_row(ws, names) -> list:
-    return [styled(ws, name, HEADER_FONT, HEADER_FILL) for name in names]
+    return [styled(ws, name, HEADER_FONT, HEADER_FILL, alignment=HEADER_ALIGN) for name in names]
+
+
+def fit_to_width(ws, pages_wide: int = 1, landscape: bool = False) -> None:
+    """Print setup: as many pages wide as given, as long as needed."""
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = pages_wide
+    ws.page_setup.fitToHeight = 0
+    if landscape:
+        ws.page_setup.orientation = "landscape"

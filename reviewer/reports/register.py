@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from reviewer.reports.cells import header_row, safe
+from reviewer.reports.cells import fit_to_width, header_row, safe
 from reviewer.reports.figures import Figures, level_label, outcome_label, suggestion_label
 from reviewer.reports.summary_sheet import write_summary_sheet
 
@@ -107,6 +107,8 @@ def _new_register_sheet(wb: Workbook, number: int):
     for index, (_, width, _) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    fit_to_width(ws, pages_wide=2, landscape=True)
     ws.append(header_row(ws, HEADERS))
     return ws
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from openpyxl.utils import get_column_letter
 
 from reviewer.domain.vocabulary import Outcome, Suggestion
-from reviewer.reports.cells import BOLD, TITLE_FONT, header_row, safe, styled
+from reviewer.reports.cells import BOLD, TITLE_FONT, fit_to_width, header_row, safe, styled
 from reviewer.reports.figures import LEVEL_NAMES, LEVELS, RECENT_YEARS, SECTIONS, Figures
 
 TITLE = "Proposition 64 review: summary"
@@ -44,12 +44,14 @@ def summary_rows(ws, figures: Figures, generated: datetime) -> list[list]:
     rows.append(["Pending (no decision yet)", f.pending])
     rows.append([styled(ws, "Total", BOLD), f.evaluated])
     rows += [[], [styled(ws, "People", BOLD)],
-             header_row(ws, ["Figure", "If the suggestions are accepted (decisions where made)", "By the decisions made so far"])]
+             header_row(ws, ["Figure", "Projected", "Decided so far"])]
     for label, attr in PEOPLE:
         if attr is None:
             rows.append([label, f.persons, f.persons])
         else:
             rows.append([label, getattr(f.projected, attr), getattr(f.confirmed, attr)])
+    rows.append(["Projected: the decision where one is recorded, else the suggestion as if accepted. "
+                 "A felony counts as relieved when dismissed or redesignated; \"no conviction\" counts dismissals only."])
     rows += [[], [styled(ws, "Queue", BOLD)], header_row(ws, ["Figure", "Convictions"])]
     rows += [
         ["Flagged felonies (the attorneys' queue)", f.flagged],
@@ -64,7 +66,8 @@ def summary_rows(ws, figures: Figures, generated: datetime) -> list[list]:
 
 
 def write_summary_sheet(ws, figures: Figures, generated: datetime) -> None:
-    for index, width in enumerate((46, 22, 22, 14, 12, 10), start=1):
+    for index, width in enumerate((44, 24, 24, 12, 12, 10), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
+    fit_to_width(ws)
     for row in summary_rows(ws, figures, generated):
         ws.append(row)
