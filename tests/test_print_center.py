@@ -10,7 +10,7 @@ from pytestqt.modeltest import ModelTester
 from sqlalchemy import func, select
 
 from reviewer.domain.people import User
-from reviewer.domain.vocabulary import Role
+from reviewer.domain.vocabulary import Role, SentenceStatus
 from reviewer.store import models as m
 from reviewer.store.database import Database
 from reviewer.ui.print_center import PrintCenter
@@ -90,3 +90,23 @@ def test_cancel_stops_the_batch(qtbot, synthetic_template, tmp_path):
     assert len(rows) == report.printed and all(Path(r.file_path).exists() for r in rows)
     center.close()
     db.dispose()
+
+
+def test_an_attorney_answers_a_held_case(qtbot, synthetic_template, tmp_path):
+    path = tmp_path / "r.db"
+    shutil.copy(synthetic_template, path)
+    db = Database(path)
+    center = PrintCenter(db, User("A. Deputy", Role.ATTORNEY, "123456"))
+    qtbot.addWidget(center)
+    row = next(i for i, r in enumerate(center.model.rows) if r.held)
+    key = center.model.rows[row].key
+    center.table.selectRow(row)
+    assert center.serving_button.isEnabled() and center.completed_button.isEnabled()
+    assert center.answer_sentence(SentenceStatus.COMPLETED) >= 1
+    assert not next(r for r in center.model.rows if r.key == key).held
+    center.close()
+    db.dispose()
+
+
+def test_clerks_do_not_see_the_sentence_buttons(center):
+    assert center.serving_button.isHidden() and center.completed_button.isHidden()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.domain.people import User
+from reviewer.domain.vocabulary import SentenceStatus
 from reviewer.services import printing
 from reviewer.services.jobs import Job
 from reviewer.services.office import OfficeError, load_office
@@ -198,11 +199,21 @@ class PrintCenter(QWidget):
         self.filed_button.clicked.connect(self.mark_selected_filed)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.serving_button = QPushButton("Sentence still served")
+        self.completed_button = QPushButton("Sentence completed")
+        self.serving_button.setToolTip("Attorneys: the record does not say; relief then cites HS 11361.8(b)")
+        self.completed_button.setToolTip("Attorneys: the record does not say; relief then cites HS 11361.8(e)-(f)")
+        self.serving_button.clicked.connect(lambda: self.answer_sentence(SentenceStatus.SERVING))
+        self.completed_button.clicked.connect(lambda: self.answer_sentence(SentenceStatus.COMPLETED))
+        for button in (self.serving_button, self.completed_button):
+            button.setVisible(self.user.can_decide)
         actions = QHBoxLayout()
         for w in (self.preview_button, self.open_preview_button, self.print_button, self.cancel_button,
                   self.open_folder_button):
             actions.addWidget(w)
         actions.addStretch(1)
+        actions.addWidget(self.serving_button)
+        actions.addWidget(self.completed_button)
         actions.addWidget(self.filed_button)
         actions.addWidget(self.filed_on)
 
@@ -249,6 +260,9 @@ class PrintCenter(QWidget):
         self.print_button.setText(f"Print {n} selected…" if n else "Print selected…")
         self.preview_button.setEnabled(n == 1)
         self.filed_button.setEnabled(n > 0 and not busy)
+        held = n == 1 and any(r.held for r in self.model.rows if r.key in self.selected_keys())
+        self.serving_button.setEnabled(held and not busy)
+        self.completed_button.setEnabled(held and not busy)
 
     # --- preview -----------------------------------------------------------------------
     def preview_selected(self) -> Path | None:
@@ -345,6 +359,21 @@ class PrintCenter(QWidget):
 
     def wait(self, msecs: int = -1) -> bool:
         return self._pool.waitForDone(msecs)
+
+    # --- held cases --------------------------------------------------------------------
+    def answer_sentence(self, status: SentenceStatus) -> int:
+        """An attorney says whether the selected held case's sentence is still served."""
+        keys = self.selected_keys()
+        if len(keys) != 1:
+            return 0
+        try:
+            n = printing.answer_sentence(self.db, keys[0], status, self.user)
+        except printing.PrintRefused as exc:
+            self.status.setText(str(exc))
+            return 0
+        self.status.setText(f"Recorded: sentence {status.value.lower()} for {n} counts; the case can be printed.")
+        self.refresh()
+        return n
 
     # --- filing ------------------------------------------------------------------------
     def mark_selected_filed(self, on: date | None = None) -> int:
