@@ -14,6 +14,7 @@ import pyarrow.csv as pacsv
 
 from reviewer.ingest.doj_columns import convictions, derive, persons, row_problems, rows_that_matter
 from reviewer.ingest.doj_format import DOJ_COLUMNS, FIELD_COUNT, USED_COLUMNS
+from reviewer.ingest.kept_file import KeptFile
 from reviewer.ingest.problems import FileRejected, RowProblem
 from reviewer.ingest.raw_text import check_not_binary, first_bad_line, first_line_fields, line_numbers, transcode
 
@@ -29,6 +30,7 @@ class DojExtract:
     persons: pa.Table
     convictions: pa.Table
     problems: list[RowProblem] = field(default_factory=list)
+    kept: KeptFile | None = None  # the file itself, compressed, for exports that repeat its rows
 
     @property
     def flagged_rows(self) -> int:
@@ -48,6 +50,7 @@ def read_doj_file(path: str | Path) -> DojExtract:
 def read_doj_bytes(raw: bytes, name: str) -> DojExtract:
     digest = hashlib.sha256(raw).hexdigest()
     check_not_binary(raw, name)
+    keep = KeptFile(raw)  # compressed on another thread while the file is parsed
     header = _check_first_line(raw, name)
     try:
         data, encoding = raw, "utf-8"
@@ -63,7 +66,8 @@ def read_doj_bytes(raw: bytes, name: str) -> DojExtract:
     kept, _ = rows_that_matter(table, lines)
     cols = derive(kept)
     problems = row_problems(cols)
-    return DojExtract(name, digest, encoding, table.num_rows, persons(cols), convictions(cols, problems, name), problems)
+    return DojExtract(name, digest, encoding, table.num_rows, persons(cols), convictions(cols, problems, name), problems,
+                      keep)
 
 
 class _NotUtf8(Exception):

@@ -4,13 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewer.ingest.doj_reader import DojExtract, read_doj_bytes
+from reviewer.ingest.doj_reader import DojExtract, read_doj_file
 from reviewer.ingest.problems import FileRejected, RowProblem
 from reviewer.services.jobs import NO_JOB, Job
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
 from reviewer.store.imports import add_batch, find_batch, problems_json, write_convictions, write_persons
-from reviewer.store.sources import KeptSource, write_source
+from reviewer.store.sources import write_source
 
 
 @dataclass
@@ -38,22 +38,14 @@ class ImportReport:
 
 def import_file(db: Database, path: str | Path, user: str = "", job: Job = NO_JOB) -> ImportReport:
     """Import one file. FileRejected propagates (nothing written); a repeat import is reported, not redone."""
-    path = Path(path)
-    job.progress(0, 4, f"Reading {path.name}")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FileRejected(path.name, None, f"cannot be read ({exc.strerror})") from None
-    source = KeptSource(raw)  # compressed in a background thread while the file is parsed
-    extract = read_doj_bytes(raw, path.name)
-    del raw
+    job.progress(0, 4, f"Reading {Path(path).name}")
+    extract = read_doj_file(path)
     job.check()
-    return store_extract(db, extract, user, job, kind="doj", source=source)
+    return store_extract(db, extract, user, job, kind="doj")
 
 
-def store_extract(db: Database, extract: DojExtract, user: str, job: Job = NO_JOB, kind: str = "doj",
-                  source: KeptSource | None = None) -> ImportReport:
-    """Write an extract in one transaction; `source` also keeps the file itself (for gogen exports)."""
+def store_extract(db: Database, extract: DojExtract, user: str, job: Job = NO_JOB, kind: str = "doj") -> ImportReport:
+    """Write an extract in one transaction, with the file itself when the reader kept it (for gogen exports)."""
     with db.session() as session:
         previous = find_batch(session, extract.sha256)
         if previous is not None:
@@ -85,8 +77,8 @@ def store_extract(db: Database, extract: DojExtract, user: str, job: Job = NO_JO
         job.progress(2, 4, "Writing convictions")
         new = write_convictions(conn, extract.convictions, batch.id, extract.source_file)
         job.check()
-        if source is not None:
-            write_source(conn, batch.id, source)
+        if extract.kept is not None:
+            write_source(conn, batch.id, extract.kept)
         AuditLog(session).record(
             user or "system", "import", "import_batch", batch.id,
             after={"file": extract.source_file, "rows": extract.rows, "convictions": extract.convictions.num_rows,

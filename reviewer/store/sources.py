@@ -1,50 +1,31 @@
 """Imported files kept compressed in the database, for exports that repeat the input rows.
 
-Compression (zstd level 1, about 0.3 s per 240 MB) runs in a background thread started
-as soon as the bytes are read, so it overlaps the parse and the inserts instead of adding
-to them. The parts are written in the import's own transaction: a rejected or cancelled
-import keeps nothing.
+The reader compresses the file in the background (ingest.kept_file); the parts are written
+in the import's own transaction, so a rejected or cancelled import keeps nothing.
 """
 from __future__ import annotations
 
 import hashlib
 import io
-from concurrent.futures import Future, ThreadPoolExecutor
 
-import pyarrow as pa
 from sqlalchemy import Connection, delete, func, insert, select
 
+from reviewer.ingest.kept_file import KeptFile, decompress
 from reviewer.store.models import ImportSource
 
-CODEC = "zstd"
 PART_SIZE = 32 << 20  # bytes of compressed data per row (well under SQLite's and PostgreSQL's limits)
-_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reviewer-compress")
 
 
 class SourceUnavailable(Exception):
     """The rows of an import are not kept (forgotten, or imported before Reviewer kept them)."""
 
 
-class KeptSource:
-    """A file's bytes being compressed in the background."""
-
-    def __init__(self, raw: bytes) -> None:
-        self.raw_size = len(raw)
-        self._future: Future = _pool.submit(_compress, raw)
-
-    def parts(self) -> list[bytes]:
-        data = self._future.result()
-        return [data[i : i + PART_SIZE] for i in range(0, len(data), PART_SIZE)] or [b""]
-
-
-def _compress(raw: bytes) -> bytes:
-    return pa.Codec(CODEC, compression_level=1).compress(raw, asbytes=True)
-
-
-def write_source(conn: Connection, batch_id: int, source: KeptSource) -> None:
-    for number, part in enumerate(source.parts()):
+def write_source(conn: Connection, batch_id: int, source: KeptFile) -> None:
+    data = source.compressed()
+    parts = [data[i : i + PART_SIZE] for i in range(0, len(data), PART_SIZE)] or [b""]
+    for number, part in enumerate(parts):
         conn.execute(insert(ImportSource).values(
-            batch_id=batch_id, part=number, codec=CODEC, raw_size=source.raw_size, data=part,
+            batch_id=batch_id, part=number, codec=source.codec, raw_size=source.raw_size, data=part,
         ))
 
 
@@ -64,7 +45,7 @@ def read_source(conn: Connection, batch_id: int, sha256: str | None = None) -> b
     buffer = io.BytesIO()
     for row in rows:
         buffer.write(row[2])
-    raw = pa.Codec(codec).decompress(buffer.getvalue(), decompressed_size=size, asbytes=True)
+    raw = decompress(buffer.getvalue(), codec, size)
     if sha256 and hashlib.sha256(raw).hexdigest() != sha256:
         raise SourceUnavailable(f"the kept rows of import {batch_id} do not match the file imported (checksum)")
     return raw
