@@ -2,8 +2,8 @@
 
     python installer/smoke.py [EXECUTABLE]        # or: python installer/build.py --smoke
 
-Runs the CLI on a fresh database (demo-data, import, evaluate, export results, accept, print),
-then starts the GUI offscreen and checks it is still running after a few seconds.
+Runs the CLI on a fresh database (demo-data, import, evaluate, export results, accept, print,
+then the Excel register and the summary), then starts the GUI offscreen and checks it is still running after a few seconds.
 tests/test_installer.py runs the same steps under pytest. A step whose command this build
 does not have yet (it is not in `reviewer --help`) is skipped, not failed.
 """
@@ -43,6 +43,13 @@ def _file_with_rows(name: str) -> Callable[[Path, str], str | None]:
     return check
 
 
+def _file_written(name: str) -> Callable[[Path, str], str | None]:
+    def check(workdir: Path, _out: str) -> str | None:
+        path = workdir / name
+        return None if path.is_file() and path.stat().st_size > 0 else f"{name} was not written"
+    return check
+
+
 def _pdfs_written(workdir: Path, _out: str) -> str | None:
     pdfs = list((workdir / "pdfs").rglob("*.pdf"))
     return None if pdfs else "no PDF was written under pdfs/"
@@ -70,6 +77,10 @@ STEPS = [
     Step("export results", ["export", "results", "--db", DB, "--out", "r.csv"], _file_with_rows("r.csv")),
     Step("accept", ["accept", "--db", DB, "--user", "Test Attorney"]),
     Step("print", ["print", "--db", DB, "--out", "pdfs"], _pdfs_written),
+    # Beyond the core flow: the Excel register (openpyxl) and the summary PDF.
+    Step("export register", ["export", "register", "--db", DB, "--out", "register.xlsx"],
+         _file_written("register.xlsx")),
+    Step("summary", ["summary", "--db", DB, "--pdf", "summary.pdf"], _file_written("summary.pdf")),
 ]
 
 
