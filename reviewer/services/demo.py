@@ -11,11 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from reviewer.ingest.synthetic import write_demo_file
-from reviewer.services.evaluating import evaluate, resolve_policy
-from reviewer.services.importing import import_file
 from reviewer.services.jobs import NO_JOB, Job
-from reviewer.store.database import Database
 
 DEMO_ROWS = 20_000
 DEMO_COUNTY = "LOS ANGELES"
@@ -43,6 +39,11 @@ def _stage(job: Job, start: int, end: int, label: str) -> Job:
 
 def build_demo_database(path: str | Path, rows: int = DEMO_ROWS, job: Job = NO_JOB, seed: int = 0) -> DemoReport:
     """Write a synthetic research file, import it, evaluate it under the Los Angeles pilot policy."""
+    from reviewer.ingest.synthetic import write_demo_file
+    from reviewer.services.evaluating import evaluate, resolve_policy
+    from reviewer.services.importing import import_file
+    from reviewer.store.database import Database
+
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = target.with_name(target.name + ".building")

@@ -6,11 +6,12 @@ with its own database); it never sees SQL or ORM objects.
 from __future__ import annotations
 
 import gc
+import json
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -18,14 +19,12 @@ from reviewer.domain.people import User
 from reviewer.domain.records import Person, Reason
 from reviewer.domain.vocabulary import DecisionKind, Level, Outcome, ReviewStatus, SentenceStatus, Suggestion
 from reviewer.engine.facts import PersonFacts
-from reviewer.engine.policy import load_policy
-from reviewer.ingest.doj_reader import read_doj_file
+from reviewer.engine.conditions import PolicyError
+from reviewer.engine.policy import load_policy, policy_from_document
 from reviewer.ingest.problems import FileRejected
 from reviewer.resources import shipped_policies
 from reviewer.services import deciding
 from reviewer.services.deciding import ConflictError, DecisionRefused, DecisionResult, public_safety_allowed
-from reviewer.services.evaluating import EvaluationReport, evaluate, resolve_policy
-from reviewer.services.importing import ImportReport, store_extract
 from reviewer.services.jobs import NO_JOB, Cancelled, Job
 from reviewer.services.queue_index import (
     STATUS_DONE, Choices, Counts, QueueFilter, QueueIndex, QueueView,
@@ -35,9 +34,13 @@ from reviewer.store.database import Database, DatabaseError
 from reviewer.store.queue import DecisionEntry, QueueRow, ReviewState, RunInfo
 from reviewer.store.records import load_record
 
+if TYPE_CHECKING:  # the import and evaluation stacks load only when a job needs them (faster start)
+    from reviewer.services.evaluating import EvaluationReport
+    from reviewer.services.importing import ImportReport
+
 __all__ = [
     "STATUS_DONE", "CaseView", "Cancelled", "Choices", "ConflictError", "Counts", "DatabaseError", "DecisionEntry",
-    "DecisionRefused", "DecisionResult", "EvaluationReport", "OVERRIDE_OUTCOMES", "FileRejected", "ImportReport", "Job", "QueueFilter", "QueueRow", "QueueService", "QueueView",
+    "DecisionRefused", "DecisionResult", "OVERRIDE_OUTCOMES", "FileRejected", "Job", "QueueFilter", "QueueRow", "QueueService", "QueueView",
     "ReviewState", "RunInfo", "TimelineEntry", "accept_in_chunks", "import_files", "open_database", "policy_choices",
     "reevaluate",
 ]
@@ -117,7 +120,7 @@ class QueueService:
 
     def _load_index(self) -> QueueIndex:
         with _no_gc(), self.db.engine.connect() as conn:
-            return QueueIndex(q.queue_keys(conn))
+            return QueueIndex(q.queue_keys(conn), _policy_rule_labels(q.policy_documents(conn)))
 
     def reload(self) -> None:
         """Read the queue's keys again (after a re-evaluation, an import, or to see colleagues' decisions)."""
@@ -200,6 +203,19 @@ class QueueService:
         return view.acceptable_pending()
 
 
+def _policy_rule_labels(documents: list[str]) -> dict[str, str]:
+    """"policy:<rule id>" -> the reason the policy gives for that rule (later runs win)."""
+    labels: dict[str, str] = {}
+    for text in documents:
+        try:
+            policy = policy_from_document(json.loads(text or "{}"))
+        except (ValueError, PolicyError):
+            continue  # statute only, or a document this engine cannot read: rule ids stay as labels
+        for rule in (*policy.rules, policy.otherwise):
+            labels[f"policy:{rule.id}"] = rule.reason
+    return labels
+
+
 def _timeline(record, conviction_id: int) -> tuple[TimelineEntry, ...]:
     facts = PersonFacts(record)
     target = next((c for c in record.convictions if c.id == conviction_id), None)
@@ -261,8 +277,11 @@ class _OneTransaction:
             yield session
 
 
-def import_files(db: Database, paths: Sequence[str | Path], user: str, job: Job = NO_JOB) -> list[ImportReport]:
+def import_files(db: Database, paths: Sequence[str | Path], user: str, job: Job = NO_JOB) -> list["ImportReport"]:
     """Import the chosen files as one job: all of them, or (on Cancel or a rejected file) none."""
+    from reviewer.ingest.doj_reader import read_doj_file
+    from reviewer.services.importing import store_extract
+
     steps = len(paths) + 1
     extracts = []
     for i, path in enumerate(paths):
@@ -283,8 +302,10 @@ def import_files(db: Database, paths: Sequence[str | Path], user: str, job: Job 
 
 
 def reevaluate(db: Database, county: str, as_of: date, policy_spec: str, user: str,
-               job: Job = NO_JOB) -> EvaluationReport:
+               job: Job = NO_JOB) -> "EvaluationReport":
     """Evaluate the county again; earlier evaluations stay on file, decisions stay with their convictions."""
+    from reviewer.services.evaluating import evaluate, resolve_policy
+
     return evaluate(db, county, as_of, resolve_policy(policy_spec or None), user=user, job=job)
 
 

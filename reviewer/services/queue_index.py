@@ -6,24 +6,26 @@ fetched page by page from the database (QueueService.rows).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterator, Sequence
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from reviewer.domain.vocabulary import ReviewStatus, Suggestion
-from reviewer.store.queue import QueueKeys
+from reviewer.domain.vocabulary import Suggestion
+from reviewer.store.queue import STATUS_CODES, SUGGESTION_CODES, QueueKeys
 
-STATUSES = (ReviewStatus.PENDING.value, ReviewStatus.ACCEPTED.value, ReviewStatus.OVERRIDDEN.value)
-STATUS_CODE = {s: i for i, s in enumerate(STATUSES)}
-SUGGESTIONS = tuple(s.value for s in Suggestion)
-SUGGESTION_CODE = {s: i for i, s in enumerate(SUGGESTIONS)}
+STATUS_CODE = {s: i for i, s in enumerate(STATUS_CODES)}  # pending is 0
+SUGGESTION_CODE = {s: i for i, s in enumerate(SUGGESTION_CODES)}
 
 # Status filter values: the three review states, plus "done" (accepted or overridden).
 STATUS_DONE = "done"
 
 # Sort keys the queue understands (None: the queue order, attention first).
 SORT_KEYS = ("person", "dob", "court_case", "code_section", "disposition_date", "suggestion", "status", "reviewer")
+CHANGING_KEYS = frozenset({"status", "reviewer"})  # decisions change them: their order is never kept
 
 # Readable names for the statute's deciding rules (policy rules are named by the policy itself).
 RULE_LABELS = {
@@ -126,44 +128,68 @@ class QueueView:
 class QueueIndex:
     """Every flagged felony's filter and sort keys."""
 
-    def __init__(self, keys: QueueKeys) -> None:
+    def __init__(self, keys: QueueKeys, rule_labels: dict[str, str] | None = None) -> None:
         self.ids = np.asarray(keys.conviction_id, dtype=np.int64)
         self.person_ids = np.asarray(keys.person_id, dtype=np.int64)
         self.priority = np.asarray(keys.priority, dtype=np.int8)
-        self.suggestion = np.asarray([SUGGESTION_CODE.get(v, 0) for v in keys.suggestion], dtype=np.int8)
-        self.status = np.asarray([STATUS_CODE.get(v, 0) for v in keys.status], dtype=np.int8)
+        self.suggestion = np.asarray(keys.suggestion, dtype=np.int8)
+        self.status = np.asarray(keys.status, dtype=np.int8)
         self.sections, self.section = _codes(keys.section)
         self.rules, self.rule = _codes(keys.first_rule)
         self.reviewers, self.reviewer = _codes(keys.decided_by)
         self._reviewer_code = {name: i for i, name in enumerate(self.reviewers)}
-        self._rule_labels = _rule_labels(keys)
+        self._rule_labels = rule_labels or {}
+        self._keys = keys
         self._text = {"person": keys.name, "dob": keys.dob, "court_case": keys.court_case,
                       "code_section": keys.code_section, "disposition_date": keys.disposition_date}
-        self._haystack = [f"{n} {c} {k}".lower().replace(",", " ")
-                          for n, c, k in zip(keys.name, keys.cii, keys.court_case)]
-        self._pos = dict(zip(keys.conviction_id, range(len(keys))))
+        self._by_id = np.argsort(self.ids, kind="stable")
+        self._sorted_ids = self.ids[self._by_id]
+        self._search_text: tuple[str, np.ndarray] | None = None  # built on the first search
         self._ranks: dict[str, np.ndarray] = {}
-        self._queue_order = self._default_order()
+        self._sequences: dict[tuple[str, bool], np.ndarray] = {}
+        self._queue_sequence, self._queue_order = self._default_order()
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def position(self, conviction_id: int) -> int | None:
-        return self._pos.get(int(conviction_id))
+        i = int(np.searchsorted(self._sorted_ids, conviction_id))
+        if i < len(self._sorted_ids) and self._sorted_ids[i] == conviction_id:
+            return int(self._by_id[i])
+        return None
 
     # --- views -------------------------------------------------------------------------------
 
     def view(self, flt: QueueFilter = QueueFilter(), sort: str | None = None, descending: bool = False) -> QueueView:
         mask = self._mask(flt)
-        positions = np.flatnonzero(mask) if mask is not None else np.arange(len(self.ids))
         if flt.search.strip():
-            positions = self._search(positions, flt.search)
+            found = self._search(flt.search)
+            mask = found if mask is None else (mask & found)
+        sequence = self._sequence(sort, descending)
+        return QueueView(self, sequence if mask is None else sequence[mask[sequence]])
+
+    def _sequence(self, sort: str | None, descending: bool) -> np.ndarray:
+        """Every position in display order for this sort (ties in queue order); kept for fixed keys."""
         if sort is None:
-            order = np.argsort(self._queue_order[positions], kind="stable")
-        else:
-            rank = self._rank(sort)[positions].astype(np.int64)
-            order = np.lexsort((self._queue_order[positions], -rank if descending else rank))
-        return QueueView(self, positions[order])
+            return self._queue_sequence
+        cached = self._sequences.get((sort, descending))
+        if cached is not None:
+            return cached
+        rank = self._rank(sort).astype(np.int64)
+        sequence = np.lexsort((self._queue_order, -rank if descending else rank))
+        if sort not in CHANGING_KEYS:
+            self._sequences[(sort, descending)] = sequence
+        return sequence
+
+    def warm_up(self) -> Iterator[None]:
+        """Steps that prepare search and every sort ahead of use; run them when the screen is idle."""
+        self._searchable()
+        yield
+        for key in SORT_KEYS:
+            if key not in CHANGING_KEYS:
+                for descending in (False, True):
+                    self._sequence(key, descending)
+                    yield
 
     def _mask(self, flt: QueueFilter) -> np.ndarray | None:
         mask = None
@@ -187,12 +213,25 @@ class QueueIndex:
             both(self.reviewer == self._reviewer_code.get(flt.reviewer, -1))
         return mask
 
-    def _search(self, positions: np.ndarray, text: str) -> np.ndarray:
-        """Every word must appear in the name, CII or court case number (case-insensitive)."""
-        words = text.lower().replace(",", " ").split()
-        hay = self._haystack
-        kept = [p for p in positions.tolist() if all(w in hay[p] for w in words)]
-        return np.asarray(kept, dtype=np.int64)
+    def _search(self, text: str) -> np.ndarray:
+        """Rows where every word appears in the name, CII or court case number (case-insensitive)."""
+        blob, line_starts = self._searchable()
+        keep = np.ones(len(self.ids), dtype=bool)
+        for word in text.lower().replace(",", " ").split():
+            hits = np.fromiter((m.start() for m in re.finditer(re.escape(word), blob)), dtype=np.int64)
+            rows = np.zeros(len(self.ids), dtype=bool)
+            rows[np.searchsorted(line_starts, hits, side="right") - 1] = True
+            keep &= rows
+        return keep
+
+    def _searchable(self) -> tuple[str, np.ndarray]:
+        """Every row's name, CII and case number in one lower-case text, one line per row."""
+        if self._search_text is None:
+            k = self._keys
+            lines = [f"{n} {c} {case}".lower().replace(",", " ") for n, c, case in zip(k.name, k.cii, k.court_case)]
+            starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]], dtype=np.int64)
+            self._search_text = ("\n".join(lines), starts)
+        return self._search_text
 
     def _rank(self, key: str) -> np.ndarray:
         if key not in SORT_KEYS:
@@ -210,13 +249,16 @@ class QueueIndex:
         names = self.reviewers
         return [names[c] for c in self.reviewer.tolist()]
 
-    def _default_order(self) -> np.ndarray:
-        """Attention first (priority 0), then each person's convictions together, oldest first."""
+    def _default_order(self) -> tuple[np.ndarray, np.ndarray]:
+        """Attention first (priority 0), then each person's convictions together, oldest first.
+
+        Returns the positions in that order, and each position's place in it.
+        """
         keys = (self.ids, self._rank("disposition_date"), self.person_ids, self._rank("person"), self.priority)
-        order = np.lexsort(keys)
-        rank = np.empty(len(order), np.int64)
-        rank[order] = np.arange(len(order))
-        return rank
+        sequence = np.lexsort(keys)
+        place = np.empty(len(sequence), np.int64)
+        place[sequence] = np.arange(len(sequence))
+        return sequence, place
 
     # --- counts, choices, updates ----------------------------------------------------------
 
@@ -252,11 +294,10 @@ class QueueIndex:
         self._ranks.pop("reviewer", None)
 
 
-def _codes(values: Iterable[str]) -> tuple[list[str], np.ndarray]:
+def _codes(values: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """Categorical encoding: the distinct values (\"\" first) and each row's code."""
-    table: dict[str, int] = {"": 0}
-    codes = [table.setdefault(v, len(table)) for v in values]
-    return list(table), np.asarray(codes, dtype=np.int32)
+    encoded = pa.array(["", *values], pa.string()).dictionary_encode()
+    return encoded.dictionary.to_pylist(), encoded.indices.to_numpy()[1:].astype(np.int32)
 
 
 def _code_of(table: list[str], value: str) -> int:
@@ -266,18 +307,9 @@ def _code_of(table: list[str], value: str) -> int:
         return -1
 
 
-def _dense_rank(values: list[str]) -> np.ndarray:
+def _dense_rank(values: Sequence[str]) -> np.ndarray:
     """Equal values get equal ranks, so a secondary key can order them."""
-    if not values:
+    if not len(values):
         return np.zeros(0, np.int32)
-    _, inverse = np.unique(np.asarray(values, dtype=str), return_inverse=True)
-    return inverse.astype(np.int32).reshape(-1)
-
-
-def _rule_labels(keys: QueueKeys) -> dict[str, str]:
-    """A policy rule is labelled with the reason the policy gives for it."""
-    labels: dict[str, str] = {}
-    for rule, reason in zip(keys.first_rule, keys.policy_reason):
-        if rule not in labels and reason and rule.startswith("policy:"):
-            labels[rule] = reason
-    return labels
+    ranks = pc.rank(pa.array(values, pa.string()), sort_keys="ascending", tiebreaker="dense")
+    return ranks.to_numpy().astype(np.int32)

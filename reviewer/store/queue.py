@@ -8,22 +8,42 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
-from sqlalchemy import Connection, String, func, select, type_coerce
+from sqlalchemy import Connection, String, bindparam, case, cast, func, select
 
+from reviewer.domain.vocabulary import ReviewStatus, Suggestion
 from reviewer.store import models as m
 
 C, P, E, R, D, RUN = m.Conviction, m.Person, m.Evaluation, m.Review, m.Decision, m.EvaluationRun
 
 _RULE = re.compile(r'"rule"\s*:\s*"([^"]*)"')
 
-# One row per flagged felony: what the queue filters, sorts and searches on. Dates come back as
-# ISO text (no per-row date parsing over 100,000 rows) and only the head of the reasons.
+
+def _text(column, default: str = ""):
+    return func.coalesce(column, default)
+
+
+# Categories come back as small integers (codes into these tuples), not 100,000 strings each.
+STATUS_CODES = tuple(s.value for s in ReviewStatus)  # pending, accepted, overridden
+SUGGESTION_CODES = tuple(s.value for s in Suggestion)
+
+
+def _code(column, values: tuple[str, ...]):
+    return case({v: i for i, v in enumerate(values)}, value=column, else_=0)
+
+
+def _iso(column):
+    """A date as ISO text ("" when unknown), with no per-row date parsing over 100,000 rows."""
+    return func.coalesce(cast(column, String), "")
+
+
+# One row per flagged felony: what the queue filters, sorts and searches on, with no NULLs, and
+# only the head of the reasons (the deciding rule comes first).
 KEY_FIELDS = (
-    E.conviction_id, E.priority, E.suggestion, func.substr(E.reasons, 1, 120), E.policy_reason, R.status,
-    R.decided_by, C.section, C.code_section, type_coerce(C.disposition_date, String), C.court_case,
-    type_coerce(P.dob, String), P.name, P.cii, P.id,
+    E.conviction_id, E.priority, _code(E.suggestion, SUGGESTION_CODES), func.substr(E.reasons, 1, 64),
+    _code(R.status, STATUS_CODES), _text(R.decided_by), _text(C.section), _text(C.code_section),
+    _iso(C.disposition_date), _text(C.court_case), _iso(P.dob), _text(P.name), _text(P.cii), P.id,
 )
 
 
@@ -31,21 +51,20 @@ KEY_FIELDS = (
 class QueueKeys:
     """The queue's keys column by column (one entry per flagged felony, same order in every column)."""
 
-    conviction_id: list[int]
-    priority: list[int]
-    suggestion: list[str]
-    first_rule: list[str]
-    policy_reason: list[str]
-    status: list[str]
-    decided_by: list[str]
-    section: list[str]
-    code_section: list[str]
-    disposition_date: list[str]  # ISO text, "" when unknown
-    court_case: list[str]
-    dob: list[str]  # ISO text, "" when unknown
-    name: list[str]
-    cii: list[str]
-    person_id: list[int]
+    conviction_id: Sequence[int]
+    priority: Sequence[int]
+    suggestion: Sequence[int]  # index into SUGGESTION_CODES
+    first_rule: Sequence[str]
+    status: Sequence[int]  # index into STATUS_CODES
+    decided_by: Sequence[str]
+    section: Sequence[str]
+    code_section: Sequence[str]
+    disposition_date: Sequence[str]  # ISO text, "" when unknown
+    court_case: Sequence[str]
+    dob: Sequence[str]  # ISO text, "" when unknown
+    name: Sequence[str]
+    cii: Sequence[str]
+    person_id: Sequence[int]
 
     def __len__(self) -> int:
         return len(self.conviction_id)
@@ -143,16 +162,16 @@ def queue_keys(conn: Connection) -> QueueKeys:
     )
     rows = _fetch_plain(conn, query)
     if not rows:
-        return QueueKeys(*([] for _ in KEY_FIELDS))
-    cols = [list(c) for c in zip(*rows)]
-    text = lambda values: [v or "" for v in values]  # noqa: E731
-    iso = lambda values: [str(v) if v else "" for v in values]  # noqa: E731
-    return QueueKeys(
-        conviction_id=cols[0], priority=cols[1], suggestion=cols[2], first_rule=[first_rule(v) for v in cols[3]],
-        policy_reason=text(cols[4]), status=[v or "pending" for v in cols[5]], decided_by=text(cols[6]),
-        section=text(cols[7]), code_section=text(cols[8]), disposition_date=iso(cols[9]), court_case=text(cols[10]),
-        dob=iso(cols[11]), name=text(cols[12]), cii=text(cols[13]), person_id=cols[14],
-    )
+        return QueueKeys(*(() for _ in KEY_FIELDS))
+    cols = list(zip(*rows))
+    rules: dict[str, str] = {}  # reasons' heads repeat: parse each distinct one once
+    cols[3] = tuple(rules[h] if h in rules else rules.setdefault(h, first_rule(h)) for h in cols[3])
+    return QueueKeys(*cols)
+
+
+def policy_documents(conn: Connection) -> list[str]:
+    """The policy (JSON) of every evaluation run, oldest first: they name the rules that decided."""
+    return [r[0] for r in conn.execute(select(RUN.policy_document).order_by(RUN.id))]
 
 
 def _fetch_plain(conn: Connection, query) -> list[tuple]:
@@ -175,31 +194,35 @@ ROW_FIELDS = (
 )
 
 
+_ROWS_QUERY = (
+    select(*ROW_FIELDS)
+    .join(E, (E.conviction_id == C.id) & E.current.is_(True))
+    .join(P, P.id == C.person_id)
+    .outerjoin(R, R.conviction_id == C.id)
+    .where(C.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def rows_by_ids(conn: Connection, ids: Sequence[int]) -> dict[int, QueueRow]:
     """Queue rows for these convictions (current evaluation), keyed by conviction id."""
     out: dict[int, QueueRow] = {}
     for start in range(0, len(ids), 500):
         chunk = [int(i) for i in ids[start:start + 500]]
-        query = (
-            select(*ROW_FIELDS)
-            .join(E, (E.conviction_id == C.id) & E.current.is_(True))
-            .join(P, P.id == C.person_id)
-            .outerjoin(R, R.conviction_id == C.id)
-            .where(C.id.in_(chunk))
-        )
-        for r in conn.execute(query):
+        for r in conn.execute(_ROWS_QUERY, {"ids": chunk}):
             out[r[0]] = QueueRow(r[0], r[1], r[2] or "", r[3], r[4] or "", r[5] or "", r[6] or "", r[7] or "", r[8],
                                  r[9], r[10], bool(r[11]), r[12], r[13] or "pending", r[14], r[15] or "", r[16] or 0)
     return out
+
+
+_STATES_QUERY = select(R.conviction_id, R.status, R.outcome, R.decided_by, R.decision_id, R.version).where(
+    R.conviction_id.in_(bindparam("ids", expanding=True)))
 
 
 def review_states(conn: Connection, ids: Iterable[int]) -> dict[int, ReviewState]:
     ids = [int(i) for i in ids]
     out: dict[int, ReviewState] = {}
     for start in range(0, len(ids), 500):
-        query = select(R.conviction_id, R.status, R.outcome, R.decided_by, R.decision_id, R.version).where(
-            R.conviction_id.in_(ids[start:start + 500]))
-        for r in conn.execute(query):
+        for r in conn.execute(_STATES_QUERY, {"ids": ids[start:start + 500]}):
             out[r[0]] = ReviewState(r[0], r[1], r[2], r[3] or "", r[4], r[5])
     return out
 

@@ -3,34 +3,31 @@ from __future__ import annotations
 
 import logging
 import traceback
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox, QPushButton,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox, QPushButton,
     QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from reviewer.domain.people import User
 from reviewer.domain.vocabulary import Outcome
-from reviewer.services.queue import (
-    ConflictError, DecisionRefused, DecisionResult, QueueFilter, QueueService, accept_in_chunks, import_files,
-    policy_choices, reevaluate,
-)
+from reviewer.services.queue import ConflictError, DecisionRefused, DecisionResult, QueueFilter, QueueService
 from reviewer.ui.case_panel import CasePanel
 from reviewer.ui.commands import DecisionCommand, decision_label
-from reviewer.ui.dialogs import IdentityDialog, OverrideDialog, ReevaluateDialog, shortcuts_text
+from reviewer.ui.dialogs import IdentityDialog, OverrideDialog, shortcuts_text
 from reviewer.ui.filter_bar import FilterBar
 from reviewer.ui.job_bar import JobBar, MessageBar
+from reviewer.ui.long_jobs import LongJobsMixin
 from reviewer.ui.queue_model import COLUMNS, QueueModel
 from reviewer.ui.settings import Settings
 from reviewer.ui.workers import JobRunner
 
 log = logging.getLogger(__name__)
 
-IMPORT_FILTER = "DOJ research files (*.csv *.dat *.txt);;All files (*)"
+WARM_UP_INTERVAL_MS = 60
 
 
 def _named(widget: QWidget, name: str, accessible: str) -> QWidget:
@@ -39,7 +36,7 @@ def _named(widget: QWidget, name: str, accessible: str) -> QWidget:
     return widget
 
 
-class MainWindow(QMainWindow):
+class MainWindow(LongJobsMixin, QMainWindow):
     def __init__(self, service: QueueService, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
@@ -56,6 +53,10 @@ class MainWindow(QMainWindow):
         self._show_identity()
         self._update_counts()
         self._select_row(0)
+        self._warm_timer = QTimer(self)
+        self._warm_timer.setInterval(WARM_UP_INTERVAL_MS)
+        self._warm_timer.timeout.connect(self._warm_up_step)
+        self._start_warm_up()
 
     # --- building --------------------------------------------------------------------------------
 
@@ -278,10 +279,20 @@ class MainWindow(QMainWindow):
         keep = self.current_conviction()
         if self._guard(self.service.reload, "Could not reload the queue") is False:
             return
+        self._start_warm_up()
         self.filters.set_choices(self.service.choices())
         self.model.refresh()
         row = self.model.row_of(keep) if keep is not None else None
         self._select_row(row if row is not None else 0)
+
+    def _start_warm_up(self) -> None:
+        """Prepare search and sorts a step at a time while the attorney reads the first case."""
+        self._warm_steps = self.service.index.warm_up()
+        self._warm_timer.start()
+
+    def _warm_up_step(self) -> None:
+        if next(self._warm_steps, StopIteration) is StopIteration:
+            self._warm_timer.stop()
 
     def _update_counts(self) -> None:
         total = self.service.counts()
@@ -376,94 +387,6 @@ class MainWindow(QMainWindow):
     def _refresh_decided(self, conviction_id: int) -> None:
         self.model.reload_row(conviction_id)
         self._update_counts()
-
-    def accept_all_shown(self) -> None:
-        if not self._can_decide():
-            return
-        ids, by_hand = self.service.bulk_preview(self.model.view)
-        if not ids:
-            self.message.show_text("No pending conviction shown can be accepted as suggested.", "info")
-            return
-        text = (f"Accept the suggestion for {len(ids):,} pending convictions shown?\n\n"
-                f"Each is recorded on its own in the audit log, under {self.user.name}.")
-        if by_hand:
-            text += f"\n{by_hand:,} shown need review; they stay pending."
-        text += "\n\nA bulk acceptance is not reverted with Undo."
-        answer = QMessageBox.question(self, "Accept all shown", text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        user = self.user
-        self.jobs.start("Accept all shown", self.service.url,
-                        lambda db, job: accept_in_chunks(db, ids, user, job))
-
-    # --- long jobs ---------------------------------------------------------------------------------
-
-    def import_files(self, paths: list[str] | None = None) -> None:
-        if self.jobs.busy:
-            return
-        if not paths:
-            paths, _ = QFileDialog.getOpenFileNames(self, "Import DOJ research files",
-                                                    self.settings.last_import_folder(), IMPORT_FILTER)
-        if not paths:
-            return
-        self.settings.set_last_import_folder(str(Path(paths[0]).parent))
-        user = self.user.name
-        self.jobs.start("Import", self.service.url, lambda db, job: import_files(db, paths, user, job))
-
-    def reevaluate(self, values: tuple[str, date, str] | None = None) -> None:
-        if self.jobs.busy:
-            return
-        if values is None:
-            dialog = ReevaluateDialog(policy_choices(), self.service.latest_run(), date.today(), self)
-            if dialog.exec() != ReevaluateDialog.DialogCode.Accepted:
-                return
-            values = dialog.values()
-        county, as_of, policy = values
-        user = self.user.name
-        self.jobs.start("Re-evaluation", self.service.url,
-                        lambda db, job: reevaluate(db, county, as_of, policy, user, job))
-
-    def cancel_job(self) -> None:
-        self.jobs.cancel()
-        self.job_bar.set_cancelling()
-
-    def _busy_changed(self, busy: bool) -> None:
-        if busy:
-            self.job_bar.start(self.jobs.title)
-        else:
-            self.job_bar.stop()
-        self.import_action.setEnabled(not busy)
-        self.reevaluate_action.setEnabled(not busy)
-        self._update_buttons()
-
-    def _job_finished(self, title: str, result) -> None:
-        if title == "Import":
-            added = sum(r.new_convictions for r in result if r.imported)
-            flagged = sum(len(r.problems) for r in result)
-            lines = [r.summary() for r in result]
-            tail = (" Re-evaluate (Ctrl+R) to bring new convictions into the queue." if added else "")
-            more = f" {flagged} rows were flagged and go to review." if flagged else ""
-            self.message.show_text("Import finished. " + " ".join(lines) + more + tail, "info", sticky=True)
-        elif title == "Re-evaluation":
-            self.reload_queue()
-            self.message.show_text(result.summary(), "info", sticky=True)
-        elif title == "Accept all shown":
-            self.reload_queue()
-            self.message.show_text(f"Accepted {result:,} convictions; each decision is in the audit log.", "info")
-
-    def _job_failed(self, title: str, message: str) -> None:
-        self.message.show_text(f"{title} did not finish: {message}", "error", sticky=True)
-        if title == "Accept all shown":
-            self.reload_queue()
-
-    def _job_cancelled(self, title: str) -> None:
-        done = "Stopped; the decisions made before you stopped are kept." if title == "Accept all shown" else \
-            "Cancelled; the database is as it was before."
-        self.message.show_text(f"{title}: {done}", "info", sticky=True)
-        if title == "Accept all shown":
-            self.reload_queue()
 
     # --- identity, buttons, layout --------------------------------------------------------------
 

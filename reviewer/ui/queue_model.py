@@ -33,7 +33,7 @@ STATUS_LABELS = {ReviewStatus.PENDING.value: "Pending", ReviewStatus.ACCEPTED.va
                  ReviewStatus.OVERRIDDEN.value: "Overridden"}
 STATUS_COLORS = {ReviewStatus.ACCEPTED.value: QColor("#1b6e33"), ReviewStatus.OVERRIDDEN.value: QColor("#8a4b00")}
 SUGGESTION_COLORS = {Suggestion.NEEDS_REVIEW.value: QColor("#8a4b00"), Suggestion.NOT_ELIGIBLE.value: QColor("#a4262c")}
-CONVICTION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+CONVICTION_ID_ROLE = int(Qt.ItemDataRole.UserRole.value) + 1
 
 
 def _date(value) -> str:
@@ -57,7 +57,7 @@ class QueueModel(QAbstractTableModel):
         self._sort: str | None = None
         self._descending = False
         self._view: QueueView = service.view(self._filter)
-        self._pages: OrderedDict[int, list[QueueRow | None]] = OrderedDict()
+        self._pages: OrderedDict[int, list[_Cells | None]] = OrderedDict()
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -105,46 +105,49 @@ class QueueModel(QAbstractTableModel):
         return self._view.row_of(conviction_id)
 
     def queue_row(self, row: int) -> QueueRow | None:
-        if not 0 <= row < len(self._view):
-            return None
+        cells = self._cells(row)
+        return cells.row if cells is not None else None
+
+    def _cells(self, row: int) -> "_Cells | None":
         page_no = row // PAGE
         page = self._pages.get(page_no)
         if page is None:
+            if not 0 <= row < len(self._view):
+                return None
             page = self._fetch(page_no)
-        else:
-            self._pages.move_to_end(page_no)
         return page[row - page_no * PAGE]
 
-    def _fetch(self, page_no: int) -> list[QueueRow | None]:
+    def _fetch(self, page_no: int) -> list["_Cells | None"]:
         ids = self._view.conviction_ids(page_no * PAGE, (page_no + 1) * PAGE)
         found = self._service.rows(ids)
-        page = [found.get(cid) for cid in ids]
+        page = [_Cells(found[cid]) if cid in found else None for cid in ids]
         self._pages[page_no] = page
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
         return page
 
+    def _put(self, row: int, value: QueueRow | None) -> None:
+        page = self._pages.get(row // PAGE)
+        if page is not None:
+            page[row % PAGE] = _Cells(value) if value is not None else None
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
     def reload_row(self, conviction_id: int) -> None:
         """Read one row again from the database (after a decision on it) and repaint it."""
         row = self.row_of(conviction_id)
-        if row is None:
-            return
-        page = self._pages.get(row // PAGE)
-        if page is not None:
-            page[row % PAGE] = self._service.rows([conviction_id]).get(conviction_id)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        if row is not None:
+            self._put(row, self._service.rows([conviction_id]).get(conviction_id))
 
     def mark_row(self, conviction_id: int, status: str, outcome: Outcome | None, decided_by: str) -> None:
         """Show a decision just made without another query (the index already knows it)."""
         row = self.row_of(conviction_id)
         if row is None:
             return
-        page = self._pages.get(row // PAGE)
-        if page is not None and page[row % PAGE] is not None:
-            old = page[row % PAGE]
-            page[row % PAGE] = replace(old, status=status, outcome=outcome.value if outcome else None,
-                                       decided_by=decided_by, version=old.version + 1)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        cells = self._cells(row)
+        if cells is not None:
+            old = cells.row
+            self._put(row, replace(old, status=status, outcome=outcome.value if outcome else None,
+                                   decided_by=decided_by, version=old.version + 1))
 
     # --- QAbstractTableModel ------------------------------------------------------------------
 
@@ -163,54 +166,46 @@ class QueueModel(QAbstractTableModel):
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _FLAGS if index.isValid() else _NO_FLAGS
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._view) or index.column() >= len(COLUMNS):
+        # Called for every role of every visible cell at each paint: answer the common "no" first.
+        kind = _ROLES.get(role)
+        if kind is None or not index.isValid():
             return None
-        if role == CONVICTION_ID_ROLE:
-            return self._view.conviction_id(index.row())
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
-                        Qt.ItemDataRole.FontRole, Qt.ItemDataRole.AccessibleTextRole):
-            return None
-        row = self.queue_row(index.row())
-        if row is None:
-            return "…" if role == Qt.ItemDataRole.DisplayRole else None
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            color = (STATUS_COLORS.get(row.status) if column == STATUS
-                     else SUGGESTION_COLORS.get(row.suggestion) if column == SUGGESTION else None)
-            return QBrush(color) if color else None
-        if role == Qt.ItemDataRole.FontRole and column == SUGGESTION and row.priority == 0:
-            return self._bold  # needs review or hits a disqualifier: comes first
-        return None
+        row, column = index.row(), index.column()
+        if kind == _ID:
+            return self._view.conviction_id(row) if row < len(self._view) else None
+        cells = self._cells(row)
+        if cells is None:
+            return "…" if kind == _TEXT else None
+        if kind == _TEXT:
+            return cells.texts[column]
+        if kind == _FOREGROUND:
+            return cells.brushes[column]
+        if kind == _FONT:
+            return self._bold if column == SUGGESTION and cells.row.priority == 0 else None
+        return cells.tooltip(column)
 
-    @staticmethod
-    def _text(row: QueueRow, column: int) -> str:
-        if column == PERSON:
-            return row.name
-        if column == SUGGESTION:
-            return suggestion_label(row.suggestion)
-        if column == STATUS:
-            return STATUS_LABELS.get(row.status, row.status)
-        if column == CODE_SECTION:
-            return row.code_section
-        if column == DISPOSITION:
-            return _date(row.disposition_date)
-        if column == COURT_CASE:
-            return row.court_case
-        if column == DOB:
-            return _date(row.dob)
-        return row.decided_by
 
-    @staticmethod
-    def _tooltip(row: QueueRow, column: int) -> str | None:
+class _Cells:
+    """One row, formatted once when its page is fetched."""
+
+    __slots__ = ("row", "texts", "brushes")
+
+    def __init__(self, row: QueueRow) -> None:
+        self.row = row
+        self.texts = (
+            row.name, suggestion_label(row.suggestion), STATUS_LABELS.get(row.status, row.status), row.code_section,
+            _date(row.disposition_date), row.court_case, _date(row.dob), row.decided_by,
+        )
+        brushes: list[QBrush | None] = [None] * len(COLUMNS)
+        brushes[SUGGESTION] = _SUGGESTION_BRUSHES.get(row.suggestion)
+        brushes[STATUS] = _STATUS_BRUSHES.get(row.status)
+        self.brushes = tuple(brushes)
+
+    def tooltip(self, column: int) -> str | None:
+        row = self.row
         if column == STATUS and row.outcome:
             try:
                 return f"{STATUS_LABELS.get(row.status, row.status)}: {Outcome(row.outcome).label}"
@@ -218,4 +213,16 @@ class QueueModel(QAbstractTableModel):
                 return row.outcome
         if row.priority == 0 and row.status == ReviewStatus.PENDING.value:
             return "Comes first: needs review or hits a disqualifier"
-        return None
+        return self.texts[column] or None
+
+
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_TEXT, _FOREGROUND, _FONT, _TOOLTIP, _ID = range(5)
+_ROLES = {
+    int(Qt.ItemDataRole.DisplayRole.value): _TEXT, int(Qt.ItemDataRole.AccessibleTextRole.value): _TEXT,
+    int(Qt.ItemDataRole.ForegroundRole.value): _FOREGROUND, int(Qt.ItemDataRole.FontRole.value): _FONT,
+    int(Qt.ItemDataRole.ToolTipRole.value): _TOOLTIP, int(CONVICTION_ID_ROLE): _ID,
+}
+_SUGGESTION_BRUSHES = {key: QBrush(color) for key, color in SUGGESTION_COLORS.items()}
+_STATUS_BRUSHES = {key: QBrush(color) for key, color in STATUS_COLORS.items()}

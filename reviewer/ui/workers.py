@@ -11,10 +11,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from reviewer.services.deciding import DecisionRefused
-from reviewer.services.importing import FileRejected
 from reviewer.services.jobs import Cancelled, Job
-from reviewer.services.queue import DatabaseError, open_database
+from reviewer.services.queue import DatabaseError, DecisionRefused, FileRejected, open_database
 
 log = logging.getLogger(__name__)
 

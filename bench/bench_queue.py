@@ -1,0 +1,194 @@
+"""Benchmark: the review queue window on a database with 100,000+ flagged felonies (issue: review queue).
+
+Measures, in a fresh process as a user starts it:
+* launch: from process start to a usable window (queue filled, first case shown, events processed);
+* filter: from changing a filter (or sort) to the table and counts redrawn;
+* accept-and-advance: from Accept to the next pending case shown, over many accepts;
+* memory: peak resident set size of the app process.
+
+Targets (issue): launch < 2 s, filter < 100 ms, accept-and-advance p95 < 50 ms, memory < 400 MB.
+
+    python bench/bench_queue.py [--rows 2400000] [--dir bench/out] [--accepts 300]
+
+The database is built once (synthetic DOJ file -> import -> evaluate, about a minute) and reused;
+each run works on a copy. QT_QPA_PLATFORM decides the screen: offscreen by default, or run under
+Xvfb with QT_QPA_PLATFORM=xcb for real painting.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = {"launch_s": 2.0, "filter_ms": 100.0, "accept_p95_ms": 50.0, "memory_mb": 400.0}
+
+
+def cli(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "reviewer", *args], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def flagged(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM evaluation WHERE current AND flagged").fetchone()[0]
+
+
+def build(folder: Path, rows: int) -> Path:
+    db = folder / f"queue-{rows}.db"
+    if db.exists():
+        return db
+    data = folder / f"queue-{rows}.csv"
+    print(f"building {db} from {rows:,} synthetic rows (once) ...", flush=True)
+    scratch = folder / f"queue-{rows}.building.db"
+    for p in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
+        p.unlink(missing_ok=True)
+    cli("demo-data", "--rows", str(rows), "--county", "LOS ANGELES", "--seed", "3", "--out", str(data))
+    cli("import", str(data), "--db", str(scratch), "--show-problems", "0")
+    cli("evaluate", "--db", str(scratch), "--county", "LOS ANGELES", "--as-of", "2020-01-31",
+        "--policy", "los-angeles-pilot-2019")
+    with sqlite3.connect(scratch) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    scratch.rename(db)
+    data.unlink()
+    return db
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+# --- the measured process --------------------------------------------------------------------------
+
+def child(db: str, started: float, accepts: int, settings_file: str) -> None:
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    from reviewer.ui import open_main_window
+    from reviewer.ui.settings import Settings
+
+    imported = time.time() - started
+    settings = Settings(QSettings(settings_file, QSettings.Format.IniFormat))
+    window = open_main_window(db, "Bench Attorney", "attorney", bar_number="100000", settings=settings)
+    window.resize(1366, 768)
+    app.processEvents()
+    window.repaint()
+    app.processEvents()
+    launch = time.time() - started
+    assert window.case_panel.case is not None and window.model.rowCount() >= int(os.environ.get("BENCH_MIN_ROWS", 100_000))
+
+    def timed(action) -> float:
+        t0 = time.perf_counter()
+        action()
+        app.processEvents()  # includes the repaint the change asked for
+        return (time.perf_counter() - t0) * 1000
+
+    bar = window.filters
+    sample = window.model.queue_row(min(1234, window.model.rowCount() - 1))
+    steps = {
+        "status = pending": lambda: bar.status.setCurrentIndex(bar.status.findData("pending")),
+        "suggestion = needs review": lambda: bar.suggestion.setCurrentIndex(bar.suggestion.findData("NEEDS_REVIEW")),
+        "section = 11359": lambda: bar.section.setCurrentIndex(bar.section.findData("11359")),
+        "reason = 2nd in list": lambda: bar.reason.setCurrentIndex(2),
+        "clear filters": bar.clear,
+        "search name": lambda: (bar.search.setText(sample.name.split(",")[0].lower()), bar.search.returnPressed.emit()),
+        "search CII": lambda: (bar.search.setText(sample.cii), bar.search.returnPressed.emit()),
+        "search case number": lambda: (bar.search.setText(sample.court_case), bar.search.returnPressed.emit()),
+        "clear search": bar.clear,
+        "sort by person": lambda: window.table.sortByColumn(0, Qt.SortOrder.AscendingOrder),
+        "sort by disposition desc": lambda: window.table.sortByColumn(4, Qt.SortOrder.DescendingOrder),
+        "queue order": window.queue_order,
+    }
+    filters: dict[str, list[float]] = {name: [] for name in steps}
+    for _round in range(5):
+        for name, step in steps.items():
+            filters[name].append(timed(step))
+
+    # Accept and advance: work through relief suggestions, as an attorney would.
+    bar.suggestion.setCurrentIndex(bar.suggestion.findData("DISMISS_AND_SEAL"))
+    app.processEvents()
+    accept_ms = []
+    for _ in range(accepts):
+        before = window.case_panel.case.conviction_id
+        accept_ms.append(timed(window.accept_action.trigger))
+        if window.case_panel.case is None or window.case_panel.case.conviction_id == before:
+            raise SystemExit("accept did not advance")
+    undo_ms = [timed(window.undo_stack.undo) for _ in range(20)]
+
+    import resource
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    window.close()
+    print(json.dumps({
+        "rows": window.model.rowCount(), "imports_s": imported, "launch_s": launch, "filters_ms": filters,
+        "accept_ms": accept_ms, "undo_ms": undo_ms, "peak_mb": peak_mb,
+    }))
+
+
+# --- the driver -----------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=2_400_000, help="synthetic rows (2.4M gives ~100,500 flagged)")
+    parser.add_argument("--dir", default=os.environ.get("BENCH_DIR", str(ROOT / "bench" / "out")))
+    parser.add_argument("--accepts", type=int, default=300)
+    parser.add_argument("--child", nargs=4, metavar=("DB", "STARTED", "ACCEPTS", "SETTINGS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        db, started, accepts, settings = args.child
+        child(db, float(started), int(accepts), settings)
+        return
+
+    folder = Path(args.dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    base = build(folder, args.rows)
+    n = flagged(base)
+    print(f"database: {base.name}, {base.stat().st_size / 1e6:.0f} MB, {n:,} flagged felonies; "
+          f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM', '(default)')}; cpus {os.cpu_count()}")
+    if n < 100_000:
+        sys.exit("fewer than 100,000 flagged felonies: raise --rows")
+    with tempfile.TemporaryDirectory(prefix="bench-queue-") as tmp:
+        db = Path(tmp) / "queue.db"
+        shutil.copy(base, db)
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        started = time.time()
+        done = subprocess.run([sys.executable, __file__, "--child", str(db), str(started), str(args.accepts),
+                               str(Path(tmp) / "settings.ini")], capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            sys.exit(done.stderr)
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+    report(result)
+
+
+def report(r: dict) -> None:
+    ok = lambda value, target: "ok" if value < target else "MISSED"  # noqa: E731
+    print(f"launch to usable window: {r['launch_s']:.2f} s (of which Python + Qt imports {r['imports_s']:.2f} s)"
+          f"  target < {TARGETS['launch_s']} s  {ok(r['launch_s'], TARGETS['launch_s'])}")
+    print("filter / sort, ms (5 rounds each): median   p95    max")
+    worst = 0.0
+    for name, values in r["filters_ms"].items():
+        worst = max(worst, max(values))
+        print(f"  {name:28s} {statistics.median(values):7.1f} {percentile(values, 95):6.1f} {max(values):6.1f}")
+    print(f"  slowest filter {worst:.1f} ms  target < {TARGETS['filter_ms']} ms  {ok(worst, TARGETS['filter_ms'])}")
+    a = r["accept_ms"]
+    p95 = percentile(a, 95)
+    print(f"accept-and-advance ({len(a)} accepts): median {statistics.median(a):.1f} ms, p95 {p95:.1f} ms, "
+          f"max {max(a):.1f} ms  target p95 < {TARGETS['accept_p95_ms']} ms  {ok(p95, TARGETS['accept_p95_ms'])}")
+    u = r["undo_ms"]
+    print(f"undo ({len(u)}): median {statistics.median(u):.1f} ms, p95 {percentile(u, 95):.1f} ms")
+    print(f"peak memory: {r['peak_mb']:.0f} MB  target < {TARGETS['memory_mb']} MB  "
+          f"{ok(r['peak_mb'], TARGETS['memory_mb'])}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Long work from the main window: import, re-evaluation and bulk accept, on a worker with progress and Cancel.
+
+A mixin of MainWindow: it uses the window's service, job runner, job bar and message bar.
+Decisions wait while a job writes, so the UI thread never blocks on the database.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from reviewer.services.queue import accept_in_chunks, import_files, policy_choices, reevaluate
+from reviewer.ui.dialogs import ReevaluateDialog
+
+IMPORT_FILTER = "DOJ research files (*.csv *.dat *.txt);;All files (*)"
+IMPORT, REEVALUATION, BULK_ACCEPT = "Import", "Re-evaluation", "Accept all shown"
+
+
+class LongJobsMixin:
+    def accept_all_shown(self) -> None:
+        if not self._can_decide():
+            return
+        ids, by_hand = self.service.bulk_preview(self.model.view)
+        if not ids:
+            self.message.show_text("No pending conviction shown can be accepted as suggested.", "info")
+            return
+        text = (f"Accept the suggestion for {len(ids):,} pending convictions shown?\n\n"
+                f"Each is recorded on its own in the audit log, under {self.user.name}.")
+        if by_hand:
+            text += f"\n{by_hand:,} shown need review; they stay pending."
+        text += "\n\nA bulk acceptance is not reverted with Undo."
+        answer = QMessageBox.question(self, BULK_ACCEPT, text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        user = self.user
+        self.jobs.start(BULK_ACCEPT, self.service.url,
+                        lambda db, job: accept_in_chunks(db, ids, user, job))
+
+    def import_files(self, paths: list[str] | None = None) -> None:
+        if self.jobs.busy:
+            return
+        if not paths:
+            paths, _ = QFileDialog.getOpenFileNames(self, "Import DOJ research files",
+                                                    self.settings.last_import_folder(), IMPORT_FILTER)
+        if not paths:
+            return
+        self.settings.set_last_import_folder(str(Path(paths[0]).parent))
+        user = self.user.name
+        self.jobs.start(IMPORT, self.service.url, lambda db, job: import_files(db, paths, user, job))
+
+    def reevaluate(self, values: tuple[str, date, str] | None = None) -> None:
+        if self.jobs.busy:
+            return
+        if values is None:
+            dialog = ReevaluateDialog(policy_choices(), self.service.latest_run(), date.today(), self)
+            if dialog.exec() != ReevaluateDialog.DialogCode.Accepted:
+                return
+            values = dialog.values()
+        county, as_of, policy = values
+        user = self.user.name
+        self.jobs.start(REEVALUATION, self.service.url,
+                        lambda db, job: reevaluate(db, county, as_of, policy, user, job))
+
+    def cancel_job(self) -> None:
+        self.jobs.cancel()
+        self.job_bar.set_cancelling()
+
+    def _busy_changed(self, busy: bool) -> None:
+        if busy:
+            self.job_bar.start(self.jobs.title)
+        else:
+            self.job_bar.stop()
+        self.import_action.setEnabled(not busy)
+        self.reevaluate_action.setEnabled(not busy)
+        self._update_buttons()
+
+    def _job_finished(self, title: str, result) -> None:
+        if title == IMPORT:
+            added = sum(r.new_convictions for r in result if r.imported)
+            flagged = sum(len(r.problems) for r in result)
+            lines = [r.summary() for r in result]
+            tail = (" Re-evaluate (Ctrl+R) to bring new convictions into the queue." if added else "")
+            more = f" {flagged} rows were flagged and go to review." if flagged else ""
+            self.message.show_text("Import finished. " + " ".join(lines) + more + tail, "info", sticky=True)
+        elif title == REEVALUATION:
+            self.reload_queue()
+            self.message.show_text(result.summary(), "info", sticky=True)
+        elif title == BULK_ACCEPT:
+            self.reload_queue()
+            self.message.show_text(f"Accepted {result:,} convictions; each decision is in the audit log.", "info")
+
+    def _job_failed(self, title: str, message: str) -> None:
+        self.message.show_text(f"{title} did not finish: {message}", "error", sticky=True)
+        if title == BULK_ACCEPT:
+            self.reload_queue()
+
+    def _job_cancelled(self, title: str) -> None:
+        done = "Stopped; the decisions made before you stopped are kept." if title == BULK_ACCEPT else \
+            "Cancelled; the database is as it was before."
+        self.message.show_text(f"{title}: {done}", "info", sticky=True)
+        if title == BULK_ACCEPT:
+            self.reload_queue()
