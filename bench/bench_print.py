@@ -7,7 +7,9 @@ runs in a fresh process (`--one N`) so that its peak RSS is its own:
 
     /work/venv/bin/python bench/bench_print.py [--sizes 1000,5000,10000] [--rows 220000]
 
-Peak RSS is reported for the main process and, separately, for the largest worker process.
+Peak RSS is reported for the main process and, separately, for the largest worker process;
+cpu_s is the CPU time of the batch (main process and workers), which tells the cost on a
+machine shared with other work, where wall time does not.
 Not a test: run it by hand; the figures go in the report.
 """
 from __future__ import annotations
@@ -81,14 +83,18 @@ def one(db_path: Path, size: int, workers: int | None) -> dict:
         raise SystemExit(f"only {len(keys)} printable cases in {db_path.name}; use a larger --rows")
     out = OUT / f"batch-{size}"
     shutil.rmtree(out, ignore_errors=True)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = own.ru_utime + own.ru_stime
     started = time.perf_counter()
     report = print_batch(db, out, "bench", scope="all-decided", keys=keys, workers=workers)
     seconds = time.perf_counter() - started
     kb = 1024
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime - cpu_before
     size_mb = sum(p.stat().st_size for p in out.rglob("*.pdf")) / kb / kb
     return {
         "cases": report.printed, "pages": report.pages, "seconds": round(seconds, 1),
-        "cases_per_s": round(report.printed / seconds, 1),
+        "cases_per_s": round(report.printed / seconds, 1), "cpu_s": round(cpu, 1),
         "peak_rss_main_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / kb, 1),
         "peak_rss_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / kb, 1),
         "combined_mb": round(report.combined.stat().st_size / kb / kb, 1),

@@ -141,7 +141,12 @@ def test_unknown_sentence_is_held_until_an_attorney_answers(synthetic_template, 
     assert report.printed == 0 and report.held == [held[0].key] and "attorney must answer" in report.summary()
     with pytest.raises(printing.PrintRefused):
         printing.answer_sentence(db, held[0].key, SentenceStatus.SERVING, CLERK)
-    assert printing.answer_sentence(db, held[0].key, SentenceStatus.SERVING, ATTORNEY) >= 1
+    path = db.url.removeprefix("sqlite:///")
+    case = f"{held[0].key[0]}:{held[0].key[1]}"
+    assert cli.main(["sentence", "--db", path, "--case", case, "--status", "serving", "--user", "A. Deputy",
+                     "--bar-number", "123456"]) == 0
+    with db.session() as s:
+        assert s.scalar(select(func.count()).where(m.AuditEntry.action == "sentence.answer")) >= 1
     report = printing.print_batch(db, tmp_path / "out", CLERK, keys=[held[0].key])
     assert report.printed == 1
     text = text_of(Path(printed_rows(db)[0].file_path))

@@ -13,7 +13,7 @@ import zlib
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, TTFont, TTFontFace, makeToUnicodeCMap
 
 from reviewer.documents.arabic import visual_order
 
@@ -36,6 +36,49 @@ SEED = "\u00c1\u00c9\u00cd\u00d3\u00da\u00d1\u00dc\u00e1\u00e9\u00ed\u00f3\u00fa
 
 _registered: dict[str, Path] = {}
 rl_config.useA85 = 0  # binary (not ASCII85) page streams: smaller files, less work
+
+
+class _Formatted(pdfdoc.PDFObject):
+    """A PDF value formatted once (the widths of a font subset) and reused in every document."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document) -> bytes:
+        return self.data
+
+
+class _SubsetCachingFont(TTFont):
+    """reportlab's TTFont.addObjects, with each distinct subset's widths and ToUnicode map built once."""
+
+    _parts: dict[tuple, tuple[_Formatted, bytes]] = {}
+
+    def addObjects(self, doc):
+        state = self._assignState(doc)
+        state.frozen = 1
+        fonts = doc.idToObject["BasicFonts"].dict
+        for n, subset in enumerate(state.subsets):
+            internal = self.getSubsetInternalName(n, doc)[1:]
+            base = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX)).decode("pdfdoc")
+            key = (self.fontName, base, tuple(subset))
+            parts = self._parts.get(key)
+            if parts is None:
+                widths = pdfdoc.PDFArray([self.face.getCharWidth(code) for code in subset]).format(doc)
+                cmap = zlib.compress(makeToUnicodeCMap(base, subset).encode("utf-8"))
+                parts = self._parts[key] = (_Formatted(widths), cmap)
+                if len(self._parts) > 256:
+                    self._parts.pop(next(iter(self._parts)))
+            font = pdfdoc.PDFTrueTypeFont()
+            font.Name, font.BaseFont = internal, base
+            font.FirstChar, font.LastChar = 0, len(subset) - 1
+            font.Widths = parts[0]
+            cmap = pdfdoc.PDFStream(content=parts[1])
+            cmap.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+            font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base)
+            font.FontDescriptor = self.face.addSubsetObjects(doc, base, subset)
+            doc.Reference(font, internal)
+            fonts[internal] = font
+        del self.state[doc]
 
 
 class _SubsetCachingFace(TTFontFace):
@@ -79,7 +122,7 @@ def register_fonts(font_dir: Path) -> None:
         path = Path(font_dir) / file
         if not path.exists():
             raise FontsMissing(f"font file missing: {path}")
-        font = TTFont(name, str(path))
+        font = _SubsetCachingFont(name, str(path))
         font.face.__class__ = _SubsetCachingFace
         pdfmetrics.registerFont(font)
         _registered[name] = path
@@ -142,20 +185,21 @@ class Pen:
         self._t = None
         self._font: tuple[str, float] | None = None
 
-    def text(self, x: float, y: float, text: str, size: float = 12, bold: bool = False) -> float:
-        """Draw at (x, y) left-aligned; returns where the text ends."""
+    def text(self, x: float, y: float, text: str, size: float = 12, bold: bool = False) -> None:
+        """Draw at (x, y) left-aligned."""
         t = self._t
         if t is None:
             t = self._t = self.canvas.beginText()
             self._font = None
-        for font, part in runs(text, bold):
+        parts = runs(text, bold)
+        for font, part in parts:
             if self._font != (font, size):
                 t.setFont(font, size)
                 self._font = (font, size)
             t.setTextOrigin(x, y)
             t.textOut(part)
-            x += pdfmetrics.stringWidth(part, font, size)
-        return x
+            if len(parts) > 1:
+                x += pdfmetrics.stringWidth(part, font, size)
 
     def right(self, x: float, y: float, text: str, size: float = 12, bold: bool = False) -> None:
         self.text(x - width(text, size, bold), y, text, size, bold)

@@ -110,8 +110,9 @@ class PrintReport:
             lines.append(f"{self.no_case_number} cases have no court case number on the DOJ record: "
                          "their papers say so; add the number before filing")
         if self.held:
+            shown = " ".join(f"{pid}:{key}" for pid, key in self.held[:20]) + (" ..." if len(self.held) > 20 else "")
             lines.append(f"{len(self.held)} cases held: the record does not show whether the sentence is still "
-                         "served; an attorney must answer (reviewer sentence)")
+                         f"served; an attorney must answer (reviewer sentence --case PERSON_ID:CASE_KEY): {shown}")
         if self.referred_only:
             lines.append(f"{self.referred_only} cases only referred to another agency: listed in the referrals file")
         if self.example_office:
