@@ -14,13 +14,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from reviewer.ingest.doj_format import FIELD_COUNT
+from reviewer.ingest.doj_reader import read_doj_file
 from reviewer.ingest.generic_reader import ZIP_MAGIC, preview_file, read_mapped_file
 from reviewer.ingest.mapping import (
     FIELDS, REQUIRED, FieldSpec, Mapping, MappingError, guess_columns, load_mapping, mapping_from_dict, parse_mapping,
 )
 from reviewer.ingest.problems import FileRejected
 from reviewer.ingest.raw_text import first_line_fields
-from reviewer.services.importing import ImportReport, store_extract
+from reviewer.services.importing import ImportReport, import_file, store_extract
 from reviewer.services.jobs import NO_JOB, Job
 from reviewer.store import models as m
 from reviewer.store.audit import AuditLog
@@ -31,9 +32,9 @@ KIND = "case-export"
 
 __all__ = [
     "FIELDS", "REQUIRED", "FieldSpec", "FileRejected", "ImportReport", "Mapping", "MappingError", "Validation",
-    "delete_mapping", "detect_kind", "guess_columns", "import_mapped_file", "import_with_mapping", "list_mappings",
-    "load_mapping", "mapping_from_dict", "parse_mapping", "preview", "resolve_mapping", "save_mapping",
-    "validate", "write_mapping_file",
+    "delete_mapping", "detect_kind", "guess_columns", "import_any", "import_mapped_file",
+    "import_with_mapping", "list_mappings", "load_mapping", "mapping_from_dict", "parse_mapping", "preview",
+    "resolve_mapping", "save_mapping", "validate", "write_mapping_file",
 ]
 
 
@@ -76,8 +77,9 @@ def preview(path: str | Path, sheet: str = "", rows: int = 10) -> tuple[list[str
     return preview_file(path, sheet, rows)
 
 
-def validate(path: str | Path, mapping: Mapping) -> Validation:
-    extract = read_mapped_file(path, mapping)
+def validate(path: str | Path, mapping: Mapping | None) -> Validation:
+    """Read the file as an import would (a mapping, or None for a DOJ research file); write nothing."""
+    extract = read_mapped_file(path, mapping) if mapping is not None else read_doj_file(path)
     cannabis = sum(extract.convictions.column("is_cannabis").to_pylist())
     return Validation(
         extract.source_file, extract.rows, extract.persons.num_rows, extract.convictions.num_rows, cannabis,
@@ -95,6 +97,13 @@ def import_with_mapping(db: Database, path: str | Path, mapping: Mapping, user: 
     if remember and report.imported:
         save_mapping(db, mapping, user)
     return report
+
+
+def import_any(db: Database, path: str | Path, mapping: Mapping | None, user: str = "", job: Job = NO_JOB) -> ImportReport:
+    """A DOJ research file (mapping None) or a mapped case export: what the import wizard runs."""
+    if mapping is None:
+        return import_file(db, path, user, job)
+    return import_with_mapping(db, path, mapping, user, job)
 
 
 def import_mapped_file(db: Database, path: str | Path, mapping_path: str | Path, user: str = "",
