@@ -85,6 +85,23 @@ def test_determinations_match_the_workbook_row_for_row(configurable, gogen_dir):
         assert row[:95] == [("" if v is None else str(int(v)) if isinstance(v, float) else str(v)) for v in want[1:96]]
 
 
+def test_los_angeles_determinations_match_too(tmp_path, gogen_dir):
+    doj = tmp_path / "los_angeles.csv"
+    workbook_to_doj(gogen_dir / "los_angeles.xlsx", doj)
+    db = Database(tmp_path / "la.db")
+    import_file(db, doj)
+    evaluate(db, "LOS ANGELES", AS_OF, resolve_policy("los-angeles-pilot-2019"))
+    export_gogen(db, tmp_path / "out")
+    names, expected_rows = _workbook_rows(gogen_dir / "los_angeles.xlsx")
+    det, why = names.index("Eligibility Determination"), names.index("Eligibility Reason")
+    got = _read_csv(tmp_path / "out" / "All_Results_1.csv")[1:]
+    assert len(got) == len(expected_rows)
+    for line, (row, want) in enumerate(zip(got, expected_rows), start=1):
+        expected = (want[det], want[why]) if str(want[0]).lower() == "true" else ("", "")
+        assert (row[-2], row[-1]) == expected, f"line {line}"
+    db.dispose()
+
+
 def test_other_result_columns_follow_gogen(configurable, gogen_dir):
     """Columns Reviewer computes the same way as gogen match too (super strikes and PC 290 lists use
     Reviewer's cited tables, so they are not compared)."""

@@ -269,3 +269,31 @@ def test_empty_database_exports_an_empty_register(tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "e.xlsx")
     assert _by_label(wb["Summary"])["County"][0] == "(nothing evaluated yet)"
     assert wb["Register"].max_row == 1
+
+
+def test_register_and_figures_on_both_databases(db_url, gogen_dir, tmp_path):
+    db = Database(db_url)
+    import_file(db, gogen_dir / "no_headers.csv")
+    evaluate(db, "SAN JOAQUIN", AS_OF)
+    pending = deciding.pending_ids(db)
+    deciding.accept_many(db, pending[:3], ATTORNEY)
+    with db.session() as s:
+        key = tuple(s.execute(select(m.Conviction.person_id, m.Conviction.case_key)
+                              .where(m.Conviction.id == pending[0])).one())
+        job = start_job(s, "clerk", "test", str(tmp_path), 1)
+        record_printed(s, job.id, "clerk", [(key, "x.pdf", "motion", 2, "")])
+    mark_filed(db, [key], date(2020, 1, 15), "clerk")
+    out = tmp_path / "both.xlsx"
+    written = export_register(db, out)
+    ws = openpyxl.load_workbook(out)["Register"]
+    col = {name: i for i, name in enumerate(HEADERS)}
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == written == len(pending)
+    assert sum(r[col["Status"]] == "Accepted" for r in rows) == 3
+    assert all(isinstance(r[col["Disposition date"]], datetime) for r in rows)
+    assert any(r[col["Filed"]] == datetime(2020, 1, 15) for r in rows)
+    assert any(isinstance(r[col["Printed"]], datetime) for r in rows)
+    truth = _truth(db)
+    summary = _by_label(openpyxl.load_workbook(out)["Summary"], "People")
+    assert summary["Will no longer have a felony"][:2] == (truth["people"]["projected"][0], truth["people"]["decided"][0])
+    db.dispose()

@@ -315,6 +315,9 @@ class Dashboard(QWidget):
         except OSError as exc:
             QMessageBox.warning(self, "Export PDF", f"The PDF could not be written: {exc.strerror or exc}")
             return None
+        except Exception as exc:  # noqa: BLE001 - a message for the user, never a traceback
+            QMessageBox.warning(self, "Export PDF", f"The PDF could not be written ({type(exc).__name__}).")
+            return None
 
     # --- life cycle -----------------------------------------------------------------------
 
