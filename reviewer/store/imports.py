@@ -42,7 +42,7 @@ def _as_text_dates(table: pa.Table) -> list[list]:
     out = []
     for column in table.columns:
         if pa.types.is_date32(column.type):
-            column = pc.strftime(column, format="%Y-%m-%d")
+            column = pc.cast(column, pa.string())  # ISO YYYY-MM-DD
         out.append(column.to_pylist())
     return out
 

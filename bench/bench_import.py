@@ -1,0 +1,77 @@
+"""Benchmark: import + evaluate a generated DOJ research file into SQLite (issue: headless core).
+
+Prints rows per second, seconds and peak memory of `reviewer import` + `reviewer evaluate`
+(each a fresh process, as a user runs them), and the time Python's csv.reader alone takes to
+read the same file, for the ratio.
+
+    python bench/bench_import.py [--rows 1000000] [--county "LOS ANGELES"] [--workers 2]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def run(args: list[str]) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of one CLI process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "reviewer", *args], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"failed: reviewer {' '.join(args)}\n{done.stderr}")
+    print("   ", done.stdout.strip().splitlines()[0][:160])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024
+
+
+def csv_reader_seconds(path: Path) -> float:
+    start = time.perf_counter()
+    with open(path, newline="", encoding="utf-8") as fh:
+        for _ in csv.reader(fh):
+            pass
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--county", default="LOS ANGELES")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--dir", default=os.environ.get("BENCH_DIR", tempfile.gettempdir()))
+    args = parser.parse_args()
+    folder = Path(args.dir)
+    data = folder / f"doj-{args.rows}.csv"
+    if not data.exists():
+        print(f"generating {data} ...")
+        subprocess.run([sys.executable, "-m", "reviewer", "demo-data", "--rows", str(args.rows), "--county",
+                        args.county, "--seed", "1", "--out", str(data)], check=True)
+    db = folder / f"bench-{args.rows}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+    print(f"file: {data} ({data.stat().st_size / 1e6:.0f} MB, {args.rows:,} rows), cpus: {os.cpu_count()}")
+    reader = min(csv_reader_seconds(data) for _ in range(2))
+    print(f"csv.reader alone:   {reader:6.2f} s  ({args.rows / reader:,.0f} rows/s)")
+    print("reviewer import:")
+    t_import, m_import = run(["import", str(data), "--db", str(db), "--show-problems", "0"])
+    print("reviewer evaluate:")
+    t_eval, m_eval = run(["evaluate", "--db", str(db), "--county", args.county, "--as-of", "2019-11-11",
+                          "--policy", "los-angeles-pilot-2019", "--workers", str(args.workers)])
+    total = t_import + t_eval
+    print(f"import:             {t_import:6.2f} s   peak {m_import:7.0f} MB")
+    print(f"evaluate:           {t_eval:6.2f} s   peak {m_eval:7.0f} MB  (workers={args.workers})")
+    print(f"import + evaluate:  {total:6.2f} s  = {args.rows / total:,.0f} rows/s  "
+          f"(target >= 150,000 rows/s, < 2048 MB)")
+    print(f"ratio to csv.reader: {reader / total:.2f}x as fast (>= 1.00 means no slower)")
+
+
+if __name__ == "__main__":
+    main()
