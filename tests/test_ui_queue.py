@@ -350,3 +350,54 @@ def test_accept_all_shown_asks_with_the_count(qtbot, open_window, db_path):
     db.dispose()
     assert sorted(audits) == sorted(ids)  # one audit entry each
     assert window.model.view.counts().pending == by_hand
+
+
+def test_the_whole_review_from_the_keyboard(qtbot, open_window, db_path):
+    window = open_window()
+    table = window.table
+    first = window.current_conviction()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert window.current_conviction() == window.model.conviction_id(1)
+    qtbot.keyClick(table, Qt.Key.Key_Up)
+    assert window.current_conviction() == first
+    # Search: "/" jumps to the box, typing filters, Esc goes back to the queue.
+    qtbot.keyClick(table, Qt.Key.Key_Slash)
+    assert window.filters.search.hasFocus()
+    name = window.model.queue_row(3).name.split(",")[0]
+    qtbot.keyClicks(window.filters.search, name)
+    qtbot.keyClick(window.filters.search, Qt.Key.Key_Return)
+    assert all(name in window.model.queue_row(r).name for r in range(window.model.rowCount()))
+    qtbot.keyClick(window.filters.search, Qt.Key.Key_Escape)
+    assert table.hasFocus()
+    window.filters.clear()
+    # Override: O opens the dialog; outcome, reason and Ctrl+Enter, all by keys.
+    target = window.current_conviction()
+
+    def by_keys(dialog):
+        qtbot.keyClick(dialog.outcome, Qt.Key.Key_Down)  # the first outcome
+        dialog.reason.setFocus()
+        qtbot.keyClicks(dialog.reason, "Declaration in the court file shows 2 plants")
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    when_dialog_opens(by_keys)
+    qtbot.keyClick(table, Qt.Key.Key_O)
+    status, outcome, _by, _d = review_of(db_path, target)
+    assert (status, outcome) == ("overridden", "DISMISS_AND_SEAL")
+    assert window.current_conviction() != target
+    with qtbot.waitActive(window):  # the offscreen platform does not hand activation back after a dialog
+        window.activateWindow()
+    # N: the next pending; Ctrl+Z: undo the override.
+    here = window.table.currentIndex().row()
+    qtbot.keyClick(table, Qt.Key.Key_N)
+    assert window.table.currentIndex().row() > here
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert review_of(db_path, target)[0] == "pending"
+
+
+def test_shortcuts_are_shown(open_window):
+    window = open_window()
+    assert "(A)" in window.accept_button.text() and "(O)" in window.override_button.text()
+    assert "Ctrl+Z" in window.undo_button.text()
+    review_menu = [a for a in window.menuBar().actions() if a.text() == "&Review"][0].menu()
+    shown = {a.text(): a.shortcut().toString() for a in review_menu.actions() if not a.isSeparator()}
+    assert shown["&Accept"] == "A" and shown["&Override…"] == "O" and shown["&Undo decision"] == "Ctrl+Z"

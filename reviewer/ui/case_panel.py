@@ -106,22 +106,26 @@ def _person_html(case: CaseView) -> str:
     if p.pc290_registration:
         since = f" since {p.pc290_registration_date.isoformat()}" if p.pc290_registration_date else ""
         flags.append(f"<span style='background:#a4262c; color:white'>&nbsp;PC 290 REGISTRANT{since}&nbsp;</span>")
+    under = next((t for t in case.timeline if t.under_review), None)
+    conviction = (f"<br>Conviction under review: <b>{escape(under.offense)}</b> {escape(under.level.lower())}, "
+                  f"{_d(under.disposition_date)}, {escape(under.county.title())} County, court case "
+                  f"{escape(under.court_case or '—')}") if under else ""
     return (
         f"<span style='font-size:15pt; font-weight:bold'>{escape(p.name or 'Name not recorded')}</span>"
         f"&nbsp;&nbsp;{' '.join(flags)}<br>"
-        f"<span class='muted'>DOB {_d(p.dob)} &nbsp;·&nbsp; CII {escape(p.cii or '—')}"
-        f" &nbsp;·&nbsp; DOJ subject {escape(p.subject_id)}</span>"
+        f"<span style='color:#555'>DOB {_d(p.dob)} &nbsp;·&nbsp; CII {escape(p.cii or '—')}"
+        f" &nbsp;·&nbsp; DOJ subject {escape(p.subject_id)}</span>{conviction}"
     )
 
 
 def _suggestion_html(case: CaseView) -> str:
     color = SUGGESTION_COLORS.get(case.suggestion, "#333")
-    accept = f" → Accept records <b>{escape(case.accept_outcome.label)}</b>" if case.accept_outcome else \
-        " → choose an outcome with Override"
+    accept = f"Accept (A) records <b>{escape(case.accept_outcome.label)}</b>" if case.accept_outcome else \
+        "Accept is not possible: choose an outcome and give a reason with Override (O)"
     attention = " &nbsp;<span style='color:#8a4b00'>(a disqualifier applies)</span>" if case.disqualified else ""
     return (
         f"<span style='font-size:14pt'>Suggestion: <b style='color:{color}'>{escape(case.suggestion.label)}</b></span>"
-        f"{attention}<br><span style='color:#555'>{accept} &nbsp;·&nbsp; {escape(case.policy)}, as of "
+        f"{attention}<br>{accept}<br><span style='color:#555'>{escape(case.policy)}, as of "
         f"{case.as_of.isoformat()} &nbsp;·&nbsp; {SENTENCE_TEXT[case.sentence_status]}</span>"
     )
 

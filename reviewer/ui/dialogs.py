@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout,
     QWidget,
@@ -22,9 +24,14 @@ class OverrideDialog(QDialog):
         self.setWindowTitle("Override the suggestion")
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(
-            f"Suggestion: <b>{case.suggestion.label}</b>. Record a different outcome and the reason for it; "
-            "the reason is kept with the decision and in the audit log."))
+        under = next((t for t in case.timeline if t.under_review), None)
+        what = f"{under.offense}, {under.disposition_date or 'date unknown'}, case {under.court_case}" if under else ""
+        intro = QLabel(
+            f"<b>{escape(case.person.name)}</b> — {escape(what)}<br>Suggestion: <b>{escape(case.suggestion.label)}</b>."
+            " Record a different outcome and the reason for it; the reason is kept with the decision and in the "
+            "audit log.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         form = QFormLayout()
         self.outcome = QComboBox()
         self.outcome.setObjectName("overrideOutcome")
@@ -57,13 +64,24 @@ class OverrideDialog(QDialog):
         layout.addWidget(self.hint)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Record override")
+        self.ok_button.setText("Record override   (Ctrl+Enter)")
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.accept)
+        self.reason.installEventFilter(self)  # the text box would take Ctrl+Enter as a new line
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.outcome.currentIndexChanged.connect(self._check)
         self.reason.textChanged.connect(self._check)
         self._check()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if (watched is self.reason and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.accept()
+            return True
+        return super().eventFilter(watched, event)
 
     def chosen_outcome(self) -> Outcome | None:
         value = self.outcome.currentData()

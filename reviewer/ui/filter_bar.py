@@ -53,8 +53,9 @@ class FilterBar(QWidget):
         self.section = _combo("sectionFilter", "Code section filter", 8)
         self.reason = _combo("reasonFilter", "Reason filter", 16)
         self.reviewer = _combo("reviewerFilter", "Reviewer filter", 10)
-        for label, combo in (("&Status", self.status), ("Su&ggestion", self.suggestion), ("S&ection", self.section),
-                             ("&Reason", self.reason), ("Re&viewer", self.reviewer)):
+        # Alt+letter reaches each list; the letters avoid the menus' (File, Review, View, Help).
+        for label, combo in (("&Status", self.status), ("Su&ggestion", self.suggestion), ("Se&ction", self.section),
+                             ("Reas&on", self.reason), ("Revie&wer", self.reviewer)):
             caption = QLabel(label + ":")
             caption.setBuddy(combo)
             row.addWidget(caption)

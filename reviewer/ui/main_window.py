@@ -228,9 +228,12 @@ class MainWindow(LongJobsMixin, QMainWindow):
             self._show_case(None)
             return
         index = self.model.index(row, 0)
+        rect = self.table.visualRect(index)
+        far = not rect.isValid() or not self.table.viewport().rect().contains(rect)
         self.table.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.scrollTo(index)
+        if far:  # a jump (filter, undo, advance past the screen): show it mid-table, with context around it
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show_case(self.model.conviction_id(current.row()) if current.isValid() else None)

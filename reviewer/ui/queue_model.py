@@ -9,7 +9,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor
 
 from reviewer.domain.vocabulary import Outcome, ReviewStatus, Suggestion
 from reviewer.services.queue import QueueFilter, QueueRow, QueueService, QueueView
@@ -58,8 +58,6 @@ class QueueModel(QAbstractTableModel):
         self._descending = False
         self._view: QueueView = service.view(self._filter)
         self._pages: OrderedDict[int, list[_Cells | None]] = OrderedDict()
-        self._bold = QFont()
-        self._bold.setBold(True)
 
     # --- what is shown -------------------------------------------------------------------------
 
@@ -183,8 +181,6 @@ class QueueModel(QAbstractTableModel):
             return cells.texts[column]
         if kind == _FOREGROUND:
             return cells.brushes[column]
-        if kind == _FONT:
-            return self._bold if column == SUGGESTION and cells.row.priority == 0 else None
         return cells.tooltip(column)
 
 
@@ -218,10 +214,10 @@ class _Cells:
 
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
-_TEXT, _FOREGROUND, _FONT, _TOOLTIP, _ID = range(5)
+_TEXT, _FOREGROUND, _TOOLTIP, _ID = range(4)
 _ROLES = {
     int(Qt.ItemDataRole.DisplayRole.value): _TEXT, int(Qt.ItemDataRole.AccessibleTextRole.value): _TEXT,
-    int(Qt.ItemDataRole.ForegroundRole.value): _FOREGROUND, int(Qt.ItemDataRole.FontRole.value): _FONT,
+    int(Qt.ItemDataRole.ForegroundRole.value): _FOREGROUND,
     int(Qt.ItemDataRole.ToolTipRole.value): _TOOLTIP, int(CONVICTION_ID_ROLE): _ID,
 }
 _SUGGESTION_BRUSHES = {key: QBrush(color) for key, color in SUGGESTION_COLORS.items()}
