@@ -18,7 +18,7 @@ from reviewer.store.database import Database
 from reviewer.ui import open_main_window
 from reviewer.ui.settings import Settings
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
 TABLES = (m.ImportBatch, m.Person, m.Conviction, m.EvaluationRun, m.Evaluation, m.Review, m.Decision, m.AuditEntry)
 

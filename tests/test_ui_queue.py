@@ -16,7 +16,7 @@ from reviewer.ui.queue_model import QueueModel
 from reviewer.ui.settings import Settings
 
 # The offscreen platform plugin says this when any window is shown; it is not about Reviewer.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
 ROWS = 4000  # about 170 flagged felonies: enough for filters, quick to build
 
@@ -401,3 +401,11 @@ def test_shortcuts_are_shown(open_window):
     review_menu = [a for a in window.menuBar().actions() if a.text() == "&Review"][0].menu()
     shown = {a.text(): a.shortcut().toString() for a in review_menu.actions() if not a.isSeparator()}
     assert shown["&Accept"] == "A" and shown["&Override…"] == "O" and shown["&Undo decision"] == "Ctrl+Z"
+
+
+def test_print_center_opens_from_the_file_menu(open_window):
+    window = open_window(user="C. Clerk", role="clerk")
+    window.open_print_center()
+    assert window._print_center is not None and window._print_center.isVisible()
+    window.close()
+    assert not window._print_center.isVisible()

@@ -17,7 +17,7 @@ from reviewer.ui.app import choose_database, choose_user
 from reviewer.ui.main_window import MainWindow
 from reviewer.ui.settings import Settings, data_folder, default_database
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
 DEMO_ROWS = 3000
 

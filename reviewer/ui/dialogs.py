@@ -223,7 +223,8 @@ def shortcuts_text() -> str:
         ("Ctrl+Shift+Z", "Redo"), ("N", "Next pending case"), ("↑ / ↓", "Previous / next row"),
         ("Ctrl+F or /", "Search name, CII or case number"), ("Esc", "Back to the queue from the search box"),
         ("Ctrl+Shift+A", "Accept all shown (asks first)"), ("F5", "Reload the queue (colleagues' decisions)"),
-        ("Ctrl+0", "Queue order (attention first)"), ("Ctrl+I", "Import DOJ files…"), ("F1", "This list"),
+        ("Ctrl+0", "Queue order (attention first)"), ("Ctrl+I", "Import DOJ files…"), ("Ctrl+R", "Re-evaluate…"),
+        ("Ctrl+P", "Print center"), ("F1", "This list"),
     ]
     body = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
     return f"<table>{body}</table>"

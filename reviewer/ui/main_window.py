@@ -44,6 +44,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.jobs = JobRunner(self)
         self.model = QueueModel(service, self)
+        self._print_center: QWidget | None = None
         self._build()
         self.setWindowTitle(f"Reviewer — {self._database_name()}")
         self._build_actions()
@@ -168,6 +169,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self.import_action = self._action("&Import DOJ files…", self.import_files, "Ctrl+I", file_menu)
         self.reevaluate_action = self._action("&Re-evaluate…", self.reevaluate, "Ctrl+R", file_menu)
+        self._action("&Print center…", self.open_print_center, "Ctrl+P", file_menu)
         file_menu.addSeparator()
         self._action("Change &reviewer…", self.change_identity, None, file_menu)
         file_menu.addSeparator()
@@ -431,6 +433,21 @@ class MainWindow(LongJobsMixin, QMainWindow):
         for button in (self.accept_button, self.override_button, self.undo_button):
             button.setToolTip(tip or button.toolTip())
 
+    def open_print_center(self) -> None:
+        """The clerk's print center (motions, orders, notices), in its own window on the same database."""
+        if self._print_center is None:
+            from reviewer.ui.print_center import PrintCenter
+
+            center = self._guard(lambda: PrintCenter(self.service.db, self.user), "Could not open the print center")
+            if center is False:
+                return
+            center.setWindowTitle(f"Reviewer — Print center — {self._database_name()}")
+            center.resize(1200, 720)
+            self._print_center = center
+        self._print_center.show()
+        self._print_center.raise_()
+        self._print_center.activateWindow()
+
     def show_shortcuts(self) -> None:
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", shortcuts_text(),
                           QMessageBox.StandardButton.Close, self)
@@ -476,6 +493,8 @@ class MainWindow(LongJobsMixin, QMainWindow):
             self.jobs.wait(30000)
         self.settings.save_layout(self.saveGeometry(), self.saveState(), self.splitter.saveState(),
                                   self.table.horizontalHeader().saveState())
+        if self._print_center is not None:
+            self._print_center.close()
         self.service.close()
         super().closeEvent(event)
 
