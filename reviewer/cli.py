@@ -181,12 +181,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _load_feature_commands() -> None:
-    """Subcommands defined next to their features (GUI, deciding, printing)."""
-    import importlib
-
-    for module in ("reviewer.cli_review", "reviewer.cli_print", "reviewer.cli_reports"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+    """Subcommands defined next to their features (GUI and deciding, printing, reports)."""
+    import reviewer.cli_print  # noqa: F401
+    import reviewer.cli_reports  # noqa: F401
+    import reviewer.cli_review  # noqa: F401
