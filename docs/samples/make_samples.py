@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -58,16 +59,16 @@ def main() -> None:
     wording = Wording(json.loads(resource_path("templates", "documents.json").read_text()), OFFICE)
     here = Path(__file__).parent
     with tempfile.TemporaryDirectory() as tmp:
-        case_pdf, bulk_pdf = Path(tmp) / "case.pdf", Path(tmp) / "bulk.pdf"
-        render_case(MIXED, wording, case_pdf)
+        motion_pdf, notice_pdf, bulk_pdf = (Path(tmp) / f"{n}.pdf" for n in ("motion", "notice", "bulk"))
+        render_case(replace(MIXED, counts=MIXED.relief_counts), wording, motion_pdf)
+        notice_pages = render_case(replace(MIXED, counts=MIXED.challenged_counts), wording, notice_pdf)
         cases = bulk_cases()
         render_bulk(cases, BulkSummary.of(cases), wording, bulk_pdf)
-        for pdf, page, name in ((case_pdf, 1, "motion-order-p1"), (case_pdf, 2, "motion-order-p2"),
-                                (case_pdf, 3, "notice-of-challenge-p1"), (case_pdf, 5, "proof-of-service"),
+        for pdf, page, name in ((motion_pdf, 1, "motion-order-p1"), (motion_pdf, 2, "motion-order-p2"),
+                                (notice_pdf, 1, "notice-of-challenge-p1"), (notice_pdf, notice_pages, "proof-of-service"),
                                 (bulk_pdf, 1, "bulk-motion-p1"), (bulk_pdf, 5, "bulk-exhibit-a")):
             subprocess.run(["pdftoppm", "-png", "-gray", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile",
                             str(pdf), str(here / name)], check=True)
-
 
 if __name__ == "__main__":
     main()

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from reviewer.documents.common import Wording, caption, first_page_heading, judge_signature, signature
+from reviewer.documents.common import (
+    JUDGE_SLOTS, SIGNATURE_SLOTS, Wording, caption, first_page_heading, judge_signature, signature,
+)
 from reviewer.documents.fonts import wrap
 from reviewer.documents.model import CaseFile, format_date
 from reviewer.documents.pleading import LEFT, RIGHT, Cell, PleadingWriter
@@ -76,7 +78,7 @@ def write_bulk_motion(w: PleadingWriter, cases: Iterable[CaseFile], summary: Bul
     w.paragraph(wording.fill(b["address"]), indent=0)
     w.paragraph(wording.fill(b["intro"]))
     w.paragraph(wording.fill(b["summary"], **{k: v for k, v in summary.__dict__.items() if k != "serving"}))
-    w.paragraph(wording.fill(b["subdivisions"]))
+    w.paragraph(wording.fill(b["subdivisions"]), reserve=SIGNATURE_SLOTS)
     signature(w, office, wording)
 
     w.new_page()
@@ -88,7 +90,7 @@ def write_bulk_motion(w: PleadingWriter, cases: Iterable[CaseFile], summary: Bul
     items += [m["order_recall"]] if summary.serving else []
     items += [wording.fill(m["order_registration"], these="these", convictions="convictions"), m["order_report"]]
     for i, text in enumerate(items, start=1):
-        w.paragraph(f"{i}.  {text}", keep=2)
+        w.paragraph(f"{i}.  {text}", keep=2, reserve=JUDGE_SLOTS if i == len(items) else 0)
     judge_signature(w, wording)
 
     w.new_page()

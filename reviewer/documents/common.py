@@ -14,6 +14,8 @@ ATTORNEY_SLOTS = 14  # lines 1-7, single-spaced
 COURT_SLOT = 14  # line 8
 CAPTION_SLOT = 18  # line 10
 RIGHT_COLUMN = CAPTION_SPLIT + 12
+SIGNATURE_SLOTS = 12  # dated line and the deputy's block
+JUDGE_SLOTS = 6  # blank line, dated line and the judge's line
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def signature(w: PleadingWriter, office: Office, wording: Wording) -> None:
     w.to_line()
     if w.slot:
         w.blank()
-    w.ensure(12)
+    w.ensure(SIGNATURE_SLOTS)
     w.at(w.slot, LEFT, wording["dated"])
     w.at(w.slot, CENTRE + 20, wording["submitted"])
     w.slot += 2
@@ -110,7 +112,7 @@ def signature(w: PleadingWriter, office: Office, wording: Wording) -> None:
 
 def judge_signature(w: PleadingWriter, wording: Wording) -> None:
     w.to_line()
-    w.ensure(6)
+    w.ensure(JUDGE_SLOTS)
     w.blank()
     w.at(w.slot, LEFT, wording["dated"])
     w.at(w.slot, CENTRE + 20, wording["judge_line"])

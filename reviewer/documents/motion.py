@@ -7,7 +7,7 @@ being served and 11361.8(e)/(f) for a completed one.
 from __future__ import annotations
 
 from reviewer.documents.common import (
-    Wording, caption, case_right_column, count_table, first_page_heading, judge_signature, plural, relief_text,
+    JUDGE_SLOTS, SIGNATURE_SLOTS, Wording, caption, case_right_column, count_table, first_page_heading, judge_signature, plural, relief_text,
     signature,
 )
 from reviewer.documents.model import CaseFile, CountLine
@@ -47,9 +47,11 @@ def write_motion_and_order(w: PleadingWriter, case: CaseFile, wording: Wording) 
 
     w.paragraph(wording.fill(m["address"]), indent=0)
     w.paragraph(wording.fill(m["intro"], convictions=convictions, subdivisions=subdivisions(counts)))
-    for status, key in ((SentenceStatus.SERVING, "serving"), (SentenceStatus.COMPLETED, "completed")):
-        if any(c.sentence_status is status for c in counts):
-            w.paragraph(wording.fill(m[key], which=_which(counts, status, n)))
+    paragraphs = [wording.fill(m[key], which=_which(counts, status, n))
+                  for status, key in ((SentenceStatus.SERVING, "serving"), (SentenceStatus.COMPLETED, "completed"))
+                  if any(c.sentence_status is status for c in counts)]
+    for i, text in enumerate(paragraphs):
+        w.paragraph(text, reserve=SIGNATURE_SLOTS if i == len(paragraphs) - 1 else 0)
     signature(w, office, wording)
 
     w.to_line()
@@ -73,7 +75,7 @@ def write_motion_and_order(w: PleadingWriter, case: CaseFile, wording: Wording) 
     more.append(wording.fill(m["order_registration"], these=plural(n, "this", "these"), convictions=convictions))
     more.append(m["order_report"])
     for i, text in enumerate(more, start=2):
-        w.paragraph(f"{i}.  {text}", keep=2)
+        w.paragraph(f"{i}.  {text}", keep=2, reserve=JUDGE_SLOTS if i == len(more) + 1 else 0)
     judge_signature(w, wording)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from reviewer.documents.common import (
-    Wording, caption, case_right_column, count_table, first_page_heading, plural, signature,
+    SIGNATURE_SLOTS, Wording, caption, case_right_column, count_table, first_page_heading, plural, signature,
 )
 from reviewer.documents.model import CaseFile, format_date
 from reviewer.documents.pleading import CENTRE, LEFT, PleadingWriter
@@ -34,7 +34,7 @@ def write_notice_of_challenge(w: PleadingWriter, case: CaseFile, wording: Wordin
             w.paragraph(wording.fill(t["public_safety"], **fields), keep=2)
         if count.attorney_reason:
             w.paragraph(wording.fill(t["attorney_reason"], reason=count.attorney_reason), indent=0, left=LEFT + 54)
-    w.paragraph(wording.fill(t["request"]))
+    w.paragraph(wording.fill(t["request"]), reserve=SIGNATURE_SLOTS)
     signature(w, office, wording)
     _proof_of_service(w, case, wording)
 

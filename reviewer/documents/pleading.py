@@ -143,11 +143,17 @@ class PleadingWriter:
             self.pen.text(x, y, text, size, bold)
 
     def paragraph(self, text: str, indent: float = 36.0, bold: bool = False, align: str = "left",
-                  left: float = LEFT, right: float = RIGHT, spacing: int = 2, keep: int = 1) -> None:
-        """Wrapped text, one line per numbered line (spacing 2) or per half-line (spacing 1)."""
+                  left: float = LEFT, right: float = RIGHT, spacing: int = 2, keep: int = 1,
+                  reserve: int = 0) -> None:
+        """Wrapped text, one line per numbered line (spacing 2) or per half-line (spacing 1).
+
+        `keep`: lines kept together at the start; `reserve`: half-lines that must follow the whole
+        paragraph on the same page (a signature is never left alone on a page)."""
         if spacing == 2:
             self.to_line()
         lines = wrap(text, right - left, SIZE, bold, indent if align == "left" else 0)
+        if reserve and len(lines) * spacing + reserve <= SLOTS:
+            self.ensure(len(lines) * spacing + reserve)
         self.ensure(min(len(lines), keep) * spacing)
         for i, line in enumerate(lines):
             self.ensure(spacing)
