@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -109,10 +110,34 @@ def _no_gc() -> Iterator[None]:
 class QueueService:
     """One reviewer's view of one database."""
 
-    def __init__(self, db: Database, user: User) -> None:
+    def __init__(self, db: Database, user: User, background: bool = False) -> None:
+        """`background`: read the queue on a thread while the caller builds its screen; `index` waits for it."""
         self.db = db
         self.user = user
-        self.index = self._load_index()
+        self._index: QueueIndex | None = None
+        self._loader: threading.Thread | None = None
+        self._load_error: BaseException | None = None
+        if background:
+            self._loader = threading.Thread(target=self._load_in_background, name="queue-load", daemon=True)
+            self._loader.start()
+        else:
+            self._index = self._load_index()
+
+    def _load_in_background(self) -> None:
+        try:
+            self._index = self._load_index()
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the index
+            self._load_error = exc
+
+    @property
+    def index(self) -> QueueIndex:
+        if self._loader is not None:
+            self._loader.join()
+            self._loader = None
+            if self._load_error is not None:
+                error, self._load_error = self._load_error, None
+                raise error
+        return self._index
 
     @property
     def url(self) -> str:
@@ -124,7 +149,7 @@ class QueueService:
 
     def reload(self) -> None:
         """Read the queue's keys again (after a re-evaluation, an import, or to see colleagues' decisions)."""
-        self.index = self._load_index()
+        self._index = self._load_index()
 
     def close(self) -> None:
         self.db.dispose()

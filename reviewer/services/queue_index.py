@@ -6,16 +6,15 @@ fetched page by page from the database (QueueService.rows).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Iterator
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from reviewer.domain.vocabulary import Suggestion
-from reviewer.store.queue import STATUS_CODES, SUGGESTION_CODES, QueueKeys
+from reviewer.store.queue import KEY_TYPES, STATUS_CODES, SUGGESTION_CODES, QueueKeys
 
 STATUS_CODE = {s: i for i, s in enumerate(STATUS_CODES)}  # pending is 0
 SUGGESTION_CODE = {s: i for i, s in enumerate(SUGGESTION_CODES)}
@@ -129,11 +128,11 @@ class QueueIndex:
     """Every flagged felony's filter and sort keys."""
 
     def __init__(self, keys: QueueKeys, rule_labels: dict[str, str] | None = None) -> None:
-        self.ids = np.asarray(keys.conviction_id, dtype=np.int64)
-        self.person_ids = np.asarray(keys.person_id, dtype=np.int64)
-        self.priority = np.asarray(keys.priority, dtype=np.int8)
-        self.suggestion = np.asarray(keys.suggestion, dtype=np.int8)
-        self.status = np.asarray(keys.status, dtype=np.int8)
+        self.ids = keys.conviction_id.to_numpy()
+        self.person_ids = keys.person_id.to_numpy()
+        self.priority = keys.priority.to_numpy()
+        self.suggestion = keys.suggestion.to_numpy()
+        self.status = np.array(keys.status.to_numpy(), dtype=np.int8)  # a copy: decisions change it
         self.sections, self.section = _codes(keys.section)
         self.rules, self.rule = _codes(keys.first_rule)
         self.reviewers, self.reviewer = _codes(keys.decided_by)
@@ -144,10 +143,14 @@ class QueueIndex:
                       "code_section": keys.code_section, "disposition_date": keys.disposition_date}
         self._by_id = np.argsort(self.ids, kind="stable")
         self._sorted_ids = self.ids[self._by_id]
-        self._search_text: tuple[str, np.ndarray] | None = None  # built on the first search
+        self._haystack: pa.Array | None = None  # built on the first search
         self._ranks: dict[str, np.ndarray] = {}
         self._sequences: dict[tuple[str, bool], np.ndarray] = {}
         self._queue_sequence, self._queue_order = self._default_order()
+
+    @classmethod
+    def empty(cls) -> "QueueIndex":
+        return cls(QueueKeys(*(pa.array([], type=kind) for kind in KEY_TYPES)))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -215,23 +218,19 @@ class QueueIndex:
 
     def _search(self, text: str) -> np.ndarray:
         """Rows where every word appears in the name, CII or court case number (case-insensitive)."""
-        blob, line_starts = self._searchable()
+        haystack = self._searchable()
         keep = np.ones(len(self.ids), dtype=bool)
         for word in text.lower().replace(",", " ").split():
-            hits = np.fromiter((m.start() for m in re.finditer(re.escape(word), blob)), dtype=np.int64)
-            rows = np.zeros(len(self.ids), dtype=bool)
-            rows[np.searchsorted(line_starts, hits, side="right") - 1] = True
-            keep &= rows
+            keep &= pc.match_substring(haystack, word).to_numpy(zero_copy_only=False)
         return keep
 
-    def _searchable(self) -> tuple[str, np.ndarray]:
-        """Every row's name, CII and case number in one lower-case text, one line per row."""
-        if self._search_text is None:
+    def _searchable(self) -> pa.Array:
+        """Every row's name, CII and case number in one lower-case text."""
+        if self._haystack is None:
             k = self._keys
-            lines = [f"{n} {c} {case}".lower().replace(",", " ") for n, c, case in zip(k.name, k.cii, k.court_case)]
-            starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]], dtype=np.int64)
-            self._search_text = ("\n".join(lines), starts)
-        return self._search_text
+            joined = pc.binary_join_element_wise(k.name, k.cii, k.court_case, " ")
+            self._haystack = pc.replace_substring(pc.utf8_lower(joined), ",", " ")
+        return self._haystack
 
     def _rank(self, key: str) -> np.ndarray:
         if key not in SORT_KEYS:
@@ -267,13 +266,13 @@ class QueueIndex:
         return Counts(pending, len(self.status) - pending)
 
     def choices(self) -> Choices:
-        present = set(np.unique(self.suggestion).tolist())
+        present = _used(self.suggestion, len(SUGGESTION_CODE))
         suggestions = tuple((s.value, s.label) for s in Suggestion if SUGGESTION_CODE[s.value] in present)
         sections = tuple((s, f"HS {s}") for s in sorted(set(self.sections)) if s)
-        used_rules = set(np.unique(self.rule).tolist())
+        used_rules = _used(self.rule, len(self.rules))
         reasons = tuple(sorted(((r, self.rule_label(r)) for i, r in enumerate(self.rules) if r and i in used_rules),
                                key=lambda pair: pair[1].lower()))
-        used = set(np.unique(self.reviewer).tolist())
+        used = _used(self.reviewer, len(self.reviewers))
         reviewers = tuple((r, r) for i, r in enumerate(self.reviewers) if r and i in used)
         return Choices(suggestions, sections, reasons, tuple(sorted(reviewers, key=lambda p: p[0].lower())))
 
@@ -294,9 +293,14 @@ class QueueIndex:
         self._ranks.pop("reviewer", None)
 
 
-def _codes(values: Sequence[str]) -> tuple[list[str], np.ndarray]:
+def _used(codes: np.ndarray, size: int) -> set[int]:
+    """The codes that occur at least once."""
+    return set(np.flatnonzero(np.bincount(codes, minlength=size)).tolist()) if len(codes) else set()
+
+
+def _codes(values: pa.Array) -> tuple[list[str], np.ndarray]:
     """Categorical encoding: the distinct values (\"\" first) and each row's code."""
-    encoded = pa.array(["", *values], pa.string()).dictionary_encode()
+    encoded = pa.concat_arrays([pa.array([""], pa.string()), values]).dictionary_encode()
     return encoded.dictionary.to_pylist(), encoded.indices.to_numpy()[1:].astype(np.int32)
 
 
@@ -307,9 +311,9 @@ def _code_of(table: list[str], value: str) -> int:
         return -1
 
 
-def _dense_rank(values: Sequence[str]) -> np.ndarray:
+def _dense_rank(values: pa.Array | list[str]) -> np.ndarray:
     """Equal values get equal ranks, so a secondary key can order them."""
     if not len(values):
         return np.zeros(0, np.int32)
-    ranks = pc.rank(pa.array(values, pa.string()), sort_keys="ascending", tiebreaker="dense")
-    return ranks.to_numpy().astype(np.int32)
+    array = values if isinstance(values, pa.Array) else pa.array(values, pa.string())
+    return pc.rank(array, sort_keys="ascending", tiebreaker="dense").to_numpy().astype(np.int32)

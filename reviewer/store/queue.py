@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
+
+import pyarrow as pa
 
 from sqlalchemy import Connection, String, bindparam, case, cast, func, select
 
@@ -49,25 +52,28 @@ KEY_FIELDS = (
 
 @dataclass(frozen=True)
 class QueueKeys:
-    """The queue's keys column by column (one entry per flagged felony, same order in every column)."""
+    """The queue's keys column by column, as compact Arrow arrays (one entry per flagged felony, same order)."""
 
-    conviction_id: Sequence[int]
-    priority: Sequence[int]
-    suggestion: Sequence[int]  # index into SUGGESTION_CODES
-    first_rule: Sequence[str]
-    status: Sequence[int]  # index into STATUS_CODES
-    decided_by: Sequence[str]
-    section: Sequence[str]
-    code_section: Sequence[str]
-    disposition_date: Sequence[str]  # ISO text, "" when unknown
-    court_case: Sequence[str]
-    dob: Sequence[str]  # ISO text, "" when unknown
-    name: Sequence[str]
-    cii: Sequence[str]
-    person_id: Sequence[int]
+    conviction_id: pa.Array  # int64
+    priority: pa.Array  # int8
+    suggestion: pa.Array  # int8: index into SUGGESTION_CODES
+    first_rule: pa.Array  # string
+    status: pa.Array  # int8: index into STATUS_CODES
+    decided_by: pa.Array
+    section: pa.Array
+    code_section: pa.Array
+    disposition_date: pa.Array  # ISO text, "" when unknown
+    court_case: pa.Array
+    dob: pa.Array  # ISO text, "" when unknown
+    name: pa.Array
+    cii: pa.Array
+    person_id: pa.Array  # int64
 
     def __len__(self) -> int:
         return len(self.conviction_id)
+
+
+KEY_TYPES = (pa.int64(), pa.int8(), pa.int8(), pa.string(), pa.int8(), *([pa.string()] * 8), pa.int64())
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +157,11 @@ def first_rule(reasons_json: str | None) -> str:
     return match.group(1) if match else ""
 
 
-def queue_keys(conn: Connection) -> QueueKeys:
-    """Every flagged felony under a current evaluation, in no particular order."""
+def queue_keys(conn: Connection, chunk: int = 20_000) -> QueueKeys:
+    """Every flagged felony under a current evaluation, in no particular order.
+
+    Read in chunks straight into Arrow arrays, so 100,000 rows never sit in memory as Python objects.
+    """
     query = (
         select(*KEY_FIELDS)
         .join(C, C.id == E.conviction_id)
@@ -160,13 +169,16 @@ def queue_keys(conn: Connection) -> QueueKeys:
         .outerjoin(R, R.conviction_id == E.conviction_id)
         .where(E.current.is_(True), E.flagged.is_(True))
     )
-    rows = _fetch_plain(conn, query)
-    if not rows:
-        return QueueKeys(*(() for _ in KEY_FIELDS))
-    cols = list(zip(*rows))
+    parts: list[list[pa.Array]] = [[] for _ in KEY_FIELDS]
     rules: dict[str, str] = {}  # reasons' heads repeat: parse each distinct one once
-    cols[3] = tuple(rules[h] if h in rules else rules.setdefault(h, first_rule(h)) for h in cols[3])
-    return QueueKeys(*cols)
+    with _small_page_cache(conn):
+        for rows in _fetch_plain(conn, query, chunk):
+            cols = list(zip(*rows))
+            cols[3] = [rules[h] if h in rules else rules.setdefault(h, first_rule(h)) for h in cols[3]]
+            for part, col, kind in zip(parts, cols, KEY_TYPES):
+                part.append(pa.array(col, type=kind))
+    return QueueKeys(*(pa.concat_arrays(part) if part else pa.array([], type=kind)
+                       for part, kind in zip(parts, KEY_TYPES)))
 
 
 def policy_documents(conn: Connection) -> list[str]:
@@ -174,8 +186,23 @@ def policy_documents(conn: Connection) -> list[str]:
     return [r[0] for r in conn.execute(select(RUN.policy_document).order_by(RUN.id))]
 
 
-def _fetch_plain(conn: Connection, query) -> list[tuple]:
-    """Run a read-only query on the driver's cursor: plain tuples, none of SQLAlchemy's per-row work.
+@contextmanager
+def _small_page_cache(conn: Connection, kib: int = 8192) -> Iterator[None]:
+    """A whole-queue scan would fill SQLite's page cache (64 MB, sized for imports) and keep it: cap it."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{kib}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("PRAGMA shrink_memory")
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
+
+
+def _fetch_plain(conn: Connection, query, chunk: int) -> Iterator[list[tuple]]:
+    """Run a read-only query on the driver's cursor: plain tuples in chunks, none of SQLAlchemy's per-row work.
 
     Only for queries without user input (values are rendered as literals for this dialect).
     """
@@ -183,7 +210,8 @@ def _fetch_plain(conn: Connection, query) -> list[tuple]:
     cursor = conn.connection.dbapi_connection.cursor()
     try:
         cursor.execute(sql)
-        return cursor.fetchall()
+        while rows := cursor.fetchmany(chunk):
+            yield rows
     finally:
         cursor.close()
 

@@ -1,40 +1,54 @@
-"""Starting the desktop app: which database, who is there, then the main window."""
+"""Starting the desktop app: which database, who is there, then the main window.
+
+To start fast, `run` begins reading the queue on a thread as soon as it knows the database,
+and loads the widget modules (Qt's largest) while that read runs.
+"""
 from __future__ import annotations
 
 import logging
 import sys
 import traceback
 from pathlib import Path
-
-from PySide6.QtWidgets import QApplication, QMessageBox
+from typing import TYPE_CHECKING
 
 from reviewer.domain.people import User
 from reviewer.domain.vocabulary import Role
 from reviewer.services.demo import DEMO_FILE_NAME, DEMO_ROWS
 from reviewer.services.queue import DatabaseError, QueueService, open_database
-from reviewer.ui.dialogs import IdentityDialog
-from reviewer.ui.first_run import FirstRunDialog
-from reviewer.ui.main_window import MainWindow
 from reviewer.ui.settings import APPLICATION, ORGANIZATION, Settings, data_folder, default_database
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from reviewer.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 
 def open_main_window(db: str | Path, user: str, role: str | Role = Role.ATTORNEY, *, bar_number: str = "",
-                     settings: Settings | None = None) -> MainWindow:
+                     settings: Settings | None = None, service: QueueService | None = None) -> "MainWindow":
     """Build and show the main window in the running QApplication; the caller runs the event loop.
 
-    Raises DatabaseError when the database cannot be opened.
+    `service`: one already reading `db` (see `run`). Raises DatabaseError when the database cannot be opened.
     """
+    from PySide6.QtWidgets import QApplication
+
+    from reviewer.ui.main_window import MainWindow
+
     if QApplication.instance() is None:
         raise RuntimeError("open_main_window needs a QApplication")
-    service = QueueService(open_database(db), User(user, Role(role), bar_number))
+    who = User(user, Role(role), bar_number)
+    if service is None:
+        service = QueueService(open_database(db), who, background=True)
+    service.user = who
     window = MainWindow(service, settings or Settings())
     window.show()
     return window
 
 
-def _application() -> QApplication:
+def _application() -> "QApplication":
+    from PySide6.QtWidgets import QApplication
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)
@@ -44,6 +58,8 @@ def _application() -> QApplication:
 
 def _excepthook(kind, value, tb) -> None:
     """No traceback reaches a user: a plain message, and the log gets the type and place only."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
     log.error("unexpected %s\n%s", kind.__name__, "".join(traceback.format_tb(tb)))
     if QApplication.instance() is not None:
         QMessageBox.critical(None, "Reviewer", f"Reviewer hit an unexpected problem ({kind.__name__}).\n\n"
@@ -51,6 +67,8 @@ def _excepthook(kind, value, tb) -> None:
 
 
 def choose_user(settings: Settings, name: str | None, role: str, bar_number: str) -> User | None:
+    from reviewer.ui.dialogs import IdentityDialog
+
     if name:
         return User(name.strip(), Role(role), bar_number.strip())
     known = settings.identity()
@@ -64,20 +82,27 @@ def choose_user(settings: Settings, name: str | None, role: str, bar_number: str
     return user
 
 
+def known_database(db: str | None, demo: bool) -> str | None:
+    """The database to open when no question needs asking first (None: the first-run dialog decides)."""
+    if db:
+        return db
+    path = data_folder() / DEMO_FILE_NAME if demo else default_database()
+    return str(path) if path.exists() else None
+
+
 def choose_database(db: str | None, demo: bool, demo_rows: int = DEMO_ROWS) -> tuple[str | None, list[str]]:
     """The database to open and files to import into it first; (None, []) when the user quits."""
-    if db:
-        return db, []
+    from reviewer.ui.first_run import FirstRunDialog
+
+    known = known_database(db, demo)
+    if known:
+        return known, []
     demo_path = data_folder() / DEMO_FILE_NAME
     if demo:
-        if demo_path.exists():
-            return str(demo_path), []
         dialog = FirstRunDialog(demo_path, demo_rows, build_now=True)
         dialog.exec()
         return (str(dialog.database), []) if dialog.choice == "demo" else (None, [])
     user_db = default_database()
-    if user_db.exists():
-        return str(user_db), []
     dialog = FirstRunDialog(demo_path, demo_rows)
     dialog.exec()
     if dialog.choice == "demo":
@@ -87,10 +112,23 @@ def choose_database(db: str | None, demo: bool, demo_rows: int = DEMO_ROWS) -> t
     return None, []
 
 
+def _early_service(target: str | None) -> QueueService | None:
+    """Open the database and start reading its queue before the widgets load (errors wait for the window)."""
+    if target is None:
+        return None
+    try:
+        return QueueService(open_database(target), User(""), background=True)
+    except Exception:  # noqa: BLE001 - open_main_window opens it again and reports the problem properly
+        return None
+
+
 def run(db: str | None = None, demo: bool = False, user: str | None = None, role: str = Role.ATTORNEY.value,
         bar_number: str = "") -> int:
     """`reviewer gui`: returns the process exit code."""
+    early = _early_service(known_database(db, demo))
     app = _application()
+    from PySide6.QtWidgets import QMessageBox
+
     sys.excepthook = _excepthook
     settings = Settings()
     target, files = choose_database(db, demo)
@@ -100,9 +138,14 @@ def run(db: str | None = None, demo: bool = False, user: str | None = None, role
     if who is None:
         return 0
     try:
-        window = open_main_window(target, who.name, who.role, bar_number=who.bar_number, settings=settings)
+        window = open_main_window(target, who.name, who.role, bar_number=who.bar_number, settings=settings,
+                                  service=early if early is not None and target == known_database(db, demo) else None)
     except DatabaseError as exc:
         QMessageBox.critical(None, "Reviewer", str(exc))
+        return 2
+    except Exception as exc:  # noqa: BLE001 - e.g. the file is locked or damaged: a message, never a traceback
+        log.error("cannot open the queue: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+        QMessageBox.critical(None, "Reviewer", f"The queue in {target} cannot be read ({type(exc).__name__}).")
         return 2
     if files:
         window.import_files(files)

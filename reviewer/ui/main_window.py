@@ -50,6 +50,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
         self._build_actions()
         self._connect()
         self._restore_layout()
+        self.model.refresh()  # the queue was read on a thread while the widgets were built
         self.filters.set_choices(service.choices())
         self._show_identity()
         self._update_counts()

@@ -12,8 +12,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from reviewer.domain.vocabulary import Outcome, ReviewStatus, Suggestion
-from reviewer.services.queue import QueueFilter, QueueRow, QueueService, QueueView
+from reviewer.services.queue import QueueFilter, QueueIndex, QueueRow, QueueService, QueueView
 
+EMPTY = QueueIndex.empty()
 PAGE = 200
 MAX_PAGES = 40
 
@@ -56,7 +57,7 @@ class QueueModel(QAbstractTableModel):
         self._filter = QueueFilter()
         self._sort: str | None = None
         self._descending = False
-        self._view: QueueView = service.view(self._filter)
+        self._view: QueueView = EMPTY.view()  # refresh() shows the queue once the service has read it
         self._pages: OrderedDict[int, list[_Cells | None]] = OrderedDict()
 
     # --- what is shown -------------------------------------------------------------------------
