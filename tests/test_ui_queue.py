@@ -403,9 +403,28 @@ def test_shortcuts_are_shown(open_window):
     assert shown["&Accept"] == "A" and shown["&Override…"] == "O" and shown["&Undo decision"] == "Ctrl+Z"
 
 
-def test_print_center_opens_from_the_file_menu(open_window):
+def test_print_center_and_dashboard_open_in_their_own_windows(qtbot, open_window):
     window = open_window(user="C. Clerk", role="clerk")
     window.open_print_center()
-    assert window._print_center is not None and window._print_center.isVisible()
+    window.open_dashboard()
+    tools = dict(window._tools)
+    assert set(tools) == {"print", "dashboard"} and all(t.isVisible() for t in tools.values())
+    with qtbot.waitSignal(tools["dashboard"].refreshed, timeout=10000):
+        tools["dashboard"].refresh()
+    window.open_print_center()  # a second time: the same window
+    assert window._tools["print"] is tools["print"]
     window.close()
-    assert not window._print_center.isVisible()
+    assert not any(t.isVisible() for t in tools.values())
+
+
+def test_import_wizard_opens_from_the_file_menu(open_window):
+    window = open_window()
+    seen = {}
+
+    def close(dialog):
+        seen["name"] = dialog.objectName()
+        dialog.reject()
+
+    when_dialog_opens(close)
+    window.wizard_action.trigger()
+    assert seen["name"] == "importWizard"

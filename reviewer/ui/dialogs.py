@@ -223,6 +223,7 @@ def shortcuts_text() -> str:
         ("Ctrl+Shift+Z", "Redo"), ("N", "Next pending case"), ("↑ / ↓", "Previous / next row"),
         ("Ctrl+F or /", "Search name, CII or case number"), ("Esc", "Back to the queue from the search box"),
         ("Ctrl+Shift+A", "Accept all shown (asks first)"), ("F5", "Reload the queue (colleagues' decisions)"),
+        ("Ctrl+Shift+I", "Import a case export (CSV, Excel)…"), ("Ctrl+D", "Dashboard"),
         ("Ctrl+0", "Queue order (attention first)"), ("Ctrl+I", "Import DOJ files…"), ("Ctrl+R", "Re-evaluate…"),
         ("Ctrl+P", "Print center"), ("F1", "This list"),
     ]

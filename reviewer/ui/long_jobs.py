@@ -74,6 +74,7 @@ class LongJobsMixin:
         else:
             self.job_bar.stop()
         self.import_action.setEnabled(not busy)
+        self.wizard_action.setEnabled(not busy)
         self.reevaluate_action.setEnabled(not busy)
         self._update_buttons()
 

@@ -44,7 +44,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.jobs = JobRunner(self)
         self.model = QueueModel(service, self)
-        self._print_center: QWidget | None = None
+        self._tools: dict[str, QWidget] = {}  # print center, dashboard: own windows, opened on demand
         self._build()
         self.setWindowTitle(f"Reviewer — {self._database_name()}")
         self._build_actions()
@@ -169,6 +169,8 @@ class MainWindow(LongJobsMixin, QMainWindow):
         work = self.splitter
         file_menu = self.menuBar().addMenu("&File")
         self.import_action = self._action("&Import DOJ files…", self.import_files, "Ctrl+I", file_menu)
+        self.wizard_action = self._action("Import a &case export (CSV, Excel)…", self.open_import_wizard,
+                                          "Ctrl+Shift+I", file_menu)
         self.reevaluate_action = self._action("&Re-evaluate…", self.reevaluate, "Ctrl+R", file_menu)
         self._action("&Print center…", self.open_print_center, "Ctrl+P", file_menu)
         file_menu.addSeparator()
@@ -191,6 +193,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
         self._action("&Search", self.focus_search, ["Ctrl+F", "/"], view)
         self._action("&Queue order (attention first)", self.queue_order, "Ctrl+0", view)
         self._action("&Reload queue", self.reload_queue, "F5", view)
+        self._action("&Dashboard (summary figures)", self.open_dashboard, "Ctrl+D", view)
         self._action("&Clear filters", self.filters.clear, "Ctrl+Shift+L", view)
         help_menu = self.menuBar().addMenu("&Help")
         self._action("&Keyboard shortcuts", self.show_shortcuts, "F1", help_menu)
@@ -436,18 +439,50 @@ class MainWindow(LongJobsMixin, QMainWindow):
 
     def open_print_center(self) -> None:
         """The clerk's print center (motions, orders, notices), in its own window on the same database."""
-        if self._print_center is None:
-            from reviewer.ui.print_center import PrintCenter
+        from reviewer.ui.print_center import PrintCenter
 
-            center = self._guard(lambda: PrintCenter(self.service.db, self.user), "Could not open the print center")
-            if center is False:
+        self._open_tool("print", "Print center", lambda: PrintCenter(self.service.db, self.user))
+
+    def open_dashboard(self) -> None:
+        """The managers' summary figures, in their own window; they refresh themselves."""
+        from reviewer.ui.dashboard import Dashboard
+
+        def make():
+            board = Dashboard(self.service.db)
+            board.refresh()
+            return board
+
+        self._open_tool("dashboard", "Dashboard", make)
+
+    def _open_tool(self, key: str, title: str, make) -> None:
+        tool = self._tools.get(key)
+        if tool is None:
+            tool = self._guard(make, f"Could not open the {title.lower()}")
+            if tool is False:
                 return
-            center.setWindowTitle(f"Reviewer — Print center — {self._database_name()}")
-            center.resize(1200, 720)
-            self._print_center = center
-        self._print_center.show()
-        self._print_center.raise_()
-        self._print_center.activateWindow()
+            tool.setWindowTitle(f"Reviewer — {title} — {self._database_name()}")
+            tool.resize(1200, 720)
+            self._tools[key] = tool
+        tool.show()
+        tool.raise_()
+        tool.activateWindow()
+
+    def open_import_wizard(self) -> None:
+        """Mapped imports of case-management exports (and DOJ files), step by step; modal, as it writes."""
+        if self.jobs.busy:
+            return
+        from reviewer.ui.import_wizard import ImportWizard
+
+        wizard = self._guard(lambda: ImportWizard(self.service.db, self.user, self), "Could not open the import")
+        if wizard is False:
+            return
+        wizard.imported.connect(self._wizard_imported)
+        wizard.exec()
+
+    def _wizard_imported(self, report) -> None:
+        summary = report.summary() if hasattr(report, "summary") else "Import finished."
+        self.message.show_text(f"{summary} Re-evaluate (Ctrl+R) to bring new convictions into the queue.", "info",
+                               sticky=True)
 
     def show_shortcuts(self) -> None:
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", shortcuts_text(),
@@ -494,8 +529,8 @@ class MainWindow(LongJobsMixin, QMainWindow):
             self.jobs.wait(30000)
         self.settings.save_layout(self.saveGeometry(), self.saveState(), self.splitter.saveState(),
                                   self.table.horizontalHeader().saveState())
-        if self._print_center is not None:
-            self._print_center.close()
+        for tool in self._tools.values():
+            tool.close()
         self.service.close()
         super().closeEvent(event)
 
