@@ -30,9 +30,9 @@ class DemoReport:
 def _stage(job: Job, start: int, end: int, label: str) -> Job:
     """A Job for one stage: its progress maps into [start, end] of 100, and it shares the cancel flag."""
 
-    def report(done: int, total: int, what: str = "") -> None:
+    def report(done: int, total: int, _what: str = "") -> None:
         share = min(done, total) / total if total > 0 else 0.0  # total 0: the stage cannot say how far it is
-        job.progress(start + int((end - start) * share), 100, what or label)
+        job.progress(start + int((end - start) * share), 100, label)
 
     return replace(job, on_progress=report)
 

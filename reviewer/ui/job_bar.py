@@ -41,15 +41,16 @@ class JobBar(QWidget):
     def set_progress(self, done: int, total: int, what: str) -> None:
         if what:
             self.label.setText(what + "…")
-        if total > 0:
+        if total > 0 and done > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
-        else:
+        else:  # a step that cannot say how far it is (reading a file): a moving bar, not a stuck 0 %
             self.progress.setRange(0, 0)
 
     def set_cancelling(self) -> None:
         self.cancel_button.setEnabled(False)
         self.cancel_button.setText("Cancelling…")
+        self.label.setText("Stopping after the current step; nothing from this job is kept…")
 
     def stop(self) -> None:
         self.setVisible(False)

@@ -76,6 +76,7 @@ class LongJobsMixin:
         self.import_action.setEnabled(not busy)
         self.wizard_action.setEnabled(not busy)
         self.reevaluate_action.setEnabled(not busy)
+        self._show_banner()
         self._update_buttons()
 
     def _job_finished(self, title: str, result) -> None:

@@ -411,10 +411,20 @@ class MainWindow(LongJobsMixin, QMainWindow):
         user = self.user
         bar = f", SBN {user.bar_number}" if user.bar_number else ""
         self.identity_label.setText(f"Reviewing as {user.name} ({user.role.value}{bar})")
-        clerk = not user.can_decide
-        self.role_banner.setVisible(clerk)
-        self.role_banner.setText("Signed in as a clerk: you can read the queue; decisions need an attorney.")
+        self._show_banner()
         self._update_buttons()
+
+    def _show_banner(self) -> None:
+        """Why the decision buttons are off, when they are."""
+        if not self.user.can_decide:
+            text = "Signed in as a clerk: you can read the queue; decisions need an attorney."
+        elif self.jobs.busy:
+            text = (f"Decisions pause while “{self.jobs.title}” writes to the database; keep reading meanwhile. "
+                    "Cancel it from the bar at the bottom.")
+        else:
+            text = ""
+        self.role_banner.setText(text)
+        self.role_banner.setVisible(bool(text))
 
     def _undo_state_changed(self, _can: bool) -> None:
         self._update_buttons()
