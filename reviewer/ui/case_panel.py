@@ -94,7 +94,8 @@ class CasePanel(QFrame):
         self.person_label.setText(_person_html(case))
         self.suggestion_label.setText(_suggestion_html(case))
         self.status_label.setText(_status_html(case))
-        self.details.setHtml(STYLE + _reasons_html(case) + _timeline_html(case) + _history_html(case.history))
+        self.details.setHtml(STYLE + _reasons_html(case) + _timeline_html(case)
+                             + _history_html(case.history, case.review.decision_id))
         self.details.verticalScrollBar().setValue(0)
 
 
@@ -140,7 +141,10 @@ def _status_html(case: CaseView) -> str:
         outcome = review.outcome or ""
     verb = "Accepted" if review.status == ReviewStatus.ACCEPTED.value else "Overridden"
     color = "#1b6e33" if review.status == ReviewStatus.ACCEPTED.value else "#8a4b00"
-    return f"<b style='color:{color}'>{verb}</b>: {escape(outcome)} — by {escape(review.decided_by or 'unknown')}"
+    standing = next((h for h in case.history if h.id == review.decision_id), None)
+    when = f" on {standing.decided_at:%Y-%m-%d %H:%M}" if standing else ""
+    return (f"<b style='color:{color}'>{verb}</b>: {escape(outcome)} — by {escape(review.decided_by or 'unknown')}"
+            f"{when}")
 
 
 def _reasons_html(case: CaseView) -> str:
@@ -171,7 +175,7 @@ def _timeline_html(case: CaseView) -> str:
     )
 
 
-def _history_html(history: tuple[DecisionEntry, ...]) -> str:
+def _history_html(history: tuple[DecisionEntry, ...], standing_id: int | None) -> str:
     if not history:
         return "<h3>Decisions</h3><p class='muted'>None yet.</p>"
     rows = []
@@ -185,6 +189,8 @@ def _history_html(history: tuple[DecisionEntry, ...]) -> str:
         undone = (f"<br><span class='muted'>Undone by {escape(h.undone_by or '')} "
                   f"{h.undone_at:%Y-%m-%d %H:%M}</span>") if h.undone_at else ""
         cls = " class='undone'" if h.undone_at else ""
+        note = (" <b>(standing)</b>" if h.id == standing_id else
+                "" if h.undone_at else " <span class='muted'>(replaced by a later decision)</span>")
         rows.append(f"<tr><td>{h.decided_at:%Y-%m-%d %H:%M}</td><td><span{cls}>{h.kind.title()}: "
-                    f"{escape(outcome)}</span> — {who}{reason}{undone}</td></tr>")
+                    f"{escape(outcome)}</span>{note} — {who}{reason}{undone}</td></tr>")
     return f"<h3>Decisions</h3><table class='t'>{''.join(rows)}</table>"
