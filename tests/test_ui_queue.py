@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -204,6 +205,8 @@ def test_override_needs_a_reason(qtbot, open_window, db_path):
     seen = {}
 
     def without_reason(dialog):
+        seen["names"] = (dialog.outcome.objectName(), dialog.reason.objectName(),
+                         bool(dialog.outcome.accessibleName() and dialog.reason.accessibleName()))
         dialog.outcome.setCurrentIndex(dialog.outcome.findData("CHALLENGE_NOT_ELIGIBLE"))
         seen["ok_enabled"] = dialog.ok_button.isEnabled()
         seen["hint"] = dialog.hint.text()
@@ -213,6 +216,7 @@ def test_override_needs_a_reason(qtbot, open_window, db_path):
 
     when_dialog_opens(without_reason)
     window.override_current()
+    assert seen.pop("names") == ("overrideOutcome", "overrideReason", True)
     assert seen == {"ok_enabled": False, "hint": "A written reason is required.", "still_open": True}
     assert review_of(db_path, cid)[0] == "pending"
 
@@ -428,3 +432,77 @@ def test_import_wizard_opens_from_the_file_menu(open_window):
     when_dialog_opens(close)
     window.wizard_action.trigger()
     assert seen["name"] == "importWizard"
+
+
+def test_reviewer_filter_after_deciding(open_window):
+    window = open_window()
+    row = select_acceptable(window)
+    window.accept_current()
+    bar = window.filters
+    index = bar.reviewer.findData("A. Deputy")
+    assert index > 0
+    bar.reviewer.setCurrentIndex(index)
+    assert window.model.rowCount() == 1 and window.model.conviction_id(0) == row.conviction_id
+    assert window.model.queue_row(0).decided_by == "A. Deputy"
+
+
+def test_case_panel_shows_flags_reasons_and_the_rows_that_count_against_relief(open_window):
+    window = open_window()
+    service = window.service
+    found = None
+    for r in range(window.model.rowCount()):
+        case = service.case(window.model.conviction_id(r))
+        if case.disqualified and any(t.triggers for t in case.timeline):
+            found = (r, case)
+            break
+    assert found is not None, "the demo data has disqualified convictions with priors"
+    row, case = found
+    window._select_row(row)
+    html = window.case_panel.details.toHtml()
+    assert all(reason.citation in window.case_panel.details.toPlainText() for reason in case.reasons if reason.citation)
+    assert "under review" in window.case_panel.details.toPlainText()
+    trigger = next(t for t in case.timeline if t.triggers)
+    assert trigger.triggers[0] in window.case_panel.details.toPlainText()
+    assert "#fbe3c0" in html  # the amber rows
+    if case.person.pc290_registration:
+        assert "PC 290 REGISTRANT" in window.case_panel.person_label.text()
+    registrant = next((r for r in range(window.model.rowCount())
+                       if service.case(window.model.conviction_id(r)).person.pc290_registration), None)
+    if registrant is not None:
+        window._select_row(registrant)
+        assert "PC 290 REGISTRANT" in window.case_panel.person_label.text()
+    assert window.case_panel.suggestion_label.objectName() == "suggestionLabel"
+
+
+def test_a_killed_app_keeps_its_decisions(db_path, tmp_path):
+    """Decisions are committed when made: killing the process right after Accept loses nothing."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "decide_then_die.py"
+    script.write_text(textwrap.dedent(f"""
+        import os, signal
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from reviewer.ui import open_main_window
+        from reviewer.ui.settings import Settings
+        w = open_main_window({str(db_path)!r}, "A. Deputy", "attorney", bar_number="1",
+                             settings=Settings(QSettings({str(tmp_path / 's.ini')!r}, QSettings.Format.IniFormat)))
+        for row in range(w.model.rowCount()):
+            r = w.model.queue_row(row)
+            if r.suggestion != "NEEDS_REVIEW":
+                w._select_row(row)
+                break
+        print(w.current_conviction(), flush=True)
+        w.accept_current()
+        os.kill(os.getpid(), signal.SIGKILL)
+    """))
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == -signal.SIGKILL
+    cid = int(done.stdout.split()[0])
+    assert review_of(db_path, cid)[0] == "accepted"
