@@ -65,7 +65,8 @@ def review_of(db_path, conviction_id):
         with db.session() as s:
             review = s.get(m.Review, conviction_id)
             decisions = s.scalars(select(m.Decision).where(m.Decision.conviction_id == conviction_id)).all()
-            return review.status, review.outcome, review.decided_by, [(d.kind, d.user_name, d.bar_number) for d in decisions]
+            made = [(d.kind, d.user_name, d.bar_number) for d in decisions]
+            return review.status, review.outcome, review.decided_by, made
     finally:
         db.dispose()
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from reviewer.domain.people import User
 from reviewer.domain.records import Person, Reason
 from reviewer.domain.vocabulary import DecisionKind, Level, Outcome, ReviewStatus, SentenceStatus, Suggestion
-from reviewer.engine.facts import PersonFacts
 from reviewer.engine.conditions import PolicyError
+from reviewer.engine.facts import PersonFacts
 from reviewer.engine.policy import load_policy, policy_from_document
 from reviewer.ingest.problems import FileRejected
 from reviewer.resources import shipped_policies
@@ -40,10 +40,10 @@ if TYPE_CHECKING:  # the import and evaluation stacks load only when a job needs
     from reviewer.services.importing import ImportReport
 
 __all__ = [
-    "STATUS_DONE", "CaseView", "Cancelled", "Choices", "ConflictError", "Counts", "DatabaseError", "DecisionEntry",
-    "DecisionRefused", "DecisionResult", "OVERRIDE_OUTCOMES", "FileRejected", "Job", "QueueFilter", "QueueRow", "QueueService", "QueueView",
-    "ReviewState", "RunInfo", "TimelineEntry", "accept_in_chunks", "import_files", "open_database", "policy_choices",
-    "reevaluate",
+    "OVERRIDE_OUTCOMES", "STATUS_DONE", "CaseView", "Cancelled", "Choices", "ConflictError", "Counts", "DatabaseError",
+    "DecisionEntry", "DecisionRefused", "DecisionResult", "FileRejected", "Job", "QueueFilter", "QueueIndex",
+    "QueueRow", "QueueService", "QueueView", "ReviewState", "RunInfo", "TimelineEntry", "accept_in_chunks", "import_files",
+    "open_database", "policy_choices", "reevaluate",
 ]
 
 OVERRIDE_OUTCOMES = (

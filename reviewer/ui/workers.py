@@ -49,7 +49,8 @@ class JobRunnable(QRunnable):
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a worker thread
             # The type and where, never the message (it may quote a person's record).
             log.error("job failed: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
-            signals.failed.emit(f"The job stopped on an unexpected error ({type(exc).__name__}); nothing from it was saved.")
+            signals.failed.emit(
+                f"The job stopped on an unexpected error ({type(exc).__name__}); nothing from it was saved.")
         else:
             signals.finished.emit(result)
 
