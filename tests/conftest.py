@@ -10,9 +10,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(os.environ.get("REVIEWER_FIXTURES", ROOT.parent / "shared" / "fixtures" / "gogen"))
-if not FIXTURES.exists():
-    FIXTURES = ROOT / "tests" / "fixtures" / "gogen"
+# The peer fixtures ship with the tests (MIT, fabricated data); REVIEWER_FIXTURES points elsewhere.
+FIXTURES = Path(os.environ.get("REVIEWER_FIXTURES", ROOT / "tests" / "fixtures" / "gogen"))
 PG_URL = os.environ.get("REVIEWER_TEST_PG", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 
 

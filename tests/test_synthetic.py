@@ -12,7 +12,7 @@ import pytest
 from reviewer.ingest.synthetic import DOJ_COLUMNS, DemoStats, iter_demo_rows, write_demo_file
 
 C = {name: index for index, name in enumerate(DOJ_COLUMNS)}
-GOGEN = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "gogen"
+GOGEN = Path(__file__).resolve().parent / "fixtures" / "gogen"
 CANNABIS = re.compile(r"^(11357|11358|11359|11360)")
 SUPER_STRIKES = ("187 PC", "664/187", "261(A)(2) PC", "288(A) PC", "220 PC")
 PC290 = ("314(1) PC", "647.6 PC", "288(A) PC")
