@@ -26,6 +26,7 @@ from reviewer.store import report_queries as q
 from reviewer.store.database import Database
 from reviewer.store.records import records_in_county
 from reviewer.store.audit import AuditLog
+from reviewer.ingest.kept_file import decompress
 from reviewer.store.sources import SourceUnavailable, forget_sources, read_source
 
 SUMMARY_FILE = "gogen.json"
@@ -58,7 +59,7 @@ def export_gogen(db: Database, out_dir: str | Path, county: str | None = None, j
             job.check()
             job.progress(index, len(batches) + 1, f"Writing results for {name}")
             try:
-                raw = read_source(conn, batch_id, sha256)
+                raw = read_source(conn, batch_id, decompress, sha256)
             except SourceUnavailable:
                 raise ExportRefused(
                     f"the rows of {name} (import {batch_id}) are no longer kept in the database, "

@@ -7,11 +7,20 @@ from __future__ import annotations
 
 import hashlib
 import io
+from typing import Callable, Protocol
 
 from sqlalchemy import Connection, delete, func, insert, select
 
-from reviewer.ingest.kept_file import KeptFile, decompress
 from reviewer.store.models import ImportSource
+
+
+class CompressedFile(Protocol):
+    """What the reader hands over (ingest.kept_file.KeptFile): the store only needs these."""
+
+    codec: str
+    raw_size: int
+
+    def compressed(self) -> bytes: ...
 
 PART_SIZE = 32 << 20  # bytes of compressed data per row (well under SQLite's and PostgreSQL's limits)
 
@@ -20,7 +29,7 @@ class SourceUnavailable(Exception):
     """The rows of an import are not kept (forgotten, or imported before Reviewer kept them)."""
 
 
-def write_source(conn: Connection, batch_id: int, source: KeptFile) -> None:
+def write_source(conn: Connection, batch_id: int, source: CompressedFile) -> None:
     data = source.compressed()
     parts = [data[i : i + PART_SIZE] for i in range(0, len(data), PART_SIZE)] or [b""]
     for number, part in enumerate(parts):
@@ -33,7 +42,8 @@ def has_source(conn: Connection, batch_id: int) -> bool:
     return conn.execute(select(func.count()).where(ImportSource.batch_id == batch_id)).scalar() > 0
 
 
-def read_source(conn: Connection, batch_id: int, sha256: str | None = None) -> bytes:
+def read_source(conn: Connection, batch_id: int, decompress: Callable[[bytes, str, int], bytes],
+                sha256: str | None = None) -> bytes:
     """The imported file's bytes, checked against the SHA-256 recorded at import."""
     rows = conn.execute(
         select(ImportSource.codec, ImportSource.raw_size, ImportSource.data)
