@@ -90,9 +90,10 @@ class RunInfo:
 
 def latest_run(conn: Connection) -> RunInfo | None:
     """The most recent evaluation run that still has current evaluations."""
+    has_current = select(E.id).where(E.run_id == m.EvaluationRun.id, E.current.is_(True)).exists()  # run_id index
     row = conn.execute(
         select(m.EvaluationRun.county, m.EvaluationRun.as_of, m.EvaluationRun.policy_name, m.EvaluationRun.policy_version)
-        .where(m.EvaluationRun.id.in_(select(E.run_id).where(E.current.is_(True))))
+        .where(has_current)
         .order_by(m.EvaluationRun.id.desc()).limit(1)
     ).first()
     if row is None:
