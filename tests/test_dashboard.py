@@ -16,7 +16,7 @@ from reviewer.services.summary import summary_figures
 from reviewer.store.database import Database
 from reviewer.ui.dashboard import Dashboard
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 ATTORNEY = User("A. Deputy", Role.ATTORNEY, "1")
 
 
@@ -90,3 +90,26 @@ def test_empty_database(qtbot, tmp_path):
     assert "nothing evaluated yet" in PdfReader(str(out)).pages[0].extract_text()
     dash.close()
     db.dispose()
+
+
+def test_open_dashboard_follows_decisions(qtbot, tmp_path, gogen_dir):
+    """The dashboard opened from the main window recomputes when an attorney decides."""
+    from datetime import date
+
+    from reviewer.services.evaluating import evaluate
+    from reviewer.services.importing import import_file
+    from reviewer.store.database import Database
+    from reviewer.ui import open_main_window
+
+    db_path = tmp_path / "d.db"
+    db = Database(db_path)
+    import_file(db, gogen_dir / "no_headers.csv")
+    evaluate(db, "SAN JOAQUIN", date(2019, 11, 11))
+    db.dispose()
+    window = open_main_window(str(db_path), "Dash Tester", "attorney")
+    qtbot.addWidget(window)
+    window.open_dashboard()
+    board = window._tools["dashboard"]
+    qtbot.waitUntil(lambda: board.figures is not None, timeout=10000)
+    with qtbot.waitSignal(board.refreshed, timeout=10000):
+        window.accept_current()

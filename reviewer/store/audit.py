@@ -34,7 +34,7 @@ class AuditLog:
         if self._last is None:
             if self.session.get_bind().dialect.name == "postgresql":
                 # Serialise writers of the chain across concurrent reviewers (released at commit).
-                self.session.execute(text("SELECT pg_advisory_xact_lock(641361)"))
+                self.session.execute(text("SELECT pg_advisory_xact_lock(641361, hashtext(current_schema()))"))
             row = self.session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
             self._last = row[0] if row else GENESIS
         return self._last

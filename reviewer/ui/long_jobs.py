@@ -93,6 +93,7 @@ class LongJobsMixin:
         elif title == BULK_ACCEPT:
             self.reload_queue()
             self.message.show_text(f"Accepted {result:,} convictions; each decision is in the audit log.", "info")
+        self.refresh_dashboard()
 
     def _job_failed(self, title: str, message: str) -> None:
         self.message.show_text(f"{title} did not finish: {message}", "error", sticky=True)

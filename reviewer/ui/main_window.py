@@ -42,6 +42,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
         self.service = service
         self.settings = settings
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.indexChanged.connect(self.refresh_dashboard)
         self.jobs = JobRunner(self)
         self.model = QueueModel(service, self)
         self._tools: dict[str, QWidget] = {}  # print center, dashboard: own windows, opened on demand
@@ -463,6 +464,12 @@ class MainWindow(LongJobsMixin, QMainWindow):
             return board
 
         self._open_tool("dashboard", "Dashboard", make)
+
+    def refresh_dashboard(self, *_args) -> None:
+        """Figures follow the decisions: an open dashboard recomputes (coalesced, on its worker)."""
+        board = self._tools.get("dashboard")
+        if board is not None and board.isVisible():
+            board.refresh()
 
     def _open_tool(self, key: str, title: str, make) -> None:
         tool = self._tools.get(key)
