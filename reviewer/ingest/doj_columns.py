@@ -195,7 +195,7 @@ def convictions(c: dict[str, pa.Array], problems: list[RowProblem], source: str)
         "has_sentence": pa.array(has_sentence),
         "sentence_end": _sentence_end(disp, has_sentence, months, days),
     })
-    g = _attach_code_sections(g)
+    g = attach_code_sections(g)
     g = _attach_case_numbers(g, c)
     return g.append_column("issues", _issues(g, problems, source))
 
@@ -210,7 +210,8 @@ def _sentence_end(disp: pa.Array, has_sentence: np.ndarray, months: np.ndarray, 
     return pc.if_else(valid, pa.array(end, pa.date32()), NULL_DATE)
 
 
-def _attach_code_sections(g: pa.Table) -> pa.Table:
+def attach_code_sections(g: pa.Table) -> pa.Table:
+    """Section, subsection, code and cannabis flag from the offense text, parsed once per distinct text."""
     encoded = pc.dictionary_encode(g.column("offense_text"))
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.combine_chunks()

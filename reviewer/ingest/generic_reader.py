@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from reviewer.domain.code_section import CANNABIS_SECTIONS, parse_code_section
+from reviewer.ingest.doj_columns import attach_code_sections
 from reviewer.ingest.doj_reader import DojExtract
 from reviewer.ingest.mapping import DEFAULT_DATE_FORMATS, Mapping, resolve_columns
 from reviewer.ingest.problems import FileRejected, RowProblem
@@ -347,26 +347,10 @@ def _convictions(t: pa.Table, problems: list[RowProblem], name: str) -> pa.Table
         [(c, "first") for c in firsts] + [("sent_days", "sum"), ("sent_months", "sum"), ("has_sentence", "any")]
     )
     g = g.rename_columns([c.rsplit("_", 1)[0] if c.endswith(("_first", "_sum", "_any")) else c for c in g.column_names])
-    g = _attach_code_sections(g)
+    g = attach_code_sections(g)
     g = g.append_column("sentence_end", _sentence_end(g))
     g = g.append_column("issues", _issues(g, problems, name))
     return g.sort_by("line")
-
-
-def _attach_code_sections(g: pa.Table) -> pa.Table:
-    encoded = pc.dictionary_encode(g.column("offense_text").combine_chunks())
-    parsed = [parse_code_section(text) for text in encoded.dictionary.to_pylist()]
-    columns = {
-        "section": ([p.section if p else None for p in parsed], pa.string()),
-        "subsection": ([p.subsection_text if p else "" for p in parsed], pa.string()),
-        "code": ([p.code if p else "" for p in parsed], pa.string()),
-        "attempt": ([bool(p and p.attempt) for p in parsed], pa.bool_()),
-        "code_section": ([str(p) if p else "" for p in parsed], pa.string()),
-        "is_cannabis": ([bool(p and p.section in CANNABIS_SECTIONS and p.code in ("HS", "")) for p in parsed], pa.bool_()),
-    }
-    for col, (values, typ) in columns.items():
-        g = g.append_column(col, pc.take(pa.array(values, typ), encoded.indices))
-    return g
 
 
 def _sentence_end(g: pa.Table) -> pa.Array:
