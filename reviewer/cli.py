@@ -9,7 +9,6 @@ import argparse
 import os
 import sys
 from datetime import date
-from pathlib import Path
 
 from reviewer import __version__
 
