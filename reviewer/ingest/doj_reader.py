@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from reviewer.ingest.doj_columns import convictions, derive, persons, row_problems, rows_that_matter
 from reviewer.ingest.doj_format import DOJ_COLUMNS, FIELD_COUNT, USED_COLUMNS
 from reviewer.ingest.kept_file import KeptFile
 from reviewer.ingest.problems import FileRejected, RowProblem
-from reviewer.ingest.raw_text import check_not_binary, first_bad_line, first_line_fields, line_numbers, transcode
+from reviewer.ingest.raw_text import (
+    NotUtf8, check_not_binary, first_bad_line, first_line_fields, line_numbers, parse_string_columns, transcode,
+)
 
 
 @dataclass
@@ -55,7 +56,7 @@ def read_doj_bytes(raw: bytes, name: str) -> DojExtract:
     try:
         data, encoding = raw, "utf-8"
         table = _parse(data, name, header)
-    except _NotUtf8:
+    except NotUtf8:
         data, encoding = transcode(raw)
         table = _parse(data, name, header)
     del raw
@@ -68,10 +69,6 @@ def read_doj_bytes(raw: bytes, name: str) -> DojExtract:
     problems = row_problems(cols)
     return DojExtract(name, digest, encoding, table.num_rows, persons(cols), convictions(cols, problems, name), problems,
                       keep)
-
-
-class _NotUtf8(Exception):
-    pass
 
 
 def _check_first_line(data: bytes, name: str) -> bool:
@@ -92,32 +89,8 @@ def _check_first_line(data: bytes, name: str) -> bool:
 
 
 def _parse(data: bytes, name: str, header: bool) -> pa.Table:
-    bad: list[int] = []
-
-    def on_invalid(row) -> str:
-        bad.append(row.actual_columns)
-        return "skip"
-
-    try:
-        table = pacsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(
-                column_names=list(DOJ_COLUMNS), skip_rows=1 if header else 0, block_size=8 << 20
-            ),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=list(USED_COLUMNS),
-                column_types={c: pa.string() for c in USED_COLUMNS},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except pa.ArrowInvalid as exc:
-        if "UTF8" in str(exc) or "UTF-8" in str(exc):
-            raise _NotUtf8() from None
-        bad.append(-1)
-        table = None
-    if bad:
+    table = parse_string_columns(data, list(DOJ_COLUMNS), list(USED_COLUMNS), 1 if header else 0)
+    if table is None:
         found = first_bad_line(data, FIELD_COUNT, header)
         if found:
             line, count = found

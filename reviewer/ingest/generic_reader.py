@@ -18,13 +18,12 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from reviewer.ingest.doj_columns import attach_code_sections
 from reviewer.ingest.doj_reader import DojExtract
 from reviewer.ingest.mapping import DEFAULT_DATE_FORMATS, Mapping, resolve_columns
 from reviewer.ingest.problems import FileRejected, RowProblem
-from reviewer.ingest.raw_text import line_numbers
+from reviewer.ingest.raw_text import first_bad_line, line_numbers, parse_string_columns
 
 ZIP_MAGIC = b"PK\x03\x04"
 TRUE_WORDS = ["Y", "YES", "TRUE", "1", "DECEASED", "X"]
@@ -100,39 +99,15 @@ def _read_csv(data: bytes, name: str, mapping: Mapping):
     where = resolve_columns(mapping, header, name)
     names = [f"c{i}" for i in range(len(header))]
     wanted = sorted(set(where.values()))
-    bad: list[int] = []
-
-    def on_invalid(row) -> str:
-        bad.append(row.actual_columns)
-        return "skip"
-
-    try:
-        table = pacsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=8 << 20),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=[names[i] for i in wanted],
-                column_types={names[i]: pa.string() for i in wanted},
-                strings_can_be_null=False, quoted_strings_can_be_null=False,
-            ),
-        )
-    except pa.ArrowInvalid:
-        bad.append(-1)
-        table = None
-    if bad:
-        raise _first_bad_row(data, name, delimiter, len(header))
+    table = parse_string_columns(data, names, [names[i] for i in wanted], 1, delimiter)
+    if table is None:
+        found = first_bad_line(data, len(header), True, delimiter)
+        if found:
+            raise FileRejected(name, found[0], f"{found[1]} fields, the header has {len(header)}")
+        raise FileRejected(name, None, "malformed CSV (unbalanced quotes)")
     lines = line_numbers(data, table.num_rows, 2)
     columns = {fld: table.column(names[i]).combine_chunks() for fld, i in where.items()}
     return header, columns, lines
-
-
-def _first_bad_row(data: bytes, name: str, delimiter: str, expected: int) -> FileRejected:
-    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""), delimiter=delimiter)
-    for index, fields in enumerate(reader):
-        if index and fields and len(fields) != expected:
-            return FileRejected(name, reader.line_num, f"{len(fields)} fields, the header has {expected}")
-    return FileRejected(name, None, "malformed CSV (unbalanced quotes)")
 
 
 def _cell_text(value) -> str:

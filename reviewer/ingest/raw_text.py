@@ -31,9 +31,9 @@ def first_line_fields(data: bytes) -> list[str]:
     return next(csv.reader([line]), [])
 
 
-def first_bad_line(data: bytes, expected: int, skip_header: bool) -> tuple[int, int] | None:
+def first_bad_line(data: bytes, expected: int, skip_header: bool, delimiter: str = ",") -> tuple[int, int] | None:
     """Slow path, run only when a file is already known to be malformed: (line, fields)."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""))
+    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""), delimiter=delimiter)
     for index, fields in enumerate(reader):
         if index == 0 and skip_header:
             continue
@@ -63,3 +63,41 @@ def line_numbers(data: bytes, rows: int, first_line: int):
     non_empty = np.flatnonzero(lengths > 0) + 1  # 1-based line numbers
     non_empty = non_empty[non_empty >= first_line]
     return non_empty[:rows].astype(np.int64)
+
+
+class NotUtf8(Exception):
+    """The bytes are not UTF-8: the caller transcodes and parses again."""
+
+
+def parse_string_columns(data: bytes, names: list[str], wanted: list[str], skip_rows: int,
+                         delimiter: str = ","):
+    """Parse CSV bytes (pyarrow, threaded) keeping `wanted` columns as strings.
+
+    None when any row has the wrong number of fields or the quoting is broken: the caller then
+    finds the line on the slow path and rejects the whole file."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    bad: list[int] = []
+
+    def on_invalid(row) -> str:
+        bad.append(row.actual_columns)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip_rows, block_size=8 << 20),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=wanted,
+                column_types={c: pa.string() for c in wanted},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) or "UTF-8" in str(exc):
+            raise NotUtf8() from None
+        return None
+    return None if bad else table
