@@ -160,3 +160,12 @@ def test_flagged_only_for_felonies_and_priority_for_attention():
 def test_results_are_deterministic():
     rec = record(conv("187 PC", "1990-01-01"), conv("11359 HS", "2010-01-01"), conv("11358 HS", "2012-01-01"))
     assert evaluate_record(rec, "SACRAMENTO", AS_OF) == evaluate_record(rec, "SACRAMENTO", AS_OF)
+
+
+def test_related_charge_in_the_same_case_is_noted_without_changing_the_suggestion():
+    rec = record(conv("11359 HS", "2010-01-01", case="101001"), conv("11366 HS-MAINTAIN PLACE", "2010-01-01", case="101001"),
+                 conv("11364 HS-PARAPHERNALIA", "2012-01-01", case="102001"))
+    ev = only(rec)
+    assert ev.suggestion is S.REDESIGNATE_MISDEMEANOR
+    notes = [r for r in ev.reasons if r.rule == "related-charge"]
+    assert len(notes) == 1 and "11366 HS" in notes[0].text and notes[0].citation == "HS 11366"

@@ -34,6 +34,29 @@ class StatuteResult:
 
 def assess(conv: Conviction, facts: PersonFacts, as_of: date) -> StatuteResult:
     """The statute's answer for one cannabis conviction, with every fact it used."""
+    result = _assess(conv, facts, as_of)
+    related = tuple(related_charges(conv, facts))
+    if related and not result.data_problem:
+        return StatuteResult(result.suggestion, result.reasons + related, result.disqualifiers)
+    return result
+
+
+def related_charges(conv: Conviction, facts: PersonFacts):
+    """Possible plea bargains: a related non-cannabis count in the same court case (informational)."""
+    for other in facts.convictions:
+        if other is conv or other.case_key != conv.case_key or other.is_cannabis:
+            continue
+        entry = tables.first_match(tables.RELATED_CHARGES, other.code)
+        if entry is not None:
+            yield Reason(
+                "related-charge",
+                entry.citation,
+                f"the same court case also has {other.code} ({entry.label}): possibly a plea bargain for a "
+                "cannabis charge; review that count too",
+            )
+
+
+def _assess(conv: Conviction, facts: PersonFacts, as_of: date) -> StatuteResult:
     problems = data_problems(conv)
     if problems:
         return StatuteResult(Suggestion.NEEDS_REVIEW, tuple(Reason("data-problem", "", p) for p in problems), (), True)

@@ -149,6 +149,17 @@ DISQUALIFYING_SUBSECTIONS: tuple[OffenseEntry, ...] = (
 )
 
 
+# Non-cannabis counts that often stood in for a cannabis charge in a plea bargain (DOMAIN.md):
+# in the same court case as a cannabis conviction they deserve a look.
+RELATED_CHARGES: tuple[OffenseEntry, ...] = (
+    OffenseEntry("32", "accessory after the fact", "PC 32"),
+    OffenseEntry("11364", "possession of paraphernalia", "HS 11364", code="HS"),
+    OffenseEntry("11366", "maintaining a place for controlled substances", "HS 11366", code="HS"),
+    OffenseEntry("11366.5", "managing a place for controlled substances", "HS 11366.5", code="HS"),
+    OffenseEntry("647", "public intoxication", "PC 647(f)", (("F",),)),
+)
+
+
 def _index(entries: tuple[OffenseEntry, ...]) -> dict[tuple[str, str], tuple[OffenseEntry, ...]]:
     grouped: dict[tuple[str, str], list[OffenseEntry]] = {}
     for entry in entries:
@@ -156,7 +167,8 @@ def _index(entries: tuple[OffenseEntry, ...]) -> dict[tuple[str, str], tuple[Off
     return {key: tuple(group) for key, group in grouped.items()}
 
 
-_INDEXES = {id(t): _index(t) for t in (SUPER_STRIKES, GANG_ENHANCEABLE, PC290_OFFENSES, DISQUALIFYING_SUBSECTIONS)}
+_INDEXES = {id(t): _index(t) for t in (SUPER_STRIKES, GANG_ENHANCEABLE, PC290_OFFENSES, DISQUALIFYING_SUBSECTIONS,
+                                         RELATED_CHARGES)}
 
 
 def first_match(entries: tuple[OffenseEntry, ...], code: CodeSection | None) -> OffenseEntry | None:
