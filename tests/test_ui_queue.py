@@ -5,8 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
 from reviewer.services.demo import build_demo_database
@@ -15,6 +15,7 @@ from reviewer.store.database import Database
 from reviewer.ui import open_main_window
 from reviewer.ui.queue_model import QueueModel
 from reviewer.ui.settings import Settings
+from tests.qt_helpers import when_dialog_opens
 
 # The offscreen platform plugin says this when any window is shown; it is not about Reviewer.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -71,15 +72,6 @@ def review_of(db_path, conviction_id):
         db.dispose()
 
 
-def when_dialog_opens(handler):
-    """Run `handler(dialog)` once the next modal dialog is up (exec() blocks the test otherwise)."""
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, poll)
-        else:
-            handler(dialog)
-    QTimer.singleShot(0, poll)
 
 
 def select_acceptable(window):

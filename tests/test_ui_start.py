@@ -16,6 +16,7 @@ from reviewer.ui import open_main_window
 from reviewer.ui.app import choose_database, choose_user
 from reviewer.ui.main_window import MainWindow
 from reviewer.ui.settings import Settings, data_folder, default_database
+from tests.qt_helpers import when_dialog_opens
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
@@ -31,14 +32,6 @@ def private_folders(tmp_path, monkeypatch):
     yield
 
 
-def when_dialog_opens(handler):
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, poll)
-        else:
-            handler(dialog)
-    QTimer.singleShot(0, poll)
 
 
 def test_user_folders_are_private_to_the_test(tmp_path):
