@@ -57,6 +57,8 @@ def store_extract(db: Database, extract: DojExtract, user: str, job: Job = NO_JO
                 message=f"{extract.source_file}: already imported on {when} (batch {previous.id}); nothing added",
                 batch_id=previous.id,
             )
+    job.progress(1, 4, "Writing persons")
+    with db.staged_session({"person": extract.persons, "conviction": extract.convictions}) as (session, stage):
         batch = add_batch(
             session,
             file_name=extract.source_file,
@@ -71,11 +73,10 @@ def store_extract(db: Database, extract: DojExtract, user: str, job: Job = NO_JO
             problems=problems_json(extract.problems),
         )
         conn = session.connection()
-        job.progress(1, 4, "Writing persons")
-        write_persons(conn, extract.persons)
+        write_persons(conn, extract.persons, stage)
         job.check()
         job.progress(2, 4, "Writing convictions")
-        new = write_convictions(conn, extract.convictions, batch.id, extract.source_file)
+        new = write_convictions(conn, extract.convictions, batch.id, extract.source_file, stage)
         job.check()
         if extract.kept is not None:
             write_source(conn, batch.id, extract.kept)

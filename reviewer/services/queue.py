@@ -34,6 +34,7 @@ from reviewer.store import queue as q
 from reviewer.store.database import Database, DatabaseError
 from reviewer.store.queue import DecisionEntry, QueueRow, ReviewState, RunInfo
 from reviewer.store.records import load_record
+from reviewer.store.staging import Stage
 
 if TYPE_CHECKING:  # the import and evaluation stacks load only when a job needs them (faster start)
     from reviewer.services.evaluating import EvaluationReport
@@ -295,11 +296,28 @@ class _OneTransaction:
         self.url = db.url
         self.is_sqlite = db.is_sqlite
         self._conn = conn
+        self._stages: list[Stage] = []
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         with Session(bind=self._conn, expire_on_commit=False) as session, session.begin():
             yield session
+
+    @contextmanager
+    def staged_session(self, tables: dict) -> Iterator[tuple[Session, str | None]]:
+        """As Database.staged_session; the stages stay attached until `close_stages`, after the outer commit."""
+        name = None
+        if self.is_sqlite:
+            stage = Stage(self._conn.connection.dbapi_connection, tables, f"stage{len(self._stages)}")
+            self._stages.append(stage)
+            name = stage.name
+        with self.session() as session:
+            yield session, name
+
+    def close_stages(self) -> None:
+        for stage in self._stages:
+            stage.close()
+        self._stages.clear()
 
 
 def import_files(db: Database, paths: Sequence[str | Path], user: str, job: Job = NO_JOB) -> list["ImportReport"]:
@@ -314,14 +332,18 @@ def import_files(db: Database, paths: Sequence[str | Path], user: str, job: Job 
         extracts.append(read_doj_file(path))
         job.check()
     reports = []
-    with db.engine.connect() as conn, conn.begin():
+    with db.engine.connect() as conn:
         joined = _OneTransaction(db, conn)
-        for extract in extracts:
-            job.progress(len(paths), steps, f"Writing {extract.source_file}")
-            reports.append(store_extract(joined, extract, user, replace(job, on_progress=None)))
-            job.check()
-        job.progress(len(paths), steps, "Saving")
-        job.check()
+        try:
+            with conn.begin():
+                for extract in extracts:
+                    job.progress(len(paths), steps, f"Writing {extract.source_file}")
+                    reports.append(store_extract(joined, extract, user, replace(job, on_progress=None)))
+                    job.check()
+                job.progress(len(paths), steps, "Saving")
+                job.check()
+        finally:
+            joined.close_stages()
     job.progress(steps, steps, "Done")
     return reports
 

@@ -12,6 +12,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from reviewer.store.staging import stage_tables
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -66,6 +68,19 @@ class Database:
         """One transaction: committed on success, rolled back on any error."""
         with self.sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def staged_session(self, tables: dict) -> Iterator[tuple[Session, str | None]]:
+        """A session as `session()`, with Arrow `tables` readable as `<stage>.<table>` on SQLite (see
+        staging.py). The stage's name is None when they are not; the caller then writes row by row."""
+        if not self.is_sqlite:
+            with self.session() as session:
+                yield session, None
+            return
+        with self.engine.connect() as conn:
+            with stage_tables(conn.connection.dbapi_connection, tables) as staged:
+                with Session(bind=conn, expire_on_commit=False) as session, session.begin():
+                    yield session, staged
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -47,7 +47,12 @@ def _as_text_dates(table: pa.Table) -> list[list]:
     return out
 
 
-def write_persons(conn: Connection, persons: pa.Table) -> None:
+def write_persons(conn: Connection, persons: pa.Table, stage: str | None = None) -> None:
+    """Insert or merge persons; with `stage`, they are already in <stage>.person (SQLite, see staging.py)."""
+    if stage:
+        cols = ", ".join(PERSON_COLUMNS)
+        conn.exec_driver_sql(f"INSERT INTO person ({cols}) SELECT {cols} FROM {stage}.person WHERE true {PERSON_UPSERT}")
+        return
     cols = _as_text_dates(persons.select(list(PERSON_COLUMNS)))
     bulk.insert_rows(conn, "person", PERSON_COLUMNS, zip(*cols), PERSON_UPSERT)
 
@@ -60,8 +65,11 @@ def person_ids(conn: Connection, subject_ids: pa.Array) -> pa.Array:
     return pc.take(ids, pc.index_in(subject_ids, value_set=keys))
 
 
-def write_convictions(conn: Connection, convictions: pa.Table, batch_id: int, source_file: str) -> int:
+def write_convictions(conn: Connection, convictions: pa.Table, batch_id: int, source_file: str,
+                      stage: str | None = None) -> int:
     """Insert convictions; a (person, count) already on file is skipped. Returns how many were new."""
+    if stage:
+        return _write_staged_convictions(conn, batch_id, source_file, stage)
     n = convictions.num_rows
     t = convictions.append_column("person_id", person_ids(conn, convictions.column("subject_id").combine_chunks()))
     t = t.append_column("batch_id", pa.array([batch_id] * n, pa.int64()) if n else pa.array([], pa.int64()))
@@ -71,6 +79,20 @@ def write_convictions(conn: Connection, convictions: pa.Table, batch_id: int, so
     return bulk.insert_rows(
         conn, "conviction", CONVICTION_COLUMNS, zip(*cols), "ON CONFLICT (person_id, count_order) DO NOTHING"
     )
+
+
+def _write_staged_convictions(conn: Connection, batch_id: int, source_file: str, stage: str) -> int:
+    """From <stage>.conviction in one statement: the person id by join, file order kept."""
+    copied = [c for c in CONVICTION_COLUMNS if c not in ("person_id", "batch_id", "source_file", "source_line")]
+    sql = (
+        f"INSERT INTO conviction ({', '.join(CONVICTION_COLUMNS)}) "
+        f"SELECT p.id, ?, ?, s.line, {', '.join('s.' + c for c in copied)} "
+        f"FROM {stage}.conviction AS s JOIN person AS p ON p.subject_id = s.subject_id "
+        "ORDER BY s.rowid ON CONFLICT (person_id, count_order) DO NOTHING"
+    )
+    cursor = conn.connection.dbapi_connection.cursor()
+    cursor.execute(sql, (batch_id, source_file))
+    return max(cursor.rowcount, 0)
 
 
 def problems_json(problems) -> str:

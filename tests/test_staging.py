@@ -1,0 +1,92 @@
+"""The SQLite bulk path (Arrow tables staged by ADBC, moved by INSERT ... SELECT) against the row path."""
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+
+import pytest
+
+from reviewer.ingest.synthetic import write_demo_file
+from reviewer.services.importing import import_file
+from reviewer.services.jobs import Cancelled, Job
+from reviewer.services.queue import import_files
+from reviewer.store import staging
+from reviewer.store.database import Database
+
+pytestmark = pytest.mark.skipif(not staging.available(), reason="adbc-driver-sqlite is not installed")
+
+
+def dump(path: str) -> dict[str, list[tuple]]:
+    """Every person and conviction as stored (types included), in id order."""
+    conn = sqlite3.connect(path)
+    try:
+        out = {}
+        for table in ("person", "conviction"):
+            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            typed = ", ".join(f"{c}, typeof({c})" for c in cols)
+            out[table] = conn.execute(f"SELECT {typed} FROM {table} ORDER BY id").fetchall()
+        return out
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def private_temp(tmp_path, monkeypatch):
+    folder = tmp_path / "temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+@pytest.fixture
+def two_files(tmp_path):
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    write_demo_file(first, 3000, "SACRAMENTO", seed=3)
+    write_demo_file(second, 2000, "SACRAMENTO", seed=4)
+    return first, second
+
+
+def test_staged_import_stores_exactly_what_the_row_path_stores(tmp_path, gogen_dir, two_files, monkeypatch,
+                                                              private_temp):
+    files = [gogen_dir / "no_headers.csv", gogen_dir / "extra_comma.csv", *two_files]
+    staged, plain = str(tmp_path / "staged.db"), str(tmp_path / "plain.db")
+    for path in files:
+        assert import_file(Database(staged), path).imported
+    monkeypatch.setattr(staging, "available", lambda: False)
+    for path in files:
+        assert import_file(Database(plain), path).imported
+    got, want = dump(staged), dump(plain)
+    assert len(want["conviction"]) > 1000
+    assert got == want
+    assert list(private_temp.iterdir()) == []  # the scratch files (personal data) are gone
+
+
+def test_overlapping_file_adds_nothing_twice_on_the_staged_path(tmp_path, gogen_dir, private_temp):
+    db = Database(str(tmp_path / "r.db"))
+    first = import_file(db, gogen_dir / "no_headers.csv")
+    again = import_file(db, gogen_dir / "extra_comma.csv")  # the same records with a header
+    assert (first.new_convictions, again.convictions, again.new_convictions) == (28, 28, 0)
+    assert "already on file" in again.message
+
+
+def test_cancelled_multi_file_import_leaves_nothing_behind(tmp_path, two_files, private_temp):
+    path = str(tmp_path / "r.db")
+    db = Database(path)
+    before = dump(path)
+    job = Job()
+    seen = []
+
+    def cancel_after_first_write(done, total, what):
+        seen.append(what)
+        if what.startswith("Writing second"):
+            job.cancel()
+
+    job.on_progress = cancel_after_first_write
+    with pytest.raises(Cancelled):
+        import_files(db, list(two_files), "tester", job)
+    assert any(w.startswith("Writing first") for w in seen)
+    assert dump(path) == before
+    assert list(private_temp.iterdir()) == []
+    # The connection is clean afterwards: the same files import in full.
+    assert all(r.imported for r in import_files(db, list(two_files), "tester"))
+    assert len(dump(path)["conviction"]) > 1000
