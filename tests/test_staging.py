@@ -90,3 +90,31 @@ def test_cancelled_multi_file_import_leaves_nothing_behind(tmp_path, two_files, 
     # The connection is clean afterwards: the same files import in full.
     assert all(r.imported for r in import_files(db, list(two_files), "tester"))
     assert len(dump(path)["conviction"]) > 1000
+
+
+def test_staged_evaluation_stores_exactly_what_the_row_path_stores(tmp_path, two_files, monkeypatch, private_temp):
+    from datetime import date
+
+    from reviewer.services.evaluating import evaluate, resolve_policy
+
+    def evaluated(path: str) -> list[tuple]:
+        db = Database(path)
+        for file in two_files:
+            import_file(db, file)
+        policy = resolve_policy("sacramento-configurable-2019")
+        evaluate(db, "SACRAMENTO", date(2019, 11, 11), policy)
+        evaluate(db, "SACRAMENTO", date(2020, 6, 1), None)  # the first run's rows stop being current
+        db.dispose()
+        conn = sqlite3.connect(path)
+        try:
+            return (conn.execute("SELECT * FROM evaluation ORDER BY id").fetchall()
+                    + conn.execute("SELECT * FROM review ORDER BY conviction_id").fetchall())
+        finally:
+            conn.close()
+
+    staged = evaluated(str(tmp_path / "staged.db"))
+    monkeypatch.setattr(staging, "available", lambda: False)
+    plain = evaluated(str(tmp_path / "plain.db"))
+    assert staged == plain
+    assert sum(1 for row in staged if len(row) > 10 and row[3] == 1) * 2 == sum(1 for row in staged if len(row) > 10)
+    assert list(private_temp.iterdir()) == []

@@ -8,9 +8,12 @@ from reviewer.domain.code_section import CodeSection
 from reviewer.domain.vocabulary import Level, SentenceStatus, Suggestion
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Conviction:
-    """One convicted count (all counties), with where it came from."""
+    """One convicted count (all counties), with where it came from.
+
+    Treated as a value and never changed after construction; not frozen only because a frozen
+    dataclass takes ten times as long to build, and evaluation builds one per conviction."""
 
     id: int
     offense_text: str
@@ -31,8 +34,8 @@ class Conviction:
 
     def __post_init__(self) -> None:
         # Asked for every conviction by every rule: worked out once.
-        object.__setattr__(self, "is_cannabis", self.code is not None and self.code.is_cannabis)
-        object.__setattr__(self, "section", self.code.section if self.code else "")
+        self.is_cannabis = self.code is not None and self.code.is_cannabis
+        self.section = self.code.section if self.code else ""
 
     def before(self, other: "Conviction") -> bool:
         """Strictly earlier disposition (a prior). Undated convictions are never priors."""

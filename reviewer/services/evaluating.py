@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import pyarrow as pa
 from sqlalchemy import select, update
 
 from reviewer.engine import ENGINE_VERSION
@@ -107,7 +108,7 @@ def evaluate(db: Database, county: str, as_of: date, policy: Policy | None = Non
         with db.engine.connect() as conn:
             computed = _rows(conn, county, as_of, policy, job=job)
     job.check()
-    with db.session() as session:
+    with db.staged_session({"evaluation": _as_table(computed)}) as (session, stage):
         run = m.EvaluationRun(
             county=county, as_of=as_of, engine_version=ENGINE_VERSION,
             policy_name=policy.name if policy else STATUTE_ONLY, policy_version=policy.version if policy else "",
@@ -122,9 +123,7 @@ def evaluate(db: Database, county: str, as_of: date, policy: Policy | None = Non
             report.flagged += bool(row[7])
         conn = session.connection()
         _retire_current(session, county)
-        bulk.insert_rows(conn, "evaluation", EVALUATION_COLUMNS, ((run.id, row[0], True) + row[1:] for row in computed))
-        bulk.insert_rows(conn, "review", ("conviction_id", "status", "version"),
-                         ((row[0], "pending", 0) for row in computed), "ON CONFLICT (conviction_id) DO NOTHING")
+        _store_rows(conn, run.id, computed, stage)
         job.check()
         AuditLog(session).record(
             user or "system", "evaluate", "evaluation_run", run.id,
@@ -134,11 +133,41 @@ def evaluate(db: Database, county: str, as_of: date, policy: Policy | None = Non
     return report
 
 
+COMPUTED_COLUMNS = EVALUATION_COLUMNS[1:2] + EVALUATION_COLUMNS[3:]  # a computed row: no run id, no `current`
+
+
+_COMPUTED_TYPES = tuple(zip(COMPUTED_COLUMNS, (
+    pa.int64(), pa.string(), pa.string(), pa.string(), pa.string(), pa.string(), pa.bool_(), pa.bool_(), pa.int64(),
+)))
+
+
+def _as_table(computed: list[tuple]) -> pa.Table:
+    columns = list(zip(*computed)) if computed else [() for _ in COMPUTED_COLUMNS]
+    return pa.table({name: pa.array(values, type_) for (name, type_), values in zip(_COMPUTED_TYPES, columns)})
+
+
+def _store_rows(conn, run_id: int, computed: list[tuple], stage: str | None) -> None:
+    """Evaluations, and a pending review for each conviction that has none yet."""
+    if stage:
+        cols = ", ".join(COMPUTED_COLUMNS)
+        cursor = conn.connection.dbapi_connection.cursor()
+        cursor.execute(f"INSERT INTO evaluation (run_id, current, {cols}) SELECT ?, 1, {cols} "
+                       f"FROM {stage}.evaluation ORDER BY rowid", (run_id,))
+        cursor.execute(f"INSERT INTO review (conviction_id, status, version) SELECT conviction_id, 'pending', 0 "
+                       f"FROM {stage}.evaluation WHERE true ON CONFLICT (conviction_id) DO NOTHING")
+        return
+    bulk.insert_rows(conn, "evaluation", EVALUATION_COLUMNS, ((run_id, row[0], True) + row[1:] for row in computed))
+    bulk.insert_rows(conn, "review", ("conviction_id", "status", "version"),
+                     ((row[0], "pending", 0) for row in computed), "ON CONFLICT (conviction_id) DO NOTHING")
+
+
 def _retire_current(session, county: str) -> None:
-    """Earlier evaluations of this county's convictions stay on file but stop being current."""
-    in_county = select(m.Conviction.id).where(m.Conviction.county == county)
+    """Earlier evaluations of this county's convictions stay on file but stop being current.
+    (A run evaluates one county's convictions, so they are the current rows of its runs.)"""
+    runs = select(m.EvaluationRun.id).where(m.EvaluationRun.county == county)
     session.execute(
         update(m.Evaluation)
-        .where(m.Evaluation.current.is_(True), m.Evaluation.conviction_id.in_(in_county))
+        .where(m.Evaluation.current.is_(True), m.Evaluation.run_id.in_(runs))
         .values(current=False)
+        .execution_options(synchronize_session=False)
     )
