@@ -126,3 +126,11 @@ def test_reevaluation_keeps_history(loaded):
         current = s.scalar(select(func.count()).where(m.Evaluation.current.is_(True)))
         total = s.scalar(select(func.count()).select_from(m.Evaluation))
         assert total == 2 * current
+
+
+def test_schema_head_constant_is_the_newest_migration():
+    from alembic.script import ScriptDirectory
+
+    from reviewer.store.database import SCHEMA_HEAD, _alembic_config
+
+    assert ScriptDirectory.from_config(_alembic_config()).get_current_head() == SCHEMA_HEAD

@@ -201,6 +201,6 @@ def pending_ids(db: Database, suggestion: str | None = None, section: str | None
     if level:
         query = query.where(C.level == level)
     if county:
-        query = query.where(C.county == county.upper())
+        query = query.where(C.county == county.upper(), C.is_cannabis.is_(True))  # (indexed so)
     with db.engine.connect() as conn:
         return [r[0] for r in conn.execute(query.order_by(C.id))]

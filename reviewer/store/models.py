@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint,
+    BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -47,7 +47,9 @@ class Conviction(Base):
     __tablename__ = "conviction"
     __table_args__ = (
         UniqueConstraint("person_id", "count_order", name="uq_conviction_person_count"),
-        Index("ix_conviction_county_cannabis", "county", "is_cannabis"),
+        # Cannabis convictions only (a third of them): what evaluation and reports look up by county.
+        Index("ix_conviction_cannabis_county", "county", sqlite_where=text("is_cannabis IS 1"),
+              postgresql_where=text("is_cannabis IS true")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

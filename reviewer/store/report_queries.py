@@ -241,7 +241,7 @@ def current_suggestions(conn: Connection, county: str) -> dict[int, tuple[str, s
     query = (
         select(E.conviction_id, E.suggestion, E.policy_reason)
         .join(C, C.id == E.conviction_id)
-        .where(E.current.is_(True), C.county == county)
+        .where(E.current.is_(True), C.county == county, C.is_cannabis.is_(True))
     )
     return {r[0]: (r[1], r[2] or "") for r in conn.execute(query)}
 
