@@ -231,21 +231,27 @@ def attach_code_sections(g: pa.Table) -> pa.Table:
 
 
 def _attach_case_numbers(g: pa.Table, c: dict[str, pa.Array]) -> pa.Table:
-    """Court case numbers: the OFNs on COURT ACTION rows of the same case (first 6 of CNT_ORDER)."""
+    """Court case numbers: the distinct OFNs on COURT ACTION rows of the same case (first 6 of CNT_ORDER),
+    in the order they first appear, joined by "; ". Hash lookups only: the rows keep their order."""
     mask = pc.and_(c["is_case_number"], c["has_subject"])
-    t = pa.table({
-        "subject_id": c["SUBJECT_ID"].filter(mask),
-        "case_key": pc.utf8_slice_codeunits(c["CNT_ORDER"].filter(mask), 0, 6),
-        "ofn": c["OFN"].filter(mask),
-    })
-    numbers = t.group_by(["subject_id", "case_key"]).aggregate([("ofn", "distinct")])
-    numbers = pa.table({
-        "subject_id": numbers.column("subject_id"),
-        "case_key": numbers.column("case_key"),
-        "court_case": pc.binary_join(numbers.column("ofn_distinct"), "; "),
-    })
-    out = g.join(numbers, ["subject_id", "case_key"], join_type="left outer").sort_by("line")
-    return out.set_column(out.schema.get_field_index("court_case"), "court_case", pc.fill_null(out.column("court_case"), ""))
+    keys = _case_keys(c["SUBJECT_ID"].filter(mask), pc.utf8_slice_codeunits(c["CNT_ORDER"].filter(mask), 0, 6))
+    pairs = pc.unique(pc.binary_join_element_wise(keys, c["OFN"].filter(mask), "\x1e"))
+    parts = pc.split_pattern(pairs, "\x1e", max_splits=1)
+    pair_keys, ofns = pc.list_element(parts, 0), pc.list_element(parts, 1)
+    case_keys = pc.unique(pair_keys)
+    if len(case_keys) == len(pair_keys):  # one number per case, as usual
+        numbers = ofns
+    else:
+        grouped = pa.table({"key": pair_keys, "ofn": ofns}).group_by("key", use_threads=False).aggregate([("ofn", "list")])
+        case_keys = grouped.column("key")
+        numbers = pc.binary_join(grouped.column("ofn_list"), "; ")
+    wanted = _case_keys(g.column("subject_id"), g.column("case_key"))
+    court_case = pc.fill_null(pc.take(numbers, pc.index_in(wanted, value_set=case_keys)), "")
+    return g.append_column("court_case", court_case)
+
+
+def _case_keys(subject: pa.Array, case_key: pa.Array) -> pa.Array:
+    return pc.binary_join_element_wise(subject, case_key, "\x1f")
 
 
 def _issues(g: pa.Table, problems: list[RowProblem], source: str) -> pa.Array:

@@ -9,7 +9,7 @@ from reviewer.ingest.problems import FileRejected
 
 def check_not_binary(data: bytes, name: str) -> None:
     """Reject empty files and binary content before parsing."""
-    if not data.strip():
+    if not data or data.isspace():  # (isspace stops at the first other byte; strip would copy the file)
         raise FileRejected(name, 1, "the file is empty")
     nul = data.find(b"\x00")
     if nul >= 0:
