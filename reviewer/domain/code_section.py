@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 CANNABIS_SECTIONS = ("11357", "11358", "11359", "11360")
 
@@ -29,6 +29,9 @@ class CodeSection:
     subsections: tuple[str, ...] = ()
     code: str = ""
     attempt: bool = False
+    # Answers worked out about this code section (which table entry it matches), kept by whoever asks:
+    # one parsed CodeSection is shared by every conviction with the same offense.
+    memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def subsection_text(self) -> str:
@@ -44,10 +47,13 @@ class CodeSection:
         return self.subsections[: len(wanted)] == wanted
 
     def __str__(self) -> str:
-        text = f"{self.section}{self.subsection_text}"
-        if self.code:
-            text += f" {self.code}"
-        return f"664/{text}" if self.attempt else text
+        text = self.memo.get("str")
+        if text is None:
+            text = f"{self.section}{self.subsection_text}"
+            if self.code:
+                text += f" {self.code}"
+            text = self.memo["str"] = f"664/{text}" if self.attempt else text
+        return text
 
 
 def parse_code_section(text: str | None) -> CodeSection | None:

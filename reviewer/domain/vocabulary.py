@@ -88,7 +88,10 @@ class Level(str, Enum):
 
     @property
     def label(self) -> str:
-        return {"F": "Felony", "M": "Misdemeanor", "I": "Infraction"}[self.value]
+        return _LEVEL_LABELS[self]
+
+
+_LEVEL_LABELS = {Level.FELONY: "Felony", Level.MISDEMEANOR: "Misdemeanor", Level.INFRACTION: "Infraction"}
 
 
 class DecisionKind(str, Enum):

@@ -12,13 +12,19 @@ from reviewer.engine.policy import FOLLOW_STATUTE, Policy, Rule
 from reviewer.engine.statute import assess
 
 
+_SUGGESTIONS = {s.value: s for s in Suggestion}
+
+
 def normalise_county(name: str) -> str:
     return " ".join(name.upper().split())
 
 
 def evaluate_record(record: PersonRecord, county: str, as_of: date, policy: Policy | None = None) -> list[Evaluation]:
     """One Evaluation per HS 11357-11360 conviction of `county` on this record."""
-    county = normalise_county(county)
+    return _evaluate_record(record, normalise_county(county), as_of, policy)
+
+
+def _evaluate_record(record: PersonRecord, county: str, as_of: date, policy: Policy | None) -> list[Evaluation]:
     targets = [c for c in record.convictions if c.is_cannabis and c.county == county]
     if not targets:
         return []
@@ -29,8 +35,9 @@ def evaluate_record(record: PersonRecord, county: str, as_of: date, policy: Poli
 def evaluate_records(
     records: Iterable[PersonRecord], county: str, as_of: date, policy: Policy | None = None
 ) -> Iterator[Evaluation]:
+    county = normalise_county(county)
     for record in records:
-        yield from evaluate_record(record, county, as_of, policy)
+        yield from _evaluate_record(record, county, as_of, policy)
 
 
 def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, policy: Policy | None) -> Evaluation:
@@ -44,7 +51,7 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
         )
     ctx = Context(conv, facts, as_of, statute)
     rule, found = _first_rule(policy, ctx)
-    suggestion = statute.suggestion if rule.suggest == FOLLOW_STATUTE else Suggestion(rule.suggest)
+    suggestion = statute.suggestion if rule.suggest == FOLLOW_STATUTE else _SUGGESTIONS[rule.suggest]
     citation = rule.citation or f"policy {policy.name} v{policy.version}"
     detail = f" ({'; '.join(found)})" if found else ""
     reasons = [Reason(f"policy:{rule.id}", citation, f"{rule.reason}{detail}")]

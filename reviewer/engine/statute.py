@@ -78,6 +78,8 @@ def data_problems(conv: Conviction) -> tuple[str, ...]:
     """What the record lacks for any rule to apply (flagged at import, or missing outright)."""
     if conv.issues:
         return conv.issues
+    if conv.disposition_date is not None and conv.level is not None:
+        return ()
     where = f"{conv.source_file} line {conv.source_line}" if conv.source_line else "the record"
     missing = [
         name

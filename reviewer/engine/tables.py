@@ -175,8 +175,12 @@ def first_match(entries: tuple[OffenseEntry, ...], code: CodeSection | None) -> 
     """The first entry of a table matching a code section (tables are indexed by section and code)."""
     if code is None:
         return None
-    index = _INDEXES.get(id(entries)) or _index(entries)
-    for entry in index.get((code.section, code.code), ()):
-        if entry.matches(code):
-            return entry
-    return None
+    key = id(entries)
+    memo = code.memo
+    if key in memo:
+        return memo[key]
+    index = _INDEXES.get(key) or _index(entries)
+    found = next((entry for entry in index.get((code.section, code.code), ()) if entry.matches(code)), None)
+    if key in _INDEXES:  # a module table lives as long as the memo; an ad hoc tuple's id could be reused
+        memo[key] = found
+    return found
