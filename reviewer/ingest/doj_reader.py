@@ -5,7 +5,6 @@ only per *distinct* offense text and level pair, and per flagged row.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,9 +48,8 @@ def read_doj_file(path: str | Path) -> DojExtract:
 
 
 def read_doj_bytes(raw: bytes, name: str) -> DojExtract:
-    digest = hashlib.sha256(raw).hexdigest()
     check_not_binary(raw, name)
-    keep = KeptFile(raw)  # compressed on another thread while the file is parsed
+    keep = KeptFile(raw)  # hashed and compressed on another thread while the file is parsed
     header = _check_first_line(raw, name)
     try:
         data, encoding = raw, "utf-8"
@@ -67,7 +65,7 @@ def read_doj_bytes(raw: bytes, name: str) -> DojExtract:
     kept, _ = rows_that_matter(table, lines)
     cols = derive(kept)
     problems = row_problems(cols)
-    return DojExtract(name, digest, encoding, table.num_rows, persons(cols), convictions(cols, problems, name), problems,
+    return DojExtract(name, keep.sha256(), encoding, table.num_rows, persons(cols), convictions(cols, problems, name), problems,
                       keep)
 
 

@@ -6,6 +6,7 @@ started before the parse, so it overlaps the parse and the inserts instead of ad
 """
 from __future__ import annotations
 
+import hashlib
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import pyarrow as pa
@@ -18,14 +19,23 @@ def _compress(raw: bytes) -> bytes:
     return pa.Codec(CODEC, compression_level=1).compress(raw, asbytes=True)
 
 
+def _sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
 class KeptFile:
-    """The compressed bytes of one input file (`compressed()` waits for the background work)."""
+    """The compressed bytes of one input file and its SHA-256, both worked out in the background
+    (`compressed()` and `sha256()` wait for them)."""
 
     codec = CODEC
 
     def __init__(self, raw: bytes) -> None:
         self.raw_size = len(raw)
+        self._digest: Future = _pool.submit(_sha256, raw)
         self._future: Future = _pool.submit(_compress, raw)
+
+    def sha256(self) -> str:
+        return self._digest.result()
 
     def compressed(self) -> bytes:
         return self._future.result()

@@ -50,11 +50,15 @@ def _sqlite_ready(table: pa.Table) -> pa.Table:
 def _write(path: str, tables: dict[str, pa.Table]) -> None:
     import adbc_driver_sqlite.dbapi as adbc
 
-    with adbc.connect(path) as conn:
-        with conn.cursor() as cur:
-            for name, table in tables.items():
-                cur.adbc_ingest(name, _sqlite_ready(table), mode="create")
-        conn.commit()
+    with adbc.connect(path, autocommit=True) as conn, conn.cursor() as cur:
+        # A scratch file: no rollback journal and no fsync (it is thrown away if anything fails).
+        cur.execute("PRAGMA journal_mode=OFF")
+        cur.fetchall()
+        cur.execute("PRAGMA synchronous=OFF")
+        cur.execute("BEGIN")
+        for name, table in tables.items():
+            cur.adbc_ingest(name, _sqlite_ready(table), mode="create")
+        cur.execute("COMMIT")
 
 
 class Stage:
