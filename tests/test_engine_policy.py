@@ -5,6 +5,8 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewer.domain.vocabulary import Suggestion as S
 from reviewer.engine.conditions import PolicyError
@@ -105,3 +107,13 @@ def test_digest_identifies_the_content():
     b = policy_from_document(json.loads(json.dumps(doc({"when": {}, "suggest": "REFER", "reason": "x"}))))
     c = policy_from_document(doc({"when": {}, "suggest": "REFER", "reason": "y"}))
     assert a.digest == b.digest != c.digest
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(), st.text(), st.text()), max_size=4))
+def test_reasons_json_is_what_json_dumps_writes(parts):
+    from reviewer.domain.records import Reason
+    from reviewer.services.evaluating import reasons_json
+
+    reasons = [Reason(*p) for p in parts]
+    assert reasons_json(reasons) == json.dumps([r.as_dict() for r in reasons])
