@@ -47,19 +47,19 @@ QT_OPTIONAL = [
 # pyarrow.compute). pyarrow.acero always stays: Table.group_by, join and filter load it
 # lazily. Their Python modules go, and with them the libraries only they need (Flight, S3);
 # the libraries libarrow_python links against (acero, dataset, parquet, substrait) stay.
+# pyarrow.dataset, pyarrow.fs (local files only) and pyarrow.json always stay too: ADBC's
+# DB-API module (the SQLite import path, reviewer/store/staging.py) imports pyarrow.dataset,
+# which needs _fs and _json.
 PYARROW_OPTIONAL = {
     "flight": ["pyarrow.flight", "pyarrow._flight"],
     "parquet": ["pyarrow.parquet", "pyarrow._parquet", "pyarrow._parquet_encryption"],
-    "dataset": ["pyarrow.dataset", "pyarrow._dataset", "pyarrow._dataset_orc",
-                "pyarrow._dataset_parquet", "pyarrow._dataset_parquet_encryption"],
+    "dataset": ["pyarrow._dataset_orc", "pyarrow._dataset_parquet", "pyarrow._dataset_parquet_encryption"],
     "substrait": ["pyarrow.substrait", "pyarrow._substrait"],
     "orc": ["pyarrow.orc", "pyarrow._orc"],
     "feather": ["pyarrow.feather", "pyarrow._feather"],
     "gandiva": ["pyarrow.gandiva"],
     "cuda": ["pyarrow.cuda", "pyarrow._cuda"],
-    "fs": ["pyarrow.fs", "pyarrow._fs", "pyarrow._s3fs", "pyarrow._gcsfs", "pyarrow._azurefs",
-           "pyarrow._hdfs"],
-    "json": ["pyarrow.json", "pyarrow._json"],
+    "fs": ["pyarrow._s3fs", "pyarrow._gcsfs", "pyarrow._azurefs", "pyarrow._hdfs"],
     "jvm": ["pyarrow.jvm"],
     "benchmark": ["pyarrow.benchmark"],
     "interchange": ["pyarrow.interchange"],

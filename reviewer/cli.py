@@ -104,7 +104,24 @@ def cmd_demo_data(args) -> int:
     return 0
 
 
-COMMANDS = {"import": cmd_import, "evaluate": cmd_evaluate, "export": cmd_export, "demo-data": cmd_demo_data}
+def cmd_about(args) -> int:
+    """What this installation runs on, for a support request."""
+    import sqlite3
+
+    import pyarrow
+
+    from reviewer.store.staging import driver_version
+
+    adbc = driver_version()
+    print(f"reviewer {__version__}")
+    print(f"python {sys.version.split()[0]}; sqlite {sqlite3.sqlite_version}; pyarrow {pyarrow.__version__}")
+    print(f"sqlite bulk import: ADBC driver {adbc}" if adbc else
+          "sqlite bulk import: row by row (the ADBC SQLite driver is not available)")
+    return 0
+
+
+COMMANDS = {"import": cmd_import, "evaluate": cmd_evaluate, "export": cmd_export, "demo-data": cmd_demo_data,
+            "about": cmd_about}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["results", "register", "gogen"])
     p.add_argument("--db", required=True)
     p.add_argument("--out", required=True)
+
+    sub.add_parser("about", help="versions of Reviewer and what it runs on (for support)")
 
     p = sub.add_parser("demo-data", help="write a synthetic DOJ research file (fabricated people)")
     p.add_argument("--rows", type=int, required=True)

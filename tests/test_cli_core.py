@@ -23,6 +23,17 @@ def test_version():
     assert result.returncode == 0 and result.stdout.strip() == f"reviewer {__version__}"
 
 
+def test_about_names_versions_and_the_import_path():
+    from reviewer import __version__
+
+    done = run("about")
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"reviewer {__version__}"
+    assert "sqlite 3." in lines[1] and "pyarrow" in lines[1]
+    assert lines[2].startswith("sqlite bulk import: ")
+
+
 def test_import_evaluate_export_round_trip(tmp_path, gogen_dir):
     db = str(tmp_path / "r.db")
     imported = run("import", str(gogen_dir / "no_headers.csv"), "--db", db)

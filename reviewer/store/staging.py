@@ -25,14 +25,26 @@ STAGE = "stage"
 
 @lru_cache(maxsize=1)
 def available() -> bool:
-    """The driver imports and its library loads (a frozen build could lack the library)."""
+    """The driver imports, its library loads and it takes a table (a frozen build could lack a piece)."""
     try:
         import adbc_driver_sqlite.dbapi as adbc
 
-        adbc.connect(":memory:").close()
+        with adbc.connect(":memory:") as conn, conn.cursor() as cur:
+            cur.adbc_ingest("probe", pa.table({"x": pa.array([1], pa.int64())}), mode="create")
+            cur.execute("SELECT x FROM probe")  # what _write does besides ingest: a statement with rows
+            cur.fetchall()
     except Exception:  # noqa: BLE001 - any failure means: use the row path
         return False
     return True
+
+
+def driver_version() -> str | None:
+    """The ADBC SQLite driver's version when the bulk path works here, else None."""
+    if not available():
+        return None
+    import adbc_driver_sqlite
+
+    return adbc_driver_sqlite.__version__
 
 
 def _sqlite_ready(table: pa.Table) -> pa.Table:
