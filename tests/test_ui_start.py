@@ -180,3 +180,31 @@ def test_ui_code_asks_services_never_sql():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             for name in names:
                 assert not name.startswith(("sqlalchemy", "reviewer.store")), f"{path.name} imports {name}"
+
+
+def _xcb_plugin_loads() -> bool:
+    import ctypes
+
+    from PySide6.QtCore import QLibraryInfo
+
+    plugin = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms" / "libqxcb.so"
+    try:
+        ctypes.CDLL(str(plugin))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or _xcb_plugin_loads(),
+                    reason="the X11 libraries Qt needs are installed here: nothing to report")
+def test_missing_x11_libraries_are_named_instead_of_a_qt_abort(tmp_path):
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env.update(DISPLAY=":0", XDG_DATA_HOME=str(tmp_path / "data"), HOME=str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", "reviewer", "gui", "--demo"], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert done.returncode == 2, done.stderr[-500:]
+    assert "cannot open its window: the system library libxcb" in done.stderr
+    assert "apt-get install" in done.stderr and "Traceback" not in done.stderr

@@ -6,6 +6,7 @@ and loads the widget modules (Qt's largest) while that read runs.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -44,6 +45,36 @@ def open_main_window(db: str | Path, user: str, role: str | Role = Role.ATTORNEY
     window = MainWindow(service, settings or Settings())
     window.show()
     return window
+
+
+X11_PACKAGES = ("libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 "
+                "libxcb-xkb1 libxkbcommon-x11-0")
+
+
+def display_problem() -> str | None:
+    """What keeps Qt from opening a window here, said before Qt aborts the process over it.
+
+    On Linux under X11, Qt's xcb platform plugin needs X11 libraries of the system that the
+    wheel does not ship; without them Qt prints a plugin error and aborts. Loading the plugin
+    here finds the first missing one."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if not sys.platform.startswith("linux") or platform not in ("", "xcb") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    import ctypes
+
+    from PySide6.QtCore import QLibraryInfo
+
+    plugin = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms" / "libqxcb.so"
+    if not plugin.exists():
+        return None  # a build without it: Qt says what it has
+    try:
+        ctypes.CDLL(str(plugin))
+    except OSError as exc:
+        missing = str(exc).split(":")[0].strip()
+        return (f"Reviewer cannot open its window: the system library {missing} is missing. Install the X11 "
+                f"libraries Qt needs (Debian, Ubuntu: sudo apt-get install {X11_PACKAGES}) and start "
+                "Reviewer again.")
+    return None
 
 
 def _application() -> "QApplication":
@@ -125,6 +156,10 @@ def _early_service(target: str | None) -> QueueService | None:
 def run(db: str | None = None, demo: bool = False, user: str | None = None, role: str = Role.ATTORNEY.value,
         bar_number: str = "") -> int:
     """`reviewer gui`: returns the process exit code."""
+    problem = display_problem()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     early = _early_service(known_database(db, demo))
     app = _application()
     from PySide6.QtWidgets import QMessageBox
