@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from json.encoder import encode_basestring_ascii as _quote
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from json.encoder import encode_basestring_ascii as _quote
 from pathlib import Path
 
 import pyarrow as pa

@@ -90,7 +90,6 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
-
     def _at_head(self) -> bool:
         try:
             with self.engine.connect() as conn:
