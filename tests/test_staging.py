@@ -118,3 +118,18 @@ def test_staged_evaluation_stores_exactly_what_the_row_path_stores(tmp_path, two
     assert staged == plain
     assert sum(1 for row in staged if len(row) > 10 and row[3] == 1) * 2 == sum(1 for row in staged if len(row) > 10)
     assert list(private_temp.iterdir()) == []
+
+
+def test_a_full_temporary_folder_falls_back_to_the_row_path(tmp_path, gogen_dir, monkeypatch, private_temp, caplog):
+    def disk_full(path, tables):
+        with open(path, "wb") as fh:  # a scratch file was started when the disk filled up
+            fh.write(b"partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(staging, "_write", disk_full)
+    path = str(tmp_path / "r.db")
+    report = import_file(Database(path), gogen_dir / "no_headers.csv")
+    assert report.imported and report.new_convictions == 28
+    assert len(dump(path)["conviction"]) == 28
+    assert list(private_temp.iterdir()) == []  # the partial scratch file is gone too
+    assert "writing row by row" in caplog.text

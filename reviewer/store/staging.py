@@ -11,6 +11,7 @@ caller keeps to the row-by-row path.
 """
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from typing import Iterator
 import pyarrow as pa
 import pyarrow.compute as pc
 
-STAGE = "stage"
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -82,11 +83,15 @@ class Stage:
         self._folder: str | None = None
         if not available():
             return
-        self._folder = tempfile.mkdtemp(prefix="reviewer-stage-")
-        path = os.path.join(self._folder, "stage.sqlite")
         try:
+            self._folder = tempfile.mkdtemp(prefix="reviewer-stage-")
+            path = os.path.join(self._folder, "stage.sqlite")
             _write(path, tables)
             dbapi_connection.execute(f"ATTACH DATABASE ? AS {name}", (path,))
+        except Exception as exc:  # noqa: BLE001 - e.g. the temporary folder is full: the row path still works
+            log.warning("bulk import stage unavailable (%s: %s); writing row by row", type(exc).__name__, exc)
+            self.close()
+            return
         except BaseException:
             self.close()
             raise
