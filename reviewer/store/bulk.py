@@ -1,15 +1,38 @@
-"""Fast multi-row writes for import and evaluation, one code path per dialect.
+"""Fast multi-row reads and writes for import, evaluation and the queue, one code path per dialect.
 
-SQLite gets `executemany` on the driver (no per-row SQLAlchemy work); PostgreSQL gets
-psycopg2's `execute_values`. Both run inside the caller's transaction.
+Reads run a Core query on the driver's cursor: plain tuples, none of SQLAlchemy's per-row
+result processing (so dates come back as the driver gives them: ISO text on SQLite).
+Writes: SQLite gets `executemany` on the driver; PostgreSQL gets psycopg2's
+`execute_values`. Both run inside the caller's transaction.
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection
 
 PAGE = 5000
+
+
+def read_chunks(conn: Connection, query, chunk: int = 20000) -> Iterator[list[tuple]]:
+    """The rows of a Core query as lists of plain tuples, `chunk` at a time (values stay bound parameters)."""
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    if compiled.positiontup is not None:
+        params = tuple(compiled.params[name] for name in compiled.positiontup)
+    else:
+        params = compiled.params
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        while rows := cursor.fetchmany(chunk):
+            yield rows
+    finally:
+        cursor.close()
+
+
+def read_rows(conn: Connection, query, chunk: int = 20000) -> Iterator[tuple]:
+    for rows in read_chunks(conn, query, chunk):
+        yield from rows
 
 
 def insert_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[tuple], suffix: str = "") -> int:

@@ -16,7 +16,7 @@ import pyarrow as pa
 from sqlalchemy import Connection, String, bindparam, case, cast, func, select
 
 from reviewer.domain.vocabulary import ReviewStatus, Suggestion
-from reviewer.store import models as m
+from reviewer.store import bulk, models as m
 
 C, P, E, R, D, RUN = m.Conviction, m.Person, m.Evaluation, m.Review, m.Decision, m.EvaluationRun
 
@@ -172,7 +172,7 @@ def queue_keys(conn: Connection, chunk: int = 20_000) -> QueueKeys:
     parts: list[list[pa.Array]] = [[] for _ in KEY_FIELDS]
     rules: dict[str, str] = {}  # reasons' heads repeat: parse each distinct one once
     with _small_page_cache(conn):
-        for rows in _fetch_plain(conn, query, chunk):
+        for rows in bulk.read_chunks(conn, query, chunk):
             cols = list(zip(*rows))
             cols[3] = [rules[h] if h in rules else rules.setdefault(h, first_rule(h)) for h in cols[3]]
             for part, col, kind in zip(parts, cols, KEY_TYPES):
@@ -199,21 +199,6 @@ def _small_page_cache(conn: Connection, kib: int = 8192) -> Iterator[None]:
     finally:
         conn.exec_driver_sql("PRAGMA shrink_memory")
         conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
-
-
-def _fetch_plain(conn: Connection, query, chunk: int) -> Iterator[list[tuple]]:
-    """Run a read-only query on the driver's cursor: plain tuples in chunks, none of SQLAlchemy's per-row work.
-
-    Only for queries without user input (values are rendered as literals for this dialect).
-    """
-    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = conn.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(sql)
-        while rows := cursor.fetchmany(chunk):
-            yield rows
-    finally:
-        cursor.close()
 
 
 ROW_FIELDS = (

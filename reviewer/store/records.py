@@ -10,7 +10,7 @@ from sqlalchemy import Connection, String, select, type_coerce
 from reviewer.domain.code_section import CodeSection
 from reviewer.domain.records import Conviction, Person, PersonRecord
 from reviewer.domain.vocabulary import Level
-from reviewer.store import models as m
+from reviewer.store import bulk, models as m
 
 _C = m.Conviction
 _P = m.Person
@@ -79,25 +79,9 @@ def records_in_county(conn: Connection, county: str, shard: tuple[int, int] | No
     `shard=(k, n)` keeps the persons whose id is k modulo n (parallel evaluation). Rows come
     straight from the driver's cursor: evaluation reads every conviction of these persons."""
     who = _with_cannabis_in(county, shard)
-    people = {r[0]: person_from_row(r) for r in _driver_rows(conn, select(*PERSON_FIELDS).where(_P.id.in_(who)))}
+    people = {r[0]: person_from_row(r) for r in bulk.read_rows(conn, select(*PERSON_FIELDS).where(_P.id.in_(who)))}
     query = select(*CONVICTION_FIELDS).where(_C.person_id.in_(who)).order_by(_C.person_id, _C.id)
-    yield from _grouped(_driver_rows(conn, query), people)
-
-
-def _driver_rows(conn: Connection, query, batch: int = 20000) -> Iterator[tuple]:
-    """A Core query run on the DBAPI cursor: plain tuples, no result processing (dates stay text)."""
-    compiled = query.compile(dialect=conn.dialect)
-    if compiled.positiontup is not None:
-        params = tuple(compiled.params[name] for name in compiled.positiontup)
-    else:
-        params = compiled.params
-    cursor = conn.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        while rows := cursor.fetchmany(batch):
-            yield from rows
-    finally:
-        cursor.close()
+    yield from _grouped(bulk.read_rows(conn, query), people)
 
 
 def load_records(conn: Connection, person_ids: list[int]) -> Iterator[PersonRecord]:
