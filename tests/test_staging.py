@@ -133,23 +133,3 @@ def test_a_full_temporary_folder_falls_back_to_the_row_path(tmp_path, gogen_dir,
     assert len(dump(path)["conviction"]) == 28
     assert list(private_temp.iterdir()) == []  # the partial scratch file is gone too
     assert "writing row by row" in caplog.text
-
-
-def test_queue_keys_read_by_adbc_equal_the_driver_path(tmp_path, two_files, monkeypatch):
-    from dataclasses import fields
-    from datetime import date
-
-    from reviewer.services.evaluating import evaluate, resolve_policy
-    from reviewer.store import queue as q
-
-    db = Database(str(tmp_path / "r.db"))
-    for file in two_files:
-        import_file(db, file)
-    evaluate(db, "SACRAMENTO", date(2019, 11, 11), resolve_policy("sacramento-configurable-2019"))
-    with db.engine.connect() as conn:
-        fast = q.queue_keys(conn)
-        monkeypatch.setattr(staging, "available", lambda: False)
-        plain = q.queue_keys(conn, chunk=100)
-    assert len(plain.conviction_id) > 50
-    for f in fields(plain):
-        assert getattr(fast, f.name).equals(getattr(plain, f.name)), f.name

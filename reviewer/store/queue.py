@@ -12,13 +12,11 @@ from datetime import date, datetime
 from typing import Iterable, Iterator, Sequence
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from sqlalchemy import Connection, String, bindparam, case, cast, func, select
 
 from reviewer.domain.vocabulary import ReviewStatus, Suggestion
 from reviewer.store import bulk, models as m
-from reviewer.store.staging import read_arrow
 
 C, P, E, R, D, RUN = m.Conviction, m.Person, m.Evaluation, m.Review, m.Decision, m.EvaluationRun
 
@@ -171,9 +169,6 @@ def queue_keys(conn: Connection, chunk: int = 20_000) -> QueueKeys:
         .outerjoin(R, R.conviction_id == E.conviction_id)
         .where(E.current.is_(True), E.flagged.is_(True))
     )
-    table = read_arrow(conn, query)  # SQLite: the whole read in C, while the window is being built
-    if table is not None:
-        return _keys_from_table(table)
     parts: list[list[pa.Array]] = [[] for _ in KEY_FIELDS]
     rules: dict[str, str] = {}  # reasons' heads repeat: parse each distinct one once
     with _small_page_cache(conn):
@@ -184,16 +179,6 @@ def queue_keys(conn: Connection, chunk: int = 20_000) -> QueueKeys:
                 part.append(pa.array(col, type=kind))
     return QueueKeys(*(pa.concat_arrays(part) if part else pa.array([], type=kind)
                        for part, kind in zip(parts, KEY_TYPES)))
-
-
-def _keys_from_table(table: pa.Table) -> QueueKeys:
-    """QueueKeys from the query's columns as read into Arrow; the deciding rule parsed once per distinct head."""
-    columns = [column.combine_chunks() if column.num_chunks else pa.array([], type=kind)
-               for column, kind in zip(table.columns, KEY_TYPES)]
-    heads = pc.dictionary_encode(columns[3])
-    rules = pa.array([first_rule(h) for h in heads.dictionary.to_pylist()], pa.string())
-    columns[3] = pc.take(rules, heads.indices)
-    return QueueKeys(*(pc.cast(column, kind) for column, kind in zip(columns, KEY_TYPES)))
 
 
 def policy_documents(conn: Connection) -> list[str]:

@@ -48,21 +48,6 @@ def driver_version() -> str | None:
     return adbc_driver_sqlite.__version__
 
 
-def read_arrow(conn, query) -> pa.Table | None:
-    """A read-only Core query on a SQLite file, read by ADBC straight into Arrow (no Python object
-    per value, and off the GIL). None where that is not possible: the caller reads it itself."""
-    path = conn.engine.url.database
-    if conn.dialect.name != "sqlite" or not path or path == ":memory:" or not available():
-        return None
-    import adbc_driver_sqlite.dbapi as adbc
-
-    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = tuple(compiled.params[name] for name in compiled.positiontup or ())
-    with adbc.connect(path) as reader, reader.cursor() as cur:
-        cur.execute(str(compiled), params or None)
-        return cur.fetch_arrow_table()
-
-
 def _sqlite_ready(table: pa.Table) -> pa.Table:
     """Dates as ISO text and booleans as 0/1: how SQLAlchemy stores them on SQLite."""
     columns = {}
