@@ -8,6 +8,11 @@ inside its own transaction, so a failure still leaves the database unchanged.
 
 Where the driver is missing (it is an optional speed-up), no stage is attached and the
 caller keeps to the row-by-row path.
+
+ADBC's driver links its own copy of SQLite. It must only ever open its own scratch file,
+and close it before sqlite3 attaches it: two SQLite copies in one process with the same
+file open lose each other's POSIX locks, and one can delete the other's WAL
+(sqlite.org/howtocorrupt.html, 2.2.1). Never point it at the database itself.
 """
 from __future__ import annotations
 
