@@ -8,12 +8,13 @@ from reviewer.domain.code_section import CodeSection
 from reviewer.domain.vocabulary import Level, SentenceStatus, Suggestion
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Conviction:
     """One convicted count (all counties), with where it came from.
 
-    Treated as a value and never changed after construction; not frozen only because a frozen
-    dataclass takes ten times as long to build, and evaluation builds one per conviction."""
+    A value, never changed after construction (equal and hashable by its fields). Not frozen
+    only because a frozen dataclass takes ten times as long to build, and evaluation builds one per
+    conviction (the same goes for Reason, Evaluation and the engine's StatuteResult and Context)."""
 
     id: int
     offense_text: str
@@ -66,7 +67,7 @@ class PersonRecord:
     convictions: tuple[Conviction, ...] = field(default_factory=tuple)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value (see Conviction): built three times per evaluation
 class Reason:
     """One step of an explanation: the rule, the statute it comes from, and the facts used."""
 
@@ -81,7 +82,7 @@ class Reason:
         return f"{self.text} [{self.citation}]" if self.citation else self.text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value (see Conviction): built once per evaluation
 class Evaluation:
     """The engine's answer for one conviction."""
 

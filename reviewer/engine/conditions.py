@@ -16,7 +16,7 @@ from reviewer.engine.facts import PersonFacts, add_years, age_on, sentence_statu
 from reviewer.engine.statute import StatuteResult
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value, not frozen for speed (see domain.records.Conviction)
 class Context:
     conviction: Conviction
     facts: PersonFacts

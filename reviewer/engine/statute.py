@@ -20,7 +20,7 @@ FELONY_EXCEPTIONS = {
 NOW_MISDEMEANOR = {"11358": "HS 11358(c)", "11359": "HS 11359(b)", "11360": "HS 11360(a)(2)"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value, not frozen for speed (see domain.records.Conviction)
 class StatuteResult:
     suggestion: Suggestion
     reasons: tuple[Reason, ...]
