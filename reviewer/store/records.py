@@ -48,12 +48,13 @@ def _day(value) -> date | None:
 _LEVELS = {"F": Level.FELONY, "M": Level.MISDEMEANOR, "I": Level.INFRACTION, None: None}
 
 
-def conviction_from_row(r) -> Conviction:
-    return Conviction(
-        id=r[0], offense_text=r[2], code=_code(r[3], r[4] or "", r[5] or "", r[6]), level=_LEVELS.get(r[7]),
-        disposition_date=_day(r[8]), county=r[9], case_key=r[10], count_order=r[11], court_case=r[12] or "",
-        sentence_end=_day(r[13]), has_sentence=bool(r[14]), source_file=r[15], source_line=r[16],
-        issues=tuple(r[17].split("; ")) if r[17] else (),
+def conviction_from_row(r, _new=Conviction, _levels=_LEVELS) -> Conviction:
+    """A CONVICTION_FIELDS row as a Conviction (positional, in Conviction's field order: evaluation
+    builds one per conviction of every record it reads)."""
+    issues = r[17]
+    return _new(
+        r[0], r[2], _code(r[3], r[4] or "", r[5] or "", r[6]), _levels.get(r[7]), _day(r[8]), r[9], r[10], r[11],
+        r[12] or "", _day(r[13]), bool(r[14]), r[15], r[16], tuple(issues.split("; ")) if issues else (),
     )
 
 
