@@ -133,3 +133,18 @@ def test_a_full_temporary_folder_falls_back_to_the_row_path(tmp_path, gogen_dir,
     assert len(dump(path)["conviction"]) == 28
     assert list(private_temp.iterdir()) == []  # the partial scratch file is gone too
     assert "writing row by row" in caplog.text
+
+
+def test_a_job_of_more_files_than_sqlite_can_attach_imports_them_all(tmp_path, caplog):
+    from reviewer.services.queue import MAX_STAGES
+
+    files = []
+    for seed in range(MAX_STAGES + 3):
+        files.append(tmp_path / f"part{seed}.csv")
+        write_demo_file(files[-1], 200, "SACRAMENTO", seed=seed)
+    staged, plain = str(tmp_path / "staged.db"), str(tmp_path / "plain.db")
+    reports = import_files(Database(staged), files, "tester")
+    assert all(r.imported for r in reports) and "writing row by row" not in caplog.text
+    for file in files:
+        import_file(Database(plain), file)
+    assert dump(staged) == dump(plain)

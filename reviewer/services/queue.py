@@ -285,6 +285,11 @@ def accept_in_chunks(db: Database, conviction_ids: Sequence[int], user: User, jo
     return done
 
 
+# SQLite attaches at most 10 databases to a connection, and a stage can only be detached after
+# the job's one commit: files beyond these are written row by row (same rows, more slowly).
+MAX_STAGES = 8
+
+
 class _OneTransaction:
     """Stands in for a Database inside a job: every session joins one outer transaction.
 
@@ -307,7 +312,7 @@ class _OneTransaction:
     def staged_session(self, tables: dict) -> Iterator[tuple[Session, str | None]]:
         """As Database.staged_session; the stages stay attached until `close_stages`, after the outer commit."""
         name = None
-        if self.is_sqlite:
+        if self.is_sqlite and len(self._stages) < MAX_STAGES:
             stage = Stage(self._conn.connection.dbapi_connection, tables, f"stage{len(self._stages)}")
             self._stages.append(stage)
             name = stage.name
