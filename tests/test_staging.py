@@ -148,3 +148,17 @@ def test_a_job_of_more_files_than_sqlite_can_attach_imports_them_all(tmp_path, c
     for file in files:
         import_file(Database(plain), file)
     assert dump(staged) == dump(plain)
+
+
+def test_stages_left_by_a_killed_process_are_swept(tmp_path, gogen_dir, private_temp):
+    import os
+    import time
+
+    stale, recent = private_temp / f"{staging.PREFIX}old", private_temp / f"{staging.PREFIX}busy"
+    for folder in (stale, recent):
+        folder.mkdir()
+        (folder / "stage.sqlite").write_bytes(b"personal data")
+    long_ago = time.time() - staging.STALE_AFTER_S - 60
+    os.utime(stale, (long_ago, long_ago))
+    assert import_file(Database(str(tmp_path / "r.db")), gogen_dir / "no_headers.csv").imported
+    assert sorted(p.name for p in private_temp.iterdir()) == [recent.name]  # another import may be using it

@@ -27,6 +27,28 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 log = logging.getLogger(__name__)
+PREFIX = "reviewer-stage-"
+STALE_AFTER_S = 6 * 3600  # no import job takes this long: an older stage was left by a killed process
+
+
+def sweep_stale_stages(now: float | None = None) -> None:
+    """Delete stage folders a killed process left in the temporary folder (they hold personal data)."""
+    import shutil
+    import time
+
+    now = time.time() if now is None else now
+    root = tempfile.gettempdir()
+    try:
+        names = [n for n in os.listdir(root) if n.startswith(PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        path = os.path.join(root, name)
+        try:
+            if now - os.stat(path).st_mtime > STALE_AFTER_S:
+                shutil.rmtree(path)
+        except OSError:
+            continue  # gone already, or not ours to delete
 
 
 @lru_cache(maxsize=1)
@@ -88,8 +110,9 @@ class Stage:
         self._folder: str | None = None
         if not available():
             return
+        sweep_stale_stages()
         try:
-            self._folder = tempfile.mkdtemp(prefix="reviewer-stage-")
+            self._folder = tempfile.mkdtemp(prefix=PREFIX)
             path = os.path.join(self._folder, "stage.sqlite")
             _write(path, tables)
             dbapi_connection.execute(f"ATTACH DATABASE ? AS {name}", (path,))
