@@ -13,19 +13,14 @@ from reviewer.documents.bulk import BulkSummary
 from reviewer.documents.common import Wording
 from reviewer.documents.fonts import register_fonts
 from reviewer.documents.merge import PdfAppender
-from reviewer.documents.model import NO_CASE_NUMBER, CaseFile, CountLine, Office
+from reviewer.documents.model import NO_CASE_NUMBER, CaseFile, CountLine
 from reviewer.documents.render import render_bulk, render_case
 from reviewer.domain.vocabulary import Outcome as O, SentenceStatus as S
 from reviewer.resources import resource_path
+from reviewer.services.office import office_from_document
+from tests.sample_office import OFFICE_DOCUMENT
 
-OFFICE = Office(
-    county="San Joaquin", court_name="Superior Court of the State of California",
-    court_address=("180 E. Weber Avenue", "Stockton, CA 95202"), district_attorney="Pat Example",
-    deputy_name="Jane Q. Deputy", deputy_bar_number="234567",
-    office_address=("222 E. Weber Avenue, Room 202", "Stockton, CA 95202"), phone="(209) 555-0100",
-    email="prop64@da.example.gov", public_defender="Office of the Public Defender, County of San Joaquin",
-    public_defender_address=("102 S. San Joaquin Street", "Stockton, CA 95202"), city="Stockton",
-)
+OFFICE = office_from_document(OFFICE_DOCUMENT)
 PRIOR = "prior conviction PC 187 on 1991-04-11 is listed in PC 667(e)(2)(C)(iv) [HS 11360(a)(3)(A)]"
 
 

@@ -18,19 +18,14 @@ sys.path.insert(0, str(ROOT))
 from reviewer.documents.bulk import BulkSummary  # noqa: E402
 from reviewer.documents.common import Wording  # noqa: E402
 from reviewer.documents.fonts import register_fonts  # noqa: E402
-from reviewer.documents.model import CaseFile, CountLine, Office  # noqa: E402
+from reviewer.documents.model import CaseFile, CountLine  # noqa: E402
 from reviewer.documents.render import render_bulk, render_case  # noqa: E402
 from reviewer.domain.vocabulary import Outcome as O, SentenceStatus as S  # noqa: E402
 from reviewer.resources import resource_path  # noqa: E402
+from reviewer.services.office import office_from_document  # noqa: E402
+from tests.sample_office import OFFICE_DOCUMENT  # noqa: E402
 
-OFFICE = Office(
-    county="San Joaquin", court_name="Superior Court of the State of California",
-    court_address=("180 E. Weber Avenue", "Stockton, CA 95202"), district_attorney="Pat Example",
-    deputy_name="Jane Q. Deputy", deputy_bar_number="234567",
-    office_address=("222 E. Weber Avenue, Room 202", "Stockton, CA 95202"), phone="(209) 555-0100",
-    email="prop64@da.example.gov", public_defender="Office of the Public Defender, County of San Joaquin",
-    public_defender_address=("102 S. San Joaquin Street", "Stockton, CA 95202"), city="Stockton",
-)
+OFFICE = office_from_document(OFFICE_DOCUMENT)
 MIXED = CaseFile("阮,明", date(1970, 1, 1), "B98765432", "SC-2015-0042", "101001", (
     CountLine("1", "HS 11359", "Felony", date(2010, 5, 6), O.REDESIGNATE_MISDEMEANOR, S.COMPLETED),
     CountLine("2", "HS 11357(a)", "Misdemeanor", date(2010, 5, 6), O.DISMISS_AND_SEAL, S.COMPLETED),
