@@ -56,7 +56,7 @@ def test_conviction_after_auma_follows_the_policy():
 
 def test_policy_granting_relief_despite_a_statute_exception_says_so():
     policy = policy_from_document({"baselineEligibility": {"reduce": ["11359"]}})
-    ev = one(record(conv("220 PC", "1998-05-04"), conv("11359 HS", "2015-10-31")), policy)
+    ev = one(record(conv("187 PC-MURDER", "1998-05-04"), conv("11359 HS", "2015-10-31")), policy)
     assert ev.suggestion is S.REDESIGNATE_MISDEMEANOR and ev.disqualified
     assert ev.statute_suggestion is S.NOT_ELIGIBLE
     assert "policy-grants-despite-exception" in [r.rule for r in ev.reasons]

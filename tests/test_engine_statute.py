@@ -27,9 +27,13 @@ def rules(ev) -> list[str]:
     ("11357 HS-NO SPECIFIED SUBSECTION", "F", "1970-01-01", S.NEEDS_REVIEW),
     ("11357 HS-NO SPECIFIED SUBSECTION", "M", "1970-01-01", S.NEEDS_REVIEW),
     ("11357(B) HS-POSSESS 28.5 G OR LESS", "M", "1970-01-01", S.DISMISS_AND_SEAL),
-    ("11357(B) HS-POSSESS 28.5 G OR LESS", "I", "1995-01-01", S.REDESIGNATE_INFRACTION),  # 19 at conviction
-    ("11357(A) HS-POSSESS CONCENTRATE", "F", "1970-01-01", S.REDESIGNATE_MISDEMEANOR),
-    ("11357(C) HS-POSSESS OVER 28.5 G", "M", "1970-01-01", S.NEEDS_REVIEW),
+    # 19 at conviction: an infraction now (HS 11357(a)(2)), and already one: nothing lesser to give.
+    ("11357(B) HS-POSSESS 28.5 G OR LESS", "I", "1995-01-01", S.NOT_ELIGIBLE),
+    ("11357(B) HS-POSSESS 28.5 G OR LESS", "M", "1995-01-01", S.REDESIGNATE_INFRACTION),
+    # Before AUMA, 11357(a) was concentrated cannabis: 8 g or less is lawful now, the record has no amount.
+    ("11357(A) HS-POSSESS CONCENTRATE", "F", "1970-01-01", S.NEEDS_REVIEW),
+    # Before AUMA, 11357(c) was more than 28.5 g: still a misdemeanor (HS 11357(b)(2)).
+    ("11357(C) HS-POSSESS OVER 28.5 G", "M", "1970-01-01", S.NOT_ELIGIBLE),
     ("11358 HS-CULTIVATE", "F", "1970-01-01", S.REDESIGNATE_MISDEMEANOR),
     ("11359 HS-POSSESS FOR SALE", "F", "1970-01-01", S.REDESIGNATE_MISDEMEANOR),
     ("11359 HS-POSSESS FOR SALE", "M", "1970-01-01", S.NOT_ELIGIBLE),
@@ -74,12 +78,12 @@ def test_attempted_murder_is_a_super_strike():
 def test_gang_enhanced_offense_in_one_case_is_a_super_strike():
     rec = record(conv("136.1 PC-DISSUADE WITNESS", "2015-02-14", case="101001"),
                  conv("186.22(B)(4) PC-GANG", "2015-02-14", case="101001"),
-                 conv("11358 HS", "2015-05-19"))
+                 conv("11358 HS", "2015-05-19", arrested="2015-03-01"))
     assert only(rec).suggestion is S.NOT_ELIGIBLE
     # The same two offenses in different cases are not the combination.
     rec = record(conv("136.1 PC-DISSUADE WITNESS", "2015-02-14", case="101001"),
                  conv("186.22(B)(4) PC-GANG", "2015-02-14", case="102001"),
-                 conv("11358 HS", "2015-05-19"))
+                 conv("11358 HS", "2015-05-19", arrested="2015-03-01"))
     assert only(rec).suggestion is S.REDESIGNATE_MISDEMEANOR
 
 
@@ -89,15 +93,22 @@ def test_prior_pc290_offense_disqualifies():
     assert "prior-pc290" in rules(ev)
 
 
-def test_pc290_registration_before_disqualifies_and_after_does_not():
-    before = only(record(conv("11359 HS", "2005-01-01"), registered="2000-01-01"))
-    after = only(record(conv("11359 HS", "2005-01-01"), registered="2010-01-01"))
-    assert before.suggestion is S.NOT_ELIGIBLE and "registered as a PC 290 offender" in before.reasons[1].text
-    assert after.suggestion is S.REDESIGNATE_MISDEMEANOR
+def test_pc290_registration_without_a_290c_conviction_is_a_question():
+    """HS 11359(c)(1) needs a prior PC 290(c) conviction; a registration step alone does not show one
+    (issue 10 point 9): NEEDS_REVIEW, naming the registration, with the question that decides it."""
+    ev = only(record(conv("11359 HS", "2005-01-01"), registered="2000-01-01"))
+    assert ev.suggestion is S.NEEDS_REVIEW
+    assert any("registered as a PC 290 offender on 2000-01-01" in r.text for r in ev.reasons)
+    (q,) = [q for q in ev.questions if q.key == "pc290-registration"]
+    assert {a.value: a.suggestion for a in q.answers} == {"yes": S.NOT_ELIGIBLE, "no": S.REDESIGNATE_MISDEMEANOR}
+    sale = conv("11359 HS", "2005-01-01")
+    answered = only(record(sale, registered="2000-01-01", answers={(sale.id, "pc290-registration"): "yes"}))
+    assert answered.suggestion is S.NOT_ELIGIBLE and any(r.rule.startswith("answer:") for r in answered.reasons)
 
 
 def test_two_priors_of_the_same_section_disqualify():
-    rec = record(conv("11359 HS", "2001-01-01"), conv("11359(B) HS", "2003-01-01"), conv("11359 HS", "2006-01-01"))
+    rec = record(conv("11359 HS", "2001-01-01"), conv("11359 HS", "2003-01-01"),
+                 conv("11359 HS", "2006-01-01", arrested="2005-06-01"))
     results = {ev.conviction_id: ev for ev in evaluate_record(rec, "SACRAMENTO", AS_OF)}
     third = max(results)
     assert results[third].suggestion is S.NOT_ELIGIBLE
@@ -113,7 +124,7 @@ def test_priors_of_another_section_do_not_count():
 
 def test_prior_from_another_county_counts_but_is_not_evaluated():
     rec = record(conv("11360(A) HS", "2001-01-01", county="YOLO"), conv("11360(A) HS", "2002-01-01", county="YOLO"),
-                 conv("11360(A) HS", "2006-01-01"))
+                 conv("11360(A) HS", "2006-01-01", arrested="2005-06-01"))
     evs = evaluate_record(rec, "SACRAMENTO", AS_OF)
     assert len(evs) == 1 and evs[0].suggestion is S.NOT_ELIGIBLE
 

@@ -98,13 +98,15 @@ def test_code_section_from_comment_when_offense_says_so():
     assert all(c["is_cannabis"] for c in convictions(extract))
 
 
-def test_multi_row_count_sums_sentence_parts_and_keeps_first_line():
+def test_multi_row_count_ends_with_its_longest_sentence_part_and_keeps_first_line():
+    """Parts of one sentence run together (jail within probation ends with the probation): the
+    count's sentence ends with its longest part, never the parts added up (issue 10 point 10)."""
     rows = [conviction(SENT_LENGTH="3", SENT_TIME_CODE="Y", STP_EVENT_DATE="20150214"),
             conviction(SENT_LENGTH="90", SENT_TIME_CODE="D", STP_EVENT_DATE="20150214"),
             row(STP_TYPE_DESCR="ARREST/DETAINED/CITED", CNT_ORDER="102001001000")]
     (c,) = convictions(read(rows))
     assert c["line"] == 1 and c["has_sentence"]
-    assert c["sentence_end"] == date(2018, 5, 15)
+    assert c["sentence_end"] == date(2018, 2, 14)
 
 
 def test_case_numbers_collect_ofns_of_the_case_and_drop_null():

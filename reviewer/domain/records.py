@@ -30,6 +30,13 @@ class Conviction:
     source_file: str = ""
     source_line: int = 0
     issues: tuple[str, ...] = ()
+    # When the offense was committed, as far as the record shows: the arrest date of the cycle
+    # (CYC_DATE where present). A prior must exist at that time (People v. Smit (2018) 24 Cal.App.5th 596).
+    offense_date: date | None = None
+    cycle_age: int | None = None  # CYC_AGE: age at the arrest cycle
+    sentence_kind: str = ""  # "prison", "jail", "probation" or "" (the longest part decides the end)
+    # A non-cannabis conviction whose cycle began with a cannabis arrest (possible plea bargain): the arrest.
+    cannabis_arrest: str = ""
     is_cannabis: bool = field(init=False, default=False)
     section: str = field(init=False, default="")
 
@@ -38,13 +45,15 @@ class Conviction:
         self.is_cannabis = self.code is not None and self.code.is_cannabis
         self.section = self.code.section if self.code else ""
 
-    def before(self, other: "Conviction") -> bool:
-        """Strictly earlier disposition (a prior). Undated convictions are never priors."""
-        return (
-            self.disposition_date is not None
-            and other.disposition_date is not None
-            and self.disposition_date < other.disposition_date
-        )
+    @property
+    def cycle(self) -> str:
+        """The arrest cycle (first three digits of CNT_ORDER): one arrest and what the courts made of it."""
+        return self.count_order[:3]
+
+    @property
+    def committed_by(self) -> date | None:
+        """The latest date the offense can have been committed: the arrest, else the disposition."""
+        return self.offense_date or self.disposition_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +74,8 @@ class PersonRecord:
 
     person: Person
     convictions: tuple[Conviction, ...] = field(default_factory=tuple)
+    # Attorneys' answers to the engine's questions: (conviction id, question key) -> answer value.
+    answers: dict[tuple[int, str], str] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(slots=True, unsafe_hash=True)  # a value (see Conviction): built three times per evaluation
@@ -82,6 +93,40 @@ class Reason:
         return f"{self.text} [{self.citation}]" if self.citation else self.text
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One possible answer to a question, and where it leads under the statute."""
+
+    value: str
+    label: str
+    suggestion: Suggestion
+    citation: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"value": self.value, "label": self.label, "suggestion": self.suggestion.value,
+                "citation": self.citation}
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """What an attorney must answer for a NEEDS_REVIEW suggestion to become a decided one.
+
+    `key` names the question for this conviction (answers are stored under it); each answer
+    says which suggestion it leads to and the subdivision that says so."""
+
+    key: str
+    text: str
+    answers: tuple[Answer, ...]
+    citation: str = ""
+
+    def answer(self, value: str) -> Answer | None:
+        return next((a for a in self.answers if a.value == value), None)
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "text": self.text, "citation": self.citation,
+                "answers": [a.as_dict() for a in self.answers]}
+
+
 @dataclass(slots=True, unsafe_hash=True)  # a value (see Conviction): built once per evaluation
 class Evaluation:
     """The engine's answer for one conviction."""
@@ -94,6 +139,7 @@ class Evaluation:
     flagged: bool = False
     statute_suggestion: Suggestion | None = None
     policy_reason: str = ""
+    questions: tuple[Question, ...] = ()
 
     @property
     def needs_attention(self) -> bool:

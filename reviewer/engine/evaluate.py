@@ -7,9 +7,9 @@ from typing import Iterable, Iterator
 from reviewer.domain.records import Conviction, Evaluation, PersonRecord, Reason
 from reviewer.domain.vocabulary import Level, Suggestion
 from reviewer.engine.conditions import CONDITIONS, Context
-from reviewer.engine.facts import PersonFacts, sentence_status
+from reviewer.engine.facts import SENTENCE_QUESTION, PersonFacts
 from reviewer.engine.policy import FOLLOW_STATUTE, Policy, Rule
-from reviewer.engine.statute import assess
+from reviewer.engine.statute import assess, is_target
 
 
 _SUGGESTIONS = {s.value: s for s in Suggestion}
@@ -25,7 +25,7 @@ def evaluate_record(record: PersonRecord, county: str, as_of: date, policy: Poli
 
 
 def _evaluate_record(record: PersonRecord, county: str, as_of: date, policy: Policy | None) -> list[Evaluation]:
-    targets = [c for c in record.convictions if c.is_cannabis and c.county == county]
+    targets = [c for c in record.convictions if c.county == county and is_target(c)]
     if not targets:
         return []
     facts = PersonFacts(record)
@@ -42,12 +42,15 @@ def evaluate_records(
 
 def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, policy: Policy | None) -> Evaluation:
     statute = assess(conv, facts, as_of)
-    status = sentence_status(conv, as_of)
-    flagged = conv.level is Level.FELONY
+    status = facts.sentence_status(conv, as_of)
+    # Flagged felonies enter the queue; so does a possible plea bargain (a related count standing in
+    # for a cannabis arrest), whatever its level.
+    flagged = conv.level is Level.FELONY or not conv.is_cannabis
     if policy is None or statute.data_problem:
         first = statute.reasons[0].text if statute.reasons else ""
         return Evaluation(
-            conv.id, statute.suggestion, statute.reasons, status, statute.disqualified, flagged, statute.suggestion, first
+            conv.id, statute.suggestion, statute.reasons, status, statute.disqualified, flagged, statute.suggestion, first,
+            statute.questions,
         )
     ctx = Context(conv, facts, as_of, statute)
     rule, found = _first_rule(policy, ctx)
@@ -64,8 +67,12 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
             )
         )
     reasons.extend(statute.reasons)
+    # The statute's questions stay open only while the policy leaves the case to review.
+    questions = statute.questions if suggestion is Suggestion.NEEDS_REVIEW else tuple(
+        q for q in statute.questions if q.key == SENTENCE_QUESTION)
     return Evaluation(
-        conv.id, suggestion, tuple(reasons), status, statute.disqualified, flagged, statute.suggestion, rule.reason
+        conv.id, suggestion, tuple(reasons), status, statute.disqualified, flagged, statute.suggestion, rule.reason,
+        questions,
     )
 
 

@@ -5,8 +5,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from reviewer.domain.records import Conviction, PersonRecord
-from reviewer.domain.vocabulary import SentenceStatus
+from reviewer.domain.vocabulary import Level, SentenceStatus
 from reviewer.engine import tables
+
+# After a prison term the person is on parole or post-release community supervision, still serving
+# (as under Proposition 47, PC 1170.18): for most terms at most three years (PC 3000(b), 3456(a)).
+SUPERVISION_YEARS = 3
+# Without an arrest date, an age at conviction this far above a threshold puts the offense above it
+# too: prosecution of these offenses must begin within three years (PC 801) and cases rarely take more.
+AGE_MARGIN = 4
+SENTENCE_QUESTION = "sentence-serving"
+# Without an arrest date, a conviction this many years before the cannabis conviction existed at the
+# time of the offense: prosecution must begin within three years of it (PC 801; misdemeanors one
+# year, PC 802). Closer than that, the record cannot tell, and the attorney is asked.
+PRIOR_MARGIN_YEARS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,10 +30,24 @@ class Hit:
     label: str
     on: date | None
 
+    @property
+    def certain(self) -> bool:
+        """The record shows the qualifier the statute names (no question needed)."""
+        return not self.entry.ask
+
     def describe(self) -> str:
-        when = self.on.isoformat() if self.on else "an unknown date"
-        where = f", {self.conviction.county.title()} County" if self.conviction.county else ""
-        return f"{self.label} on {when}{where}"
+        return f"{self.label} {where_when(self.conviction)}"
+
+
+def where_when(conv: Conviction) -> str:
+    """'on 1991-04-11, Yolo County, court case 91-123' (what, where and when, for every reason)."""
+    when = f"on {conv.disposition_date.isoformat()}" if conv.disposition_date else "(no disposition date on record)"
+    parts = [when]
+    if conv.county:
+        parts.append(f"{conv.county.title()} County")
+    if conv.court_case:
+        parts.append(f"court case {conv.court_case}")
+    return ", ".join(parts)
 
 
 def add_years(day: date, years: int) -> date:
@@ -35,6 +61,25 @@ def age_on(dob: date, on: date) -> int:
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
+@dataclass(frozen=True, slots=True)
+class Age:
+    """The person's age at the offense as far as the record shows it."""
+
+    years: int | None
+    exact: bool  # at the arrest (or CYC_AGE); otherwise at conviction, an upper bound
+    basis: str
+
+    def at_least(self, threshold: int) -> bool | None:
+        """True or False when the record decides it, None when it does not."""
+        if self.years is None:
+            return None
+        if self.exact:
+            return self.years >= threshold
+        if self.years < threshold:
+            return False  # younger still at the offense
+        return True if self.years >= threshold + AGE_MARGIN else None
+
+
 class PersonFacts:
     """Precomputed lists over one record: super strikes, PC 290 offenses, convictions by section."""
 
@@ -42,6 +87,7 @@ class PersonFacts:
         self.record = record
         self.person = record.person
         self.convictions = record.convictions
+        self.answers = record.answers
         self.super_strikes = tuple(self._super_strikes())
         self.pc290 = tuple(self._pc290())
         self.cannabis_count = sum(1 for c in self.convictions if c.is_cannabis)
@@ -51,6 +97,8 @@ class PersonFacts:
     def _super_strikes(self):
         for conv in self.convictions:
             entry = tables.first_match(tables.SUPER_STRIKES, conv.code)
+            if entry is not None and entry.section == "182" and _names_murder(conv.offense_text):
+                entry = CONSPIRACY_TO_MURDER
             if entry is not None:
                 yield Hit(conv, entry, f"{conv.code} ({entry.label})", conv.disposition_date)
         gang_cases = {c.case_key for c in self.convictions if c.code and tables.GANG_ENHANCEMENT.matches(c.code)}
@@ -64,16 +112,51 @@ class PersonFacts:
     def _pc290(self):
         for conv in self.convictions:
             entry = tables.first_match(tables.PC290_OFFENSES, conv.code)
-            if entry is not None:
+            if entry is not None and not (entry.felony_only and conv.level is not Level.FELONY):
                 yield Hit(conv, entry, f"{conv.code} ({entry.label})", conv.disposition_date)
 
-    # --- questions rules ask -------------------------------------------------------------
+    # --- the statute's reading ------------------------------------------------------------
+
+    def prior_status(self, other: Conviction, conv: Conviction) -> bool | None:
+        """Was `other` a conviction on the record when the offense of `conv` was committed?
+
+        Never one of the same court case; never one entered after the arrest (People v. Smit (2018)
+        24 Cal.App.5th 596: the prior must exist at the time of the offense). None where the record
+        cannot tell: `other` has no date, or `conv` has no arrest date and `other` came less than
+        PRIOR_MARGIN_YEARS before its disposition."""
+        if other is conv or (other.case_key and other.case_key == conv.case_key):
+            return False
+        if other.disposition_date is None:
+            return None
+        if conv.offense_date is not None:
+            return other.disposition_date < conv.offense_date
+        if conv.disposition_date is None or other.disposition_date >= conv.disposition_date:
+            return False
+        if other.disposition_date <= add_years(conv.disposition_date, -PRIOR_MARGIN_YEARS):
+            return True
+        return None
+
+    def age_at_offense(self, conv: Conviction) -> Age:
+        dob = self.person.dob
+        if dob and conv.offense_date:
+            return Age(age_on(dob, conv.offense_date), True, f"age {age_on(dob, conv.offense_date)} when arrested "
+                                                              f"on {conv.offense_date.isoformat()}")
+        if conv.cycle_age is not None:
+            return Age(conv.cycle_age, True, f"age {conv.cycle_age} at the arrest (CYC_AGE)")
+        if dob and conv.disposition_date:
+            years = age_on(dob, conv.disposition_date)
+            return Age(years, False, f"age {years} at conviction on {conv.disposition_date.isoformat()} "
+                                     "(no arrest date on record)")
+        return Age(None, False, "date of birth not on record")
+
+    # --- gogen's reading, for county policies that replicate it ---------------------------
 
     def prior_super_strikes(self, conv: Conviction) -> list[Hit]:
-        return [hit for hit in self.super_strikes if hit.conviction.before(conv)]
+        """Listed offenses disposed before this conviction (as gogen counted them, for policies)."""
+        return [hit for hit in self.super_strikes if _disposed_before(hit.conviction, conv)]
 
     def prior_pc290(self, conv: Conviction) -> list[Hit]:
-        return [hit for hit in self.pc290 if hit.conviction.before(conv)]
+        return [hit for hit in self.pc290 if _disposed_before(hit.conviction, conv)]
 
     def prior_registration(self, conv: Conviction) -> bool:
         """A PC 290 registration step dated before the conviction (undated: counts, to be safe)."""
@@ -87,7 +170,7 @@ class PersonFacts:
         return [
             other
             for other in self.convictions
-            if other.is_cannabis and other.section == conv.section and other.before(conv)
+            if other.is_cannabis and other.section == conv.section and _disposed_before(other, conv)
         ]
 
     def age(self, on: date) -> int | None:
@@ -107,9 +190,39 @@ class PersonFacts:
     def no_conviction_since(self, since: date) -> bool:
         return self.latest_conviction is None or self.latest_conviction <= since
 
+    def sentence_status(self, conv: Conviction, as_of: date) -> SentenceStatus:
+        """The record's status, or the attorney's answer where the record could not tell."""
+        answered = self.answers.get((conv.id, SENTENCE_QUESTION)) if self.answers else None
+        if answered in (SentenceStatus.SERVING.value, SentenceStatus.COMPLETED.value):
+            return SentenceStatus(answered)
+        return sentence_status(conv, as_of)
+
+
+CONSPIRACY_TO_MURDER = tables.OffenseEntry(
+    "182", "conspiracy to commit murder", "PC 667(e)(2)(C)(iv)(VIII); PC 182(a) (punished as murder)")
+
+
+def _names_murder(text: str) -> bool:
+    """'182(A)(1)/187 PC' and '182 PC-CONSPIRACY TO COMMIT MURDER' name the murder conspired."""
+    upper = text.upper()
+    return "MURDER" in upper or "/187" in upper.replace(" ", "") or "-187" in upper.replace(" ", "")
+
+
+def _disposed_before(other: Conviction, conv: Conviction) -> bool:
+    return (other.disposition_date is not None and conv.disposition_date is not None
+            and other.disposition_date < conv.disposition_date)
+
 
 def sentence_status(conv: Conviction, as_of: date) -> SentenceStatus:
-    """Still serving on as_of (HS 11361.8(a)), completed ((e)), or unknown from the data."""
+    """Still serving on as_of (HS 11361.8(a)), completed ((e)), or unknown from the data.
+
+    The count's sentence ends with its longest part. After prison comes parole or post-release
+    community supervision, still serving (by analogy to Proposition 47): within SUPERVISION_YEARS of
+    the prison term's end the record cannot tell, so UNKNOWN."""
     if not conv.has_sentence or conv.sentence_end is None:
         return SentenceStatus.UNKNOWN
-    return SentenceStatus.SERVING if conv.sentence_end > as_of else SentenceStatus.COMPLETED
+    if conv.sentence_end > as_of:
+        return SentenceStatus.SERVING
+    if conv.sentence_kind == "prison" and add_years(conv.sentence_end, SUPERVISION_YEARS) > as_of:
+        return SentenceStatus.UNKNOWN
+    return SentenceStatus.COMPLETED

@@ -1,15 +1,22 @@
-"""Layer 1: what HS 11357-11360 carry after AUMA, and the felony exceptions (DOMAIN.md)."""
+"""Layer 1: what HS 11357-11360 carry after AUMA, and the felony exceptions, as the statute reads.
+
+Every rule cites the subdivision it applies. Where the DOJ record cannot decide (amounts, plants,
+the offense date, a qualifier of a prior), the answer is NEEDS_REVIEW with the questions whose
+answers decide it (engine/questions.py); an attorney's answer turns it into a decided suggestion.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from reviewer.domain.records import Conviction, Reason
-from reviewer.domain.vocabulary import Level, Suggestion
+from reviewer.domain.records import Answer, Conviction, Question, Reason
+from reviewer.domain.vocabulary import Level, SentenceStatus, Suggestion
 from reviewer.engine import tables
-from reviewer.engine.facts import PersonFacts, age_on
+from reviewer.engine.facts import SENTENCE_QUESTION, Hit, PersonFacts, where_when
+from reviewer.engine.questions import Asker
 
 AUMA_EFFECTIVE = date(2016, 11, 9)
+S = Suggestion
 
 # Where each section's felony exceptions live, for the explanation.
 FELONY_EXCEPTIONS = {
@@ -18,6 +25,9 @@ FELONY_EXCEPTIONS = {
     "11360": ("HS 11360(a)(3)(A)", "HS 11360(a)(3)(B)"),
 }
 NOW_MISDEMEANOR = {"11358": "HS 11358(c)", "11359": "HS 11359(b)", "11360": "HS 11360(a)(2)"}
+# "Two or more prior convictions under ..." (the felony-capable conduct of the same section).
+PRIORS_UNDER = {"11358": "HS 11358(c)", "11359": "HS 11359(b)", "11360": "HS 11360(a)(2)"}
+UNDER_18 = {"11358": "HS 11358(a)", "11359": "HS 11359(a)", "11360": "HS 11360(a)(1)"}
 
 
 @dataclass(slots=True, unsafe_hash=True)  # a value, not frozen for speed (see domain.records.Conviction)
@@ -26,23 +36,73 @@ class StatuteResult:
     reasons: tuple[Reason, ...]
     disqualifiers: tuple[Reason, ...] = ()
     data_problem: bool = False
+    questions: tuple[Question, ...] = ()
 
     @property
     def disqualified(self) -> bool:
         return bool(self.disqualifiers)
 
 
+def _result(suggestion: Suggestion, *reasons: Reason, disqualifiers: tuple[Reason, ...] = ()) -> StatuteResult:
+    return StatuteResult(suggestion, tuple(reasons), disqualifiers)
+
+
+def is_target(conv: Conviction) -> bool:
+    """Evaluated: an HS 11357-11360 conviction, or a possible plea bargain (a related count that was
+    the only conviction of a cycle that began with a cannabis arrest)."""
+    if conv.is_cannabis:
+        return True
+    return bool(conv.cannabis_arrest) and tables.first_match(tables.RELATED_CHARGES, conv.code) is not None
+
+
 def assess(conv: Conviction, facts: PersonFacts, as_of: date) -> StatuteResult:
-    """The statute's answer for one cannabis conviction, with every fact it used."""
-    result = _assess(conv, facts, as_of)
-    related = tuple(related_charges(conv, facts))
-    if related and not result.data_problem:
-        return StatuteResult(result.suggestion, result.reasons + related, result.disqualifiers)
+    """The statute's answer for one conviction, with every fact it used and, where the record cannot
+    decide, the questions (each answer with the suggestion it leads to)."""
+    asker = Asker(conv, facts.answers)
+    result = _decide(conv, facts, asker)
+    if not result.data_problem:
+        result = _with_answers_and_related(result, conv, facts, asker)
+    questions = []
+    if result.suggestion is S.NEEDS_REVIEW and asker.open:
+        for asked in asker.open:
+            answers = []
+            for value, label in asked.options:
+                trial = _decide(conv, facts, asker.with_answer(asked.key, value))
+                head = trial.reasons[0].citation if trial.reasons else ""
+                answers.append(Answer(value, label, trial.suggestion, head))
+            questions.append(Question(asked.key, asked.text, tuple(answers), asked.citation))
+    if result.suggestion.grants_relief:
+        status = facts.sentence_status(conv, as_of)
+        if status is SentenceStatus.UNKNOWN:
+            questions.append(_sentence_question(result.suggestion))
+    if questions:
+        result = StatuteResult(result.suggestion, result.reasons, result.disqualifiers, False, tuple(questions))
     return result
+
+
+def _sentence_question(suggestion: Suggestion) -> Question:
+    return Question(
+        SENTENCE_QUESTION,
+        "Is the sentence still being served (including probation, parole or post-release community "
+        "supervision)?",
+        (Answer("SERVING", "Still serving", suggestion, "HS 11361.8(a),(b)"),
+         Answer("COMPLETED", "Completed", suggestion, "HS 11361.8(e),(f)")),
+        "HS 11361.8(a),(e)",
+    )
+
+
+def _with_answers_and_related(result: StatuteResult, conv: Conviction, facts: PersonFacts,
+                              asker: Asker) -> StatuteResult:
+    extra = tuple(asker.used) + tuple(related_charges(conv, facts))
+    if not extra:
+        return result
+    return StatuteResult(result.suggestion, result.reasons + extra, result.disqualifiers)
 
 
 def related_charges(conv: Conviction, facts: PersonFacts):
     """Possible plea bargains: a related non-cannabis count in the same court case (informational)."""
+    if not conv.is_cannabis:
+        return
     for other in facts.convictions:
         if other is conv or other.case_key != conv.case_key or other.is_cannabis:
             continue
@@ -51,163 +111,454 @@ def related_charges(conv: Conviction, facts: PersonFacts):
             yield Reason(
                 "related-charge",
                 entry.citation,
-                f"the same court case also has {other.code} ({entry.label}): possibly a plea bargain for a "
-                "cannabis charge; review that count too",
+                f"the same court case also has {other.code} ({entry.label}) {where_when(other)}: possibly a "
+                "plea bargain for a cannabis charge; review that count too",
             )
-
-
-def _assess(conv: Conviction, facts: PersonFacts, as_of: date) -> StatuteResult:
-    problems = data_problems(conv)
-    if problems:
-        return StatuteResult(Suggestion.NEEDS_REVIEW, tuple(Reason("data-problem", "", p) for p in problems), (), True)
-    disqualifiers = tuple(find_disqualifiers(conv, facts))
-    if conv.disposition_date >= AUMA_EFFECTIVE:
-        reason = Reason(
-            "after-auma",
-            "HS 11361.8(a)",
-            f"convicted on {conv.disposition_date.isoformat()}, after AUMA took effect on 2016-11-09: "
-            "relief depends on when the offense was committed",
-        )
-        return StatuteResult(Suggestion.NEEDS_REVIEW, (reason,) + disqualifiers, disqualifiers)
-    if conv.section == "11357":
-        return _possession(conv, facts)
-    return _felony_capable(conv, facts, disqualifiers)
 
 
 def data_problems(conv: Conviction) -> tuple[str, ...]:
     """What the record lacks for any rule to apply (flagged at import, or missing outright)."""
     if conv.issues:
         return conv.issues
-    if conv.disposition_date is not None and conv.level is not None:
+    if conv.disposition_date is not None and conv.level is not None and conv.code is not None:
         return ()
     where = f"{conv.source_file} line {conv.source_line}" if conv.source_line else "the record"
     missing = [
         name
-        for name, value in (("disposition date", conv.disposition_date), ("level", conv.level))
+        for name, value in (("disposition date", conv.disposition_date), ("level", conv.level),
+                            ("code section", conv.code))
         if value is None
     ]
     return tuple(f"{where}: {name} missing" for name in missing)
 
 
-def find_disqualifiers(conv: Conviction, facts: PersonFacts):
-    """The 'still a felony' conditions that hold for this conviction (11358-11360 only)."""
-    if conv.section not in FELONY_EXCEPTIONS:
-        return
-    strike_cite, priors_cite = FELONY_EXCEPTIONS[conv.section]
+def _decide(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResult:
+    problems = data_problems(conv)
+    if problems:
+        return StatuteResult(S.NEEDS_REVIEW, tuple(Reason("data-problem", "", p) for p in problems), (), True)
+    if not conv.is_cannabis:
+        return _plea_bargain(conv)
+    if conv.disposition_date >= AUMA_EFFECTIVE:
+        decided = _after_auma(conv, facts, ask)
+        if decided is not None:
+            return decided
+    if conv.section == "11357":
+        return _possession(conv, facts, ask)
+    if conv.section == "11360" and conv.code.has_prefix("B"):
+        return _lawful_now(conv, facts, ask, "HS 11360(b) (giving away or transporting 28.5 g or less)",
+                           "HS 11362.1(a)(1)", "HS 11360(b)")
+    return _felony_capable(conv, facts, ask)
+
+
+def _plea_bargain(conv: Conviction) -> StatuteResult:
+    entry = tables.first_match(tables.RELATED_CHARGES, conv.code)
+    return _result(S.NEEDS_REVIEW, Reason(
+        "possible-plea-bargain", f"{entry.citation}; HS 11361.8(a)",
+        f"this arrest cycle began with a cannabis arrest ({conv.cannabis_arrest}) but the only conviction is "
+        f"{conv.code} ({entry.label}) {where_when(conv)}: possibly a plea bargain for the cannabis charge. "
+        "HS 11361.8 reaches only HS 11357-11360 convictions; decide whether to act on this count",
+    ))
+
+
+# --- convictions after AUMA took effect -----------------------------------------------------
+
+def _after_auma(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResult | None:
+    """Convicted on or after 2016-11-09: relief only for an offense committed before (HS 11361.8(a)).
+    None: the offense came before AUMA, go on with the rules."""
+    on = conv.disposition_date.isoformat()
+    auma_only = tables.first_match(tables.AUMA_ONLY_SUBSECTIONS, conv.code)
+    if auma_only is not None:
+        return _result(S.NOT_ELIGIBLE, Reason(
+            "auma-subsection", f"{auma_only.citation}; HS 11361.8(a)",
+            f"convicted on {on} under {conv.code}, a subdivision that exists only in the text AUMA enacted: "
+            "sentenced under current law, so there is no lesser offense to give"))
+    if conv.section in FELONY_EXCEPTIONS and conv.level is Level.FELONY:
+        certain, _ = _disqualifiers(conv, facts, None)
+        if certain:
+            head = Reason("after-auma-disqualified", "HS 11361.8(a)",
+                          f"felony {conv.code} convicted on {on}, after AUMA took effect: a felony exception applies "
+                          "whatever the offense date")
+            return _result(S.NOT_ELIGIBLE, head, *certain, disqualifiers=tuple(certain))
+    if conv.offense_date is not None and conv.offense_date < AUMA_EFFECTIVE:
+        return None  # the arrest shows an offense before AUMA: the rules below apply
+    evidence = (f"arrested on {conv.offense_date.isoformat()}" if conv.offense_date
+                else "no arrest date on record")
+    answer = ask.ask("offense-before-auma",
+                     f"Was the offense committed before 2016-11-09 (AUMA took effect)? Convicted on {on}; {evidence}.",
+                     "HS 11361.8(a)")
+    if answer == "yes":
+        return None
+    if answer == "no":
+        return _result(S.NOT_ELIGIBLE, Reason(
+            "after-auma", "HS 11361.8(a)",
+            f"offense committed on or after 2016-11-09: the conviction on {on} is under the law AUMA made"))
+    return _result(S.NEEDS_REVIEW, Reason(
+        "after-auma", "HS 11361.8(a)",
+        f"convicted on {on}, after AUMA took effect on 2016-11-09 ({evidence}): relief depends on whether the "
+        "offense was committed before that date"))
+
+
+# --- HS 11357 --------------------------------------------------------------------------------
+
+def _possession(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResult:
+    """HS 11357: never a felony now; the amount decides lawful, infraction or misdemeanor.
+
+    Subdivision letters are read by the law on the disposition date: before AUMA (a) concentrated
+    cannabis, (b) 28.5 g or less, (c) more than 28.5 g, (d) school grounds at 18 or older, (e) school
+    grounds under 18; from AUMA on (a) 28.5 g or less, (b) more, (c) school grounds at 18 or older,
+    (d) school grounds under 18."""
+    code = conv.code
+    before = conv.disposition_date < AUMA_EFFECTIVE
+    letter = code.subsections[0] if code.subsections else ""
+    era = "before AUMA" if before else "as amended by AUMA"
+    small = {"B"} if before else {"A"}
+    if letter in small:
+        return _lawful_now(conv, facts, ask, f"HS 11357({letter.lower()}) {era} (28.5 g or less)",
+                           "HS 11362.1(a)(1)", "HS 11357(a)")
+    if before and letter == "A":
+        answer = ask.ask("amount-8g-concentrate",
+                         "Was the amount 8 g of concentrated cannabis or less?", "HS 11362.1(a)(2); HS 11357(b)")
+        if answer == "yes":
+            return _lawful_now(conv, facts, ask, "HS 11357(a) before AUMA (8 g of concentrated cannabis or less)",
+                               "HS 11362.1(a)(2)", "HS 11357(a)")
+        if answer == "no":
+            return _more_than_allowed(conv, facts, "HS 11357(a) before AUMA (more than 8 g of concentrated cannabis)")
+        return _result(S.NEEDS_REVIEW, Reason(
+            "11357a-concentrate", "HS 11357(a) (before AUMA); HS 11362.1(a)(2)",
+            f"{conv.level.label.lower()} {code} {where_when(conv)}: possession of concentrated cannabis; 8 g or "
+            "less is lawful now at 21 or older, more is a misdemeanor (HS 11357(b)(2)); the record does not show "
+            "the amount"))
+    if (before and letter == "C") or (not before and letter == "B"):
+        return _more_than_allowed(conv, facts, f"HS 11357({letter.lower()}) {era} (more than 28.5 g)")
+    if (before and letter == "D") or (not before and letter == "C"):
+        return _already(conv, f"HS 11357({letter.lower()}) {era} (28.5 g or less on school grounds, 18 or older)",
+                        "HS 11357(c)", Level.MISDEMEANOR)
+    if (before and letter == "E") or (not before and letter == "D"):
+        return _already(conv, f"HS 11357({letter.lower()}) {era} (school grounds, under 18)", "HS 11357(d)",
+                        Level.INFRACTION)
+    if letter:
+        return _result(S.NEEDS_REVIEW, Reason(
+            "11357-unknown-subsection", "HS 11357",
+            f"{code} {where_when(conv)}: HS 11357 has no subdivision ({letter.lower()}) in the law of that date; "
+            "read the court record"))
+    answer = ask.ask("amount-28.5g", "Was the amount 28.5 g of cannabis (8 g of concentrate) or less, "
+                     "outside school grounds?", "HS 11362.1(a)(1),(2); HS 11357")
+    if answer == "yes":
+        return _lawful_now(conv, facts, ask, "HS 11357 (28.5 g or less)", "HS 11362.1(a)(1)", "HS 11357(a)")
+    if answer == "no":
+        return _more_than_allowed(conv, facts, "HS 11357 (more than 28.5 g)")
+    return _result(S.NEEDS_REVIEW, Reason(
+        "11357-no-subsection", "HS 11357; HS 11362.1",
+        f"{conv.level.label.lower()} HS 11357 recorded without subsection {where_when(conv)}: the quantity "
+        "decides whether the conduct is now lawful (28.5 g or less at 21 or older) or a misdemeanor, and the "
+        "record does not show it"))
+
+
+def _more_than_allowed(conv: Conviction, facts: PersonFacts, what: str) -> StatuteResult:
+    """More than the lawful amount: a misdemeanor at 18 or older (HS 11357(b)(2)), an infraction under 18
+    ((b)(1))."""
+    age = facts.age_at_offense(conv)
+    adult = age.at_least(18)
+    if adult is False:
+        return _already(conv, f"{what}, under 18 at the offense ({age.basis})", "HS 11357(b)(1)", Level.INFRACTION)
+    result = _already(conv, what, "HS 11357(b)(2)", Level.MISDEMEANOR)
+    if adult is None and result.suggestion is S.NOT_ELIGIBLE:
+        return _result(S.NEEDS_REVIEW, Reason(
+            "age-unknown", "HS 11357(b)(1),(2)",
+            f"{what}: a misdemeanor at 18 or older, an infraction under 18; {age.basis}"))
+    return result
+
+
+def _already(conv: Conviction, what: str, now_cite: str, now: Level) -> StatuteResult:
+    """The conduct is still an offense of level `now`: relief only where the conviction was higher."""
+    order = {Level.INFRACTION: 0, Level.MISDEMEANOR: 1, Level.FELONY: 2}
+    level = conv.level
+    if order[level] <= order[now]:
+        return _result(S.NOT_ELIGIBLE, Reason(
+            "already-lesser", f"{now_cite}; HS 11361.8(a),(e)",
+            f"{level.label.lower()} {conv.code} {where_when(conv)}: {what} is still {_a(now)} under {now_cite}; "
+            "the conviction is already no more than that"))
+    suggestion = S.REDESIGNATE_INFRACTION if now is Level.INFRACTION else S.REDESIGNATE_MISDEMEANOR
+    return _result(suggestion, Reason(
+        "now-lesser", f"{now_cite}; HS 11361.8(b),(f)",
+        f"{level.label.lower()} {conv.code} {where_when(conv)}: {what} is now {_a(now)} under {now_cite}"))
+
+
+def _a(level: Level) -> str:
+    return "an infraction" if level is Level.INFRACTION else "a misdemeanor"
+
+
+def _lawful_now(conv: Conviction, facts: PersonFacts, ask: Asker, what: str, legal_cite: str,
+                under_21_cite: str) -> StatuteResult:
+    """Conduct lawful at 21 or older (HS 11362.1); an infraction below 21."""
+    age = facts.age_at_offense(conv)
+    adult = age.at_least(21)
+    if adult is None:
+        answer = ask.ask("age-21", f"Was the person 21 or older when the offense was committed? ({age.basis})",
+                         f"{legal_cite}; {under_21_cite}")
+        adult = None if answer is None else answer == "yes"
+    if adult is None:
+        return _result(S.NEEDS_REVIEW, Reason(
+            "age-unknown", f"{legal_cite}; {under_21_cite}",
+            f"{what} {where_when(conv)}: lawful at 21 or older, an infraction below 21; {age.basis}"))
+    if adult:
+        return _result(S.DISMISS_AND_SEAL, Reason(
+            "legal-conduct", f"{legal_cite}; HS 11361.8(a),(e)",
+            f"{what} {where_when(conv)}: conduct now lawful at 21 or older; {age.basis}"))
+    return _already(conv, f"{what}, under 21 at the offense ({age.basis})", under_21_cite, Level.INFRACTION)
+
+
+# --- HS 11358, 11359, 11360 -------------------------------------------------------------------
+
+_CONDUCT = {
+    "11358": ("plants-6", "Were six living plants or fewer cultivated?", "HS 11362.1(a)(3); HS 11358(c)",
+              "cultivating six plants or fewer", "HS 11358(b)"),
+    "11360": ("gift-28.5g", "Was it giving away or transporting 28.5 g of cannabis (4 g of concentrate) or less, "
+                            "without payment?", "HS 11362.1(a)(1),(4); HS 11360(a)(2),(b)",
+              "giving away or transporting 28.5 g or less without payment", "HS 11360(b)"),
+}
+
+
+def _felony_capable(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResult:
+    """HS 11358, 11359, 11360: a misdemeanor now at 18 or older unless an exception keeps it a felony."""
+    section, code = conv.section, conv.code
+    age = facts.age_at_offense(conv)
+    adult = age.at_least(18)
+    if adult is None:
+        answer = ask.ask("age-18", f"Was the person 18 or older when the offense was committed? ({age.basis})",
+                         f"{UNDER_18[section]}; HS 11357(b)(1)")
+        adult = None if answer is None else answer == "yes"
+        if adult is None:
+            return _result(S.NEEDS_REVIEW, Reason(
+                "age-unknown", f"{UNDER_18[section]}; HS 11357(b)(1)",
+                f"{conv.level.label.lower()} {code} {where_when(conv)}: under 18 at the offense it is punished as "
+                f"an infraction ({UNDER_18[section]}), and the felony exceptions apply only at 18 or older; "
+                f"{age.basis}"))
+    if not adult:
+        return _already(conv, f"{code} under 18 at the offense ({age.basis}), punished as HS 11357(b)(1)",
+                        f"{UNDER_18[section]}", Level.INFRACTION)
+    lawful = None if _conduct_shown(conv) else _CONDUCT.get(section)
+    if conv.level is not Level.FELONY:
+        if lawful is None:
+            return _already(conv, f"HS {section} (18 or older)", NOW_MISDEMEANOR[section], Level.MISDEMEANOR)
+        return _lawful_or(conv, facts, ask, lawful,
+                          lambda: _already(conv, f"HS {section} (18 or older)", NOW_MISDEMEANOR[section],
+                                           Level.MISDEMEANOR))
+    certain, pending = _disqualifiers(conv, facts, ask)
+    if certain:
+        caveat = ""
+        if lawful is not None:
+            caveat = (f"; the exceptions reach only conduct that is still an offense: had it been {lawful[3]}, it "
+                      "would be lawful now (the record does not show it)")
+        head = Reason("still-a-felony", f"HS {section} (felony exceptions)",
+                      f"felony {code} {where_when(conv)} stays a felony because of what follows{caveat}")
+        return _result(S.NOT_ELIGIBLE, head, *certain, disqualifiers=tuple(certain))
+    if pending:
+        head = Reason("felony-exception-open", FELONY_EXCEPTIONS[section][0],
+                      f"felony {code} {where_when(conv)}: whether a felony exception applies depends on what the "
+                      "record does not show")
+        return _result(S.NEEDS_REVIEW, head, *pending)
+    note = ""
+    if lawful is not None:
+        note = (f"; if it was {lawful[3]}, the conduct is lawful now at 21 or older and the conviction can instead "
+                "be dismissed (the record does not show it)")
+    return _result(S.REDESIGNATE_MISDEMEANOR, Reason(
+        "now-misdemeanor", f"{NOW_MISDEMEANOR[section]}; HS 11361.8(b),(f)",
+        f"felony {code} {where_when(conv)}: now a misdemeanor under {NOW_MISDEMEANOR[section]} at 18 or older "
+        f"({age.basis}){note}"), _negatives(conv, facts))
+
+
+def _conduct_shown(conv: Conviction) -> bool:
+    """The subdivision itself shows conduct that is not lawful now (HS 11358(c),(d); 11360(a)(2),(a)(3);
+    a disqualifying subsection)."""
+    code = conv.code
+    if tables.first_match(tables.DISQUALIFYING_SUBSECTIONS, code) is not None:
+        return True
+    if conv.section == "11358":
+        return code.has_prefix("C") or code.has_prefix("D")
+    return code.has_prefix("A", "2") or code.has_prefix("A", "3")
+
+
+def _lawful_or(conv: Conviction, facts: PersonFacts, ask: Asker, lawful, otherwise) -> StatuteResult:
+    """HS 11358 and 11360 reach conduct that is lawful now (six plants or fewer; giving away or transporting
+    28.5 g or less): the record does not show which, so ask."""
+    key, text, cite, what, under_21_cite = lawful
+    answer = ask.ask(key, text, cite)
+    if answer == "yes":
+        return _lawful_now(conv, facts, ask, f"{conv.code} ({what})", cite.split(";")[0], under_21_cite)
+    if answer == "no":
+        return otherwise()
+    decided = otherwise()
+    head = Reason(
+        "conduct-unknown", cite,
+        f"{conv.level.label.lower()} {conv.code} {where_when(conv)}: {what} is lawful now at 21 or older "
+        f"(an infraction at 18-20); otherwise: {decided.suggestion.label.lower()}. The record does not show it")
+    return _result(S.NEEDS_REVIEW, head)
+
+
+# --- the felony exceptions ----------------------------------------------------------------------
+
+def _disqualifiers(conv: Conviction, facts: PersonFacts, ask: Asker | None) -> tuple[list[Reason], list[Reason]]:
+    """The felony exceptions that hold (certain), and those the record leaves open (pending, with their
+    questions asked). Questions are asked only where nothing certain already decides."""
+    section = conv.section
+    strike_cite, priors_cite = FELONY_EXCEPTIONS[section]
+    certain: list[Reason] = []
+    open_items: list[tuple[Reason, list[tuple[str, str]]]] = []
+    answers = ask.answers if ask is not None else facts.answers
+
+    def resolve(reason: Reason, needs: list[tuple[str, str]]) -> None:
+        unresolved = []
+        for key, text in needs:
+            value = answers.get((conv.id, key)) if answers else None
+            if value in ("yes", "no") and ask is not None:
+                ask.note(key, text, reason.citation, value)
+            if value == "no":
+                return
+            if value != "yes":
+                unresolved.append((key, text))
+        if unresolved:
+            open_items.append((reason, unresolved))
+        else:
+            certain.append(reason)
+
     entry = tables.first_match(tables.DISQUALIFYING_SUBSECTIONS, conv.code)
     if entry is not None:
-        yield Reason("disqualifying-subsection", entry.citation, f"convicted under {conv.code}: {entry.label}")
-    for hit in facts.prior_super_strikes(conv):
-        yield Reason(
-            "prior-super-strike",
-            f"{strike_cite}; {tables.SUPER_STRIKE_CITATION}",
-            f"prior conviction {hit.describe()} is listed in {hit.entry.citation}",
-        )
-    for hit in facts.prior_pc290(conv):
-        yield Reason(
-            "prior-pc290",
-            f"{strike_cite}; {tables.PC290_CITATION}",
-            f"prior conviction {hit.describe()} requires registration under PC 290(c)",
-        )
-    if facts.prior_registration(conv):
-        when = facts.person.pc290_registration_date
-        on = f" on {when.isoformat()}" if when else " (date not recorded)"
-        yield Reason("prior-pc290", f"{strike_cite}; PC 290", f"registered as a PC 290 offender{on}")
-    priors = facts.priors_same_section(conv)
-    if len(priors) >= 2:
-        listed = ", ".join(f"{p.code} on {p.disposition_date.isoformat()}" for p in priors)
-        yield Reason(
-            "two-priors-same-section",
-            priors_cite,
-            f"{len(priors)} prior HS {conv.section} convictions before this one: {listed}",
-        )
+        certain.append(Reason("disqualifying-subsection", entry.citation, f"convicted under {conv.code}: {entry.label}"))
+    for hit in facts.super_strikes:
+        needs = _prior_needs(hit, conv, facts)
+        if needs is not None:
+            resolve(Reason("prior-super-strike", f"{strike_cite}; {hit.entry.citation}",
+                           f"prior conviction {hit.describe()} is a super strike under {hit.entry.citation}"), needs)
+    for hit in facts.pc290:
+        needs = _prior_needs(hit, conv, facts)
+        if needs is not None:
+            resolve(Reason("prior-pc290", f"{strike_cite}; {tables.PC290_CITATION}",
+                           f"prior conviction {hit.describe()} requires registration under PC 290(c)"), needs)
+    person = facts.person
+    if person.pc290_registration and not any(r.rule == "prior-pc290" for r in certain):
+        when = person.pc290_registration_date
+        on = f"on {when.isoformat()}" if when else "(date not recorded)"
+        resolve(Reason("prior-pc290-registration", f"{strike_cite}; PC 290(c)",
+                       f"registered as a PC 290 offender {on}, resting on a PC 290(c) conviction that existed at the "
+                       "time of the offense"),
+                [("pc290-registration", f"The record shows a PC 290 registration {on} but no PC 290(c) conviction "
+                                        "before this offense: does the registration rest on a PC 290(c) conviction "
+                                        "that existed when the offense was committed?")])
+    _two_priors(conv, facts, priors_cite, certain, open_items, answers)
+    pending: list[Reason] = []
+    if not certain and ask is not None:
+        for reason, needs in open_items:
+            for key, text in needs:
+                ask.ask(key, text, reason.citation)
+            pending.append(Reason(reason.rule + "-open", reason.citation, f"possibly: {reason.text} (to answer)"))
+    return certain, pending
 
 
-def _possession(conv: Conviction, facts: PersonFacts) -> StatuteResult:
-    """HS 11357: never a felony now; the amount decides legal, infraction or misdemeanor."""
-    code = conv.code
-    if not code.subsections:
-        return StatuteResult(
-            Suggestion.NEEDS_REVIEW,
-            (
-                Reason(
-                    "11357-no-subsection",
-                    "HS 11357; HS 11362.1",
-                    "HS 11357 recorded without subsection: the quantity decides whether the conduct is now "
-                    "legal (28.5 g or less at 21+) or a misdemeanor, and the record does not show it",
-                ),
-            ),
-        )
-    if code.has_prefix("B"):
-        return _legal_now(conv, facts, "HS 11357(b) (28.5 g or less)", "HS 11362.1(a)(1)")
-    if conv.level is Level.FELONY:
-        return StatuteResult(
-            Suggestion.REDESIGNATE_MISDEMEANOR,
-            (
-                Reason(
-                    "11357-felony",
-                    "HS 11357(b)(2); HS 11361.8(b),(f)",
-                    f"felony {code}: possession is never a felony after AUMA; at most a misdemeanor",
-                ),
-            ),
-        )
-    return StatuteResult(
-        Suggestion.NEEDS_REVIEW,
-        (
-            Reason(
-                "11357-misdemeanor",
-                "HS 11357(b)(2),(c); HS 11362.1",
-                f"{conv.level.label.lower()} {code}: legal now only if the quantity was within HS 11362.1; "
-                "the record does not show it",
-            ),
-        ),
-    )
+def _prior_needs(hit: Hit, conv: Conviction, facts: PersonFacts) -> list[tuple[str, str]] | None:
+    """What must be answered for `hit` to count as a prior of `conv`: [] it counts, None it does not."""
+    status = facts.prior_status(hit.conviction, conv)
+    if status is False:
+        return None
+    needs = []
+    other = hit.conviction
+    if status is None:
+        needs.append((f"prior-{other.id}", _timing_question(other, conv)))
+    if not hit.certain:
+        needs.append((f"qualifier-{other.id}", f"{hit.entry.ask} (prior conviction {hit.describe()})"))
+    return needs
 
 
-def _legal_now(conv: Conviction, facts: PersonFacts, what: str, legal_cite: str) -> StatuteResult:
-    dob = facts.person.dob
-    age = age_on(dob, conv.disposition_date) if dob else None
-    if age is not None and age < 21:
-        return StatuteResult(
-            Suggestion.REDESIGNATE_INFRACTION,
-            (
-                Reason(
-                    "legal-conduct-under-21",
-                    f"{legal_cite}; HS 11361.8(b),(f)",
-                    f"{what}: legal at 21 or older, an infraction below 21; age {age} at conviction",
-                ),
-            ),
-        )
-    known = f"age {age} at conviction" if age is not None else "age at conviction unknown, treated as adult"
-    return StatuteResult(
-        Suggestion.DISMISS_AND_SEAL,
-        (Reason("legal-conduct", f"{legal_cite}; HS 11361.8(a),(e)", f"{what}: conduct now legal at 21 or older; {known}"),),
-    )
+def _timing_question(other: Conviction, conv: Conviction) -> str:
+    if other.disposition_date is None:
+        return (f"{other.code} has no disposition date on the record: was it a conviction before the offense of "
+                f"{conv.code} (convicted {conv.disposition_date.isoformat()}) was committed?")
+    return (f"Was {other.code} (convicted {other.disposition_date.isoformat()}) already a conviction when the "
+            f"offense of {conv.code} was committed? The record shows no arrest date for {conv.code} "
+            f"(convicted {conv.disposition_date.isoformat()}).")
 
 
-def _felony_capable(conv: Conviction, facts: PersonFacts, disqualifiers: tuple[Reason, ...]) -> StatuteResult:
-    """HS 11358, 11359, 11360: a misdemeanor now unless an exception keeps it a felony."""
-    code = conv.code
-    if conv.section == "11360" and code.has_prefix("B"):
-        return _legal_now(conv, facts, "HS 11360(b) (giving away or transporting 28.5 g or less)", "HS 11362.1(a)(1)")
-    if conv.level is not Level.FELONY:
-        reason = Reason(
-            "already-lesser",
-            NOW_MISDEMEANOR[conv.section],
-            f"{conv.level.label.lower()} {code}: already no more than the misdemeanor AUMA provides",
-        )
-        return StatuteResult(Suggestion.NOT_ELIGIBLE, (reason,) + disqualifiers, disqualifiers)
-    if disqualifiers:
-        head = Reason(
-            "still-a-felony",
-            FELONY_EXCEPTIONS[conv.section][0].split("(")[0] + " (felony exceptions)",
-            f"felony {code} stays a felony because of what follows",
-        )
-        return StatuteResult(Suggestion.NOT_ELIGIBLE, (head,) + disqualifiers, disqualifiers)
-    reason = Reason(
-        "now-misdemeanor",
-        f"{NOW_MISDEMEANOR[conv.section]}; HS 11361.8(b),(f)",
-        f"felony {code}: now a misdemeanor; no prior super strike, PC 290 offense or registration, "
-        "or two prior convictions of the same section",
-    )
-    return StatuteResult(Suggestion.REDESIGNATE_MISDEMEANOR, (reason,))
+def _two_priors(conv: Conviction, facts: PersonFacts, cite: str, certain: list[Reason],
+                open_items: list, answers: dict) -> None:
+    """HS 11358(d)(2), 11359(c)(2), 11360(a)(3)(B): two or more prior convictions under the section's
+    felony-capable subdivision. A prior that is itself lawful now or an infraction is not one."""
+    section = conv.section
+    under = PRIORS_UNDER[section]
+    counted, maybe = [], []
+    for other in facts.convictions:
+        if not other.is_cannabis or other.section != section:
+            continue
+        status = facts.prior_status(other, conv)
+        if status is False:
+            continue
+        needs = [] if status else [(f"prior-{other.id}", _timing_question(other, conv))]
+        kind = _prior_kind(other, facts)
+        if kind is False:
+            continue
+        if kind is None:
+            needs.append((f"counts-{other.id}", _counts_question(other, under)))
+        (maybe if needs else counted).append((other, needs))
+    yes, unresolved = list(counted), []
+    for other, needs in maybe:
+        values = [answers.get((conv.id, key)) if answers else None for key, _ in needs]
+        if "no" in values:
+            continue
+        if all(v == "yes" for v in values):
+            yes.append((other, needs))
+        else:
+            unresolved.append((other, [(k, t) for (k, t), v in zip(needs, values) if v != "yes"]))
+    listed = ", ".join(f"{o.code} {where_when(o)}" for o, _ in yes)
+    if len(yes) >= 2:
+        certain.append(Reason("two-priors-same-section", cite,
+                              f"prior convictions under {under}: {len(yes)} (2 needed): {listed}"))
+    elif len(yes) + len(unresolved) >= 2:
+        text = f"prior convictions under {under}: {len(yes)} shown, {len(unresolved)} more possible (2 needed)"
+        open_items.append((Reason("two-priors-same-section", cite, text), [n for _, ns in unresolved for n in ns]))
+
+
+def _prior_kind(other: Conviction, facts: PersonFacts) -> bool | None:
+    """Does a prior of the same section count as felony-capable conduct? False: lawful now or an
+    infraction (a gift of 28.5 g or less, under 18 at its offense); None: the record cannot tell."""
+    code = other.code
+    if facts.age_at_offense(other).at_least(18) is False:
+        return False
+    felony = other.level is Level.FELONY
+    if other.section == "11360":
+        if code.has_prefix("B"):
+            return False
+        if felony or code.has_prefix("A", "2") or code.has_prefix("A", "3"):
+            return True
+        return None  # a misdemeanor may have been giving away or transporting a small amount
+    if other.section == "11358":
+        return True if felony or code.has_prefix("C") or code.has_prefix("D") else None  # (six plants or fewer?)
+    if other.section == "11359":
+        return not code.has_prefix("A")
+    return False
+
+
+def _counts_question(other: Conviction, under: str) -> str:
+    if other.section == "11358":
+        return (f"Was the prior {other.code} ({where_when(other)}) for more than six plants? Six or fewer is lawful "
+                f"now and is not a prior under {under}.")
+    return (f"Was the prior {other.code} ({where_when(other)}) a sale, or more than 28.5 g? Giving away or "
+            f"transporting 28.5 g or less is lawful now and is not a prior under {under}.")
+
+
+def _negatives(conv: Conviction, facts: PersonFacts) -> Reason:
+    """What was looked for and not found, itemised."""
+    section = conv.section
+    strike_cite, priors_cite = FELONY_EXCEPTIONS[section]
+    priors = [o for o in facts.convictions if o.is_cannabis and o.section == section
+              and facts.prior_status(o, conv) and _prior_kind(o, facts)]
+    later = [h for h in facts.super_strikes + facts.pc290 if facts.prior_status(h.conviction, conv) is False]
+    parts = [
+        "prior super strikes (PC 667(e)(2)(C)(iv)): none",
+        "prior PC 290(c) offenses: none",
+        "PC 290 registration: none" if not facts.person.pc290_registration else "PC 290 registration: see above",
+        f"prior convictions under {PRIORS_UNDER[section]}: {len(priors)} (2 needed)",
+        "disqualifying subsection: none",
+    ]
+    if later:
+        parts.append("not priors (same court case, or after the offense): "
+                     + ", ".join(sorted({h.describe() for h in later})))
+    return Reason("no-felony-exception", f"{strike_cite}; {priors_cite}", "; ".join(parts))

@@ -33,11 +33,12 @@ def _date(strings: pa.Array) -> pa.Array:
 
 
 def rows_that_matter(table: pa.Table, lines: np.ndarray) -> tuple[pa.Table, pa.Array]:
-    """Keep convictions, DECEASED and REGISTRATION steps, and COURT ACTION rows (case numbers)."""
+    """Keep convictions, DECEASED and REGISTRATION steps, COURT ACTION rows (case numbers) and
+    ARREST steps (the offense-date evidence of each cycle, and what the person was arrested for)."""
     disp = table.column("DISP_DESCR").combine_chunks()
     step = table.column("STP_TYPE_DESCR").combine_chunks()
     is_conv = _starts(disp, "CONVICTED")
-    keep = pc.or_(is_conv, _starts(step, "(DECEASED|REGISTRATION|COURT ACTION)"))
+    keep = pc.or_(is_conv, _starts(step, "(DECEASED|REGISTRATION|COURT ACTION|ARREST)"))
     kept = table.append_column("line", pa.array(lines)).append_column("is_conviction", is_conv).filter(keep)
     return kept, is_conv
 
@@ -47,12 +48,20 @@ def derive(t: pa.Table) -> dict[str, pa.Array]:
     c = {name: _trim(t.column(name).combine_chunks()) for name in (
         "SUBJECT_ID", "CII_NUMBER", "PRI_NAME", "PRI_DOB", "STP_EVENT_DATE", "STP_ORI_CNTY_NAME", "CNT_ORDER",
         "OFN", "OFFENSE_DESCR", "OFFENSE_TOC", "CONV_STAT_DESCR", "SENT_LENGTH", "SENT_TIME_CODE", "COMMENT_TEXT",
+        "CYC_DATE", "CYC_AGE", "SENT_LOC_DESCR",
     )}
     step = pc.utf8_upper(_trim(t.column("STP_TYPE_DESCR").combine_chunks()))
     c["line"] = t.column("line").combine_chunks()
     c["is_conviction"] = t.column("is_conviction").combine_chunks()
     c["has_subject"] = pc.not_equal(c["SUBJECT_ID"], "")
     c["is_deceased"] = pc.equal(step, "DECEASED")
+    c["is_arrest"] = pc.and_(pc.starts_with(step, "ARREST"), pc.invert(c["is_conviction"]))
+    c["cycle"] = pc.utf8_slice_codeunits(c["CNT_ORDER"], 0, 3)
+    c["cycle_date"] = _date(c["CYC_DATE"])
+    age_ok = pc.match_substring_regex(c["CYC_AGE"], r"^\d{1,3}$")
+    c["cycle_age"] = pc.if_else(age_ok, pc.cast(pc.if_else(age_ok, c["CYC_AGE"], "0"), pa.int32()),
+                                pa.scalar(None, pa.int32()))
+    c["sentence_kind"] = _sentence_kinds(pc.utf8_upper(c["SENT_LOC_DESCR"]))
     c["is_registration"] = pc.and_(pc.equal(step, "REGISTRATION"), pc.starts_with(c["OFFENSE_DESCR"], "290"))
     ofn = c["OFN"]
     c["is_case_number"] = pc.and_(
@@ -74,6 +83,14 @@ def derive(t: pa.Table) -> dict[str, pa.Array]:
     c["sent_days"] = np.where(unit_np == "D", length, 0)
     c["sent_months"] = np.where(unit_np == "M", length, 0) + np.where(unit_np == "Y", length * 12, 0)
     return c
+
+
+def _sentence_kinds(location: pa.Array) -> pa.Array:
+    """SENT_LOC_DESCR as prison, jail, probation or "" (fine, blank, unknown)."""
+    prison = pc.match_substring_regex(location, "PRISON|CDC|CYA|YOUTH AUTH")
+    probation = pc.match_substring(location, "PROB")
+    jail = pc.match_substring(location, "JAIL")
+    return pc.if_else(prison, "prison", pc.if_else(probation, "probation", pc.if_else(jail, "jail", "")))
 
 
 def _levels(conv_stat: pa.Array, toc: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -179,10 +196,17 @@ def convictions(c: dict[str, pa.Array], problems: list[RowProblem], source: str)
     take = pa.array(starts)
     first = lambda arr: pc.take(arr, take)  # noqa: E731
     np_mask = mask.to_numpy(zero_copy_only=False)
-    days = np.add.reduceat(c["sent_days"][np_mask], starts) if len(starts) else np.zeros(0, np.int64)
-    months = np.add.reduceat(c["sent_months"][np_mask], starts) if len(starts) else np.zeros(0, np.int64)
     has_sentence = np.logical_or.reduceat(pick("has_sentence").to_numpy(zero_copy_only=False), starts) if len(starts) else np.zeros(0, bool)
     disp = first(pick("event_date"))
+    # Parts of one sentence run together (jail served within probation ends with the probation): the
+    # count's sentence ends with its longest part, never with the parts added up.
+    part_end = _sentence_end(c["event_date"].filter(mask), pick("has_sentence").to_numpy(zero_copy_only=False),
+                             c["sent_months"][np_mask], c["sent_days"][np_mask])
+    end_days = pc.fill_null(pc.cast(part_end, pa.int32()), np.iinfo(np.int32).min).to_numpy()
+    latest = np.maximum.reduceat(end_days, starts) if len(starts) else np.zeros(0, np.int32)
+    sentence_end = pc.if_else(pa.array(latest > np.iinfo(np.int32).min),
+                              pa.array(np.where(latest > np.iinfo(np.int32).min, latest, 0).astype(np.int32)).cast(pa.date32()),
+                              NULL_DATE)
     g = pa.table({
         "subject_id": first(subject),
         "count_order": first(count),
@@ -193,11 +217,64 @@ def convictions(c: dict[str, pa.Array], problems: list[RowProblem], source: str)
         "level": first(pick("level")),
         "line": first(pick("line")),
         "has_sentence": pa.array(has_sentence),
-        "sentence_end": _sentence_end(disp, has_sentence, months, days),
+        "sentence_end": sentence_end,
+        "sentence_kind": _count_kind(pick("sentence_kind"), starts),
+        "cycle_age": first(pick("cycle_age")),
     })
     g = attach_code_sections(g)
     g = _attach_case_numbers(g, c)
+    g = _attach_arrests(g, c, first(pick("cycle_date")))
     return g.append_column("issues", _issues(g, problems, source))
+
+
+def _count_kind(kinds: pa.Array, starts: np.ndarray) -> pa.Array:
+    """Prison if any part of the count's sentence is prison, else probation, else jail."""
+    values = kinds.to_numpy(zero_copy_only=False)
+    if not len(starts):
+        return pa.array([], pa.string())
+    out = np.full(len(starts), "", dtype=object)
+    for kind in ("jail", "probation", "prison"):  # later ones win
+        hit = np.logical_or.reduceat(values == kind, starts)
+        out[hit] = kind
+    return pa.array(out, pa.string())
+
+
+def _attach_arrests(g: pa.Table, c: dict[str, pa.Array], cycle_date: pa.Array) -> pa.Table:
+    """Offense date and cannabis arrests of each conviction's arrest cycle (subject + first 3 of CNT_ORDER).
+
+    offense_date: CYC_DATE where the file has it, else the earliest ARREST step of the cycle. The
+    offense was committed on or before it (a prior must exist at that time: People v. Smit).
+    cannabis_arrest: where the cycle began with an HS 11357-11360 arrest but no count of it was
+    convicted of a cannabis offense, the arrest ("11359 HS-POSSESS FOR SALE, arrested 2012-03-04"),
+    so that a related conviction (a possible plea bargain) goes to review."""
+    mask = pc.and_(c["is_arrest"], c["has_subject"])
+    n = g.num_rows
+    conv_keys = _case_keys(g.column("subject_id"), pc.utf8_slice_codeunits(g.column("count_order"), 0, 3))
+    if not pc.any(mask).as_py():
+        return g.append_column("offense_date", cycle_date).append_column("cannabis_arrest", pa.nulls(n, pa.string()))
+    keys = _case_keys(c["SUBJECT_ID"].filter(mask), c["cycle"].filter(mask))
+    texts = c["offense_text"].filter(mask)
+    arrests = attach_code_sections(pa.table({"offense_text": texts}))
+    t = pa.table({"key": keys, "date": c["event_date"].filter(mask), "text": texts,
+                  "cannabis": arrests.column("is_cannabis")})
+    by_cycle = t.group_by("key", use_threads=False).aggregate([("date", "min")])
+    where = pc.index_in(conv_keys, value_set=by_cycle.column("key"))
+    arrested = pc.take(by_cycle.column("date_min"), where)
+    offense_date = pc.if_else(pc.is_valid(cycle_date), cycle_date, arrested)
+    cannabis = t.filter(t.column("cannabis"))
+    if cannabis.num_rows == 0:
+        return g.append_column("offense_date", offense_date).append_column("cannabis_arrest", pa.nulls(n, pa.string()))
+    label = pc.binary_join_element_wise(
+        pc.utf8_trim_whitespace(cannabis.column("text")), pc.cast(cannabis.column("date"), pa.string()), ", arrested ")
+    label = pc.utf8_slice_codeunits(pc.fill_null(label, cannabis.column("text")), 0, 400)
+    firsts = pa.table({"key": cannabis.column("key"), "label": label}).group_by("key", use_threads=False).aggregate(
+        [("label", "first")])
+    convicted = pc.unique(conv_keys.filter(g.column("is_cannabis")))
+    arrest_label = pc.take(firsts.column("label_first"), pc.index_in(conv_keys, value_set=firsts.column("key")))
+    no_cannabis_count = pc.invert(pc.is_in(conv_keys, value_set=convicted))
+    cannabis_arrest = pc.if_else(pc.and_(no_cannabis_count, pc.is_valid(arrest_label)), arrest_label,
+                                 pa.scalar(None, pa.string()))
+    return g.append_column("offense_date", offense_date).append_column("cannabis_arrest", cannabis_arrest)
 
 
 def _sentence_end(disp: pa.Array, has_sentence: np.ndarray, months: np.ndarray, days: np.ndarray) -> pa.Array:

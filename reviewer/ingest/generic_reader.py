@@ -325,6 +325,10 @@ def _convictions(t: pa.Table, problems: list[RowProblem], name: str) -> pa.Table
     g = attach_code_sections(g)
     g = g.append_column("sentence_end", _sentence_end(g))
     g = g.append_column("issues", _issues(g, problems, name))
+    n = g.num_rows  # a case export has no arrest cycles nor sentence locations
+    g = g.append_column("offense_date", pa.nulls(n, pa.date32())).append_column("cycle_age", pa.nulls(n, pa.int32()))
+    g = g.append_column("sentence_kind", pa.array([""] * n, pa.string()))
+    g = g.append_column("cannabis_arrest", pa.nulls(n, pa.string()))
     return g.sort_by("line")
 
 

@@ -22,7 +22,8 @@ PERSON_UPSERT = (
 CONVICTION_COLUMNS = (
     "person_id", "batch_id", "source_file", "source_line", "count_order", "case_key", "court_case", "county",
     "disposition_date", "offense_text", "code_section", "section", "subsection", "code", "attempt",
-    "is_cannabis", "level", "has_sentence", "sentence_end", "issues",
+    "is_cannabis", "level", "has_sentence", "sentence_end", "issues", "offense_date", "cycle_age", "sentence_kind",
+    "cannabis_arrest",
 )
 
 

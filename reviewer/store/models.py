@@ -50,6 +50,9 @@ class Conviction(Base):
         # Cannabis convictions only (a third of them): what evaluation and reports look up by county.
         Index("ix_conviction_cannabis_county", "county", sqlite_where=text("is_cannabis IS 1"),
               postgresql_where=text("is_cannabis IS true")),
+        # Possible plea bargains (a cannabis arrest, only a related non-cannabis count convicted): few.
+        Index("ix_conviction_arrest_county", "county", sqlite_where=text("cannabis_arrest IS NOT NULL"),
+              postgresql_where=text("cannabis_arrest IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +76,10 @@ class Conviction(Base):
     has_sentence: Mapped[bool] = mapped_column(Boolean, default=False)
     sentence_end: Mapped[date | None] = mapped_column(Date)
     issues: Mapped[str | None] = mapped_column(Text)
+    offense_date: Mapped[date | None] = mapped_column(Date)  # arrest date of the cycle (or CYC_DATE)
+    cycle_age: Mapped[int | None] = mapped_column(Integer)  # CYC_AGE
+    sentence_kind: Mapped[str] = mapped_column(String(12), default="", server_default="")  # prison/jail/probation
+    cannabis_arrest: Mapped[str | None] = mapped_column(String(400))  # see migration 0005
 
 
 class EvaluationRun(Base):
@@ -110,6 +117,7 @@ class Evaluation(Base):
     disqualified: Mapped[bool] = mapped_column(Boolean, default=False)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     priority: Mapped[int] = mapped_column(Integer, default=1)  # 0 = needs attention first
+    questions: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON list of Question.as_dict()
 
 
 class Review(Base):
@@ -245,4 +253,19 @@ class SentenceAnswer(Base):
     conviction_id: Mapped[int] = mapped_column(ForeignKey("conviction.id"), primary_key=True)
     status: Mapped[str] = mapped_column(String(12))
     answered_by: Mapped[str] = mapped_column(String(200))
+    answered_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class QuestionAnswer(Base):
+    """An attorney's answer to one of the engine's questions about a conviction (latest stands)."""
+
+    __tablename__ = "question_answer"
+    __table_args__ = (Index("ix_question_answer_conviction", "conviction_id", "question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conviction_id: Mapped[int] = mapped_column(ForeignKey("conviction.id"))
+    question_key: Mapped[str] = mapped_column(String(80))
+    value: Mapped[str] = mapped_column(String(40))
+    answered_by: Mapped[str] = mapped_column(String(200))
+    bar_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
     answered_at: Mapped[datetime] = mapped_column(DateTime)

@@ -5,7 +5,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Iterator
 
-from sqlalchemy import Connection, String, select, type_coerce
+from sqlalchemy import Connection, String, select, type_coerce, union
 
 from reviewer.domain.code_section import CodeSection
 from reviewer.domain.records import Conviction, Person, PersonRecord
@@ -24,7 +24,8 @@ def _text(column):
 CONVICTION_FIELDS = (
     _C.id, _C.person_id, _C.offense_text, _C.section, _C.subsection, _C.code, _C.attempt, _C.level,
     _text(_C.disposition_date), _C.county, _C.case_key, _C.count_order, _C.court_case, _text(_C.sentence_end),
-    _C.has_sentence, _C.source_file, _C.source_line, _C.issues,
+    _C.has_sentence, _C.source_file, _C.source_line, _C.issues, _text(_C.offense_date), _C.cycle_age,
+    _C.sentence_kind, _C.cannabis_arrest,
 )
 PERSON_FIELDS = (_P.id, _P.subject_id, _P.name, _P.cii, _text(_P.dob), _P.deceased, _P.pc290_registration,
                  _text(_P.registration_date))
@@ -55,6 +56,7 @@ def conviction_from_row(r, _new=Conviction, _levels=_LEVELS) -> Conviction:
     return _new(
         r[0], r[2], _code(r[3], r[4] or "", r[5] or "", r[6]), _levels.get(r[7]), _day(r[8]), r[9], r[10], r[11],
         r[12] or "", _day(r[13]), bool(r[14]), r[15], r[16], tuple(issues.split("; ")) if issues else (),
+        _day(r[18]), r[19], r[20] or "", r[21] or "",
     )
 
 
@@ -64,10 +66,15 @@ def person_from_row(r) -> Person:
 
 
 def _with_cannabis_in(county: str, shard: tuple[int, int] | None = None):
-    query = select(_C.person_id).where(_C.county == county, _C.is_cannabis.is_(True))
-    if shard is not None:
-        query = query.where(_C.person_id % shard[1] == shard[0])
-    return query
+    """Persons with a cannabis conviction in the county, or a possible plea bargain there (a conviction
+    whose arrest cycle began with a cannabis arrest): each arm uses its own partial index."""
+    arms = []
+    for where in (_C.is_cannabis.is_(True), _C.cannabis_arrest.is_not(None)):
+        query = select(_C.person_id).where(_C.county == county, where)
+        if shard is not None:
+            query = query.where(_C.person_id % shard[1] == shard[0])
+        arms.append(query)
+    return union(*arms)
 
 
 def persons_with_cannabis_in(conn: Connection, county: str) -> list[int]:
@@ -81,8 +88,9 @@ def records_in_county(conn: Connection, county: str, shard: tuple[int, int] | No
     straight from the driver's cursor: evaluation reads every conviction of these persons."""
     who = _with_cannabis_in(county, shard)
     people = {r[0]: person_from_row(r) for r in bulk.read_rows(conn, select(*PERSON_FIELDS).where(_P.id.in_(who)))}
+    answers = answers_of(conn, who)
     query = select(*CONVICTION_FIELDS).where(_C.person_id.in_(who)).order_by(_C.person_id, _C.id)
-    yield from _grouped(bulk.read_rows(conn, query), people)
+    yield from _grouped(bulk.read_rows(conn, query), people, answers)
 
 
 def load_records(conn: Connection, person_ids: list[int]) -> Iterator[PersonRecord]:
@@ -90,20 +98,40 @@ def load_records(conn: Connection, person_ids: list[int]) -> Iterator[PersonReco
     for start in range(0, len(person_ids), 5000):
         ids = person_ids[start : start + 5000]
         people = {r[0]: person_from_row(r) for r in conn.execute(select(*PERSON_FIELDS).where(_P.id.in_(ids)))}
+        answers = answers_of(conn, ids)
         query = select(*CONVICTION_FIELDS).where(_C.person_id.in_(ids)).order_by(_C.person_id, _C.id)
-        yield from _grouped(conn.execute(query), people)
+        yield from _grouped(conn.execute(query), people, answers)
 
 
-def _grouped(rows, people: dict[int, Person]) -> Iterator[PersonRecord]:
+def answers_of(conn: Connection, persons) -> dict[int, dict[tuple[int, str], str]]:
+    """Attorneys' answers to the engine's questions, by person: {(conviction id, question key): value}.
+
+    `persons` is a list of person ids or a subquery of them. One query; few convictions have
+    answers, so it reads little (the latest answer per conviction and question stands)."""
+    A = m.QuestionAnswer
+    query = (select(_C.person_id, A.conviction_id, A.question_key, A.value)
+             .join(_C, _C.id == A.conviction_id).where(_C.person_id.in_(persons)).order_by(A.id))
+    answers: dict[int, dict[tuple[int, str], str]] = {}
+    for person_id, conviction_id, key, value in bulk.read_rows(conn, query):
+        answers.setdefault(person_id, {})[(conviction_id, key)] = value
+    return answers
+
+
+def _grouped(rows, people: dict[int, Person], answers: dict[int, dict]) -> Iterator[PersonRecord]:
     current, bucket = None, []
     for r in rows:
         if r[1] != current:
             if current is not None:
-                yield PersonRecord(people[current], tuple(bucket))
+                yield _record(people[current], bucket, answers)
             current, bucket = r[1], []
         bucket.append(conviction_from_row(r))
     if current is not None:
-        yield PersonRecord(people[current], tuple(bucket))
+        yield _record(people[current], bucket, answers)
+
+
+def _record(person: Person, convictions: list[Conviction], answers: dict[int, dict]) -> PersonRecord:
+    mine = answers.get(person.id) if answers else None
+    return PersonRecord(person, tuple(convictions), mine) if mine else PersonRecord(person, tuple(convictions))
 
 
 def load_record(conn: Connection, person_id: int) -> PersonRecord | None:
