@@ -86,7 +86,8 @@ class PersonFacts:
     def __init__(self, record: PersonRecord) -> None:
         self.record = record
         self.person = record.person
-        self.convictions = record.convictions
+        # In date order whatever the order of the rows, so that every listing reads the same.
+        self.convictions = tuple(sorted(record.convictions, key=_chronological))
         self.answers = record.answers
         self.super_strikes = tuple(self._super_strikes())
         self.pc290 = tuple(self._pc290())
@@ -206,6 +207,10 @@ def _names_murder(text: str) -> bool:
     """'182(A)(1)/187 PC' and '182 PC-CONSPIRACY TO COMMIT MURDER' name the murder conspired."""
     upper = text.upper()
     return "MURDER" in upper or "/187" in upper.replace(" ", "") or "-187" in upper.replace(" ", "")
+
+
+def _chronological(conv: Conviction):
+    return (conv.disposition_date or date.min, conv.count_order, conv.id)
 
 
 def _disposed_before(other: Conviction, conv: Conviction) -> bool:

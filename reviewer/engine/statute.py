@@ -445,7 +445,7 @@ def _disqualifiers(conv: Conviction, facts: PersonFacts, ask: Asker | None) -> t
                 [("pc290-registration", f"The record shows a PC 290 registration {on} but no PC 290(c) conviction "
                                         "before this offense: does the registration rest on a PC 290(c) conviction "
                                         "that existed when the offense was committed?")])
-    _two_priors(conv, facts, priors_cite, certain, open_items, answers)
+    _two_priors(conv, facts, priors_cite, certain, open_items, answers, ask)
     pending: list[Reason] = []
     if not certain and ask is not None:
         for reason, needs in open_items:
@@ -479,7 +479,7 @@ def _timing_question(other: Conviction, conv: Conviction) -> str:
 
 
 def _two_priors(conv: Conviction, facts: PersonFacts, cite: str, certain: list[Reason],
-                open_items: list, answers: dict) -> None:
+                open_items: list, answers: dict, ask: Asker | None) -> None:
     """HS 11358(d)(2), 11359(c)(2), 11360(a)(3)(B): two or more prior convictions under the section's
     felony-capable subdivision. A prior that is itself lawful now or an infraction is not one."""
     section = conv.section
@@ -501,6 +501,10 @@ def _two_priors(conv: Conviction, facts: PersonFacts, cite: str, certain: list[R
     yes, unresolved = list(counted), []
     for other, needs in maybe:
         values = [answers.get((conv.id, key)) if answers else None for key, _ in needs]
+        if ask is not None:
+            for (key, text), value in zip(needs, values):
+                if value in ("yes", "no"):
+                    ask.note(key, text, cite, value)
         if "no" in values:
             continue
         if all(v == "yes" for v in values):
@@ -550,7 +554,11 @@ def _negatives(conv: Conviction, facts: PersonFacts) -> Reason:
     strike_cite, priors_cite = FELONY_EXCEPTIONS[section]
     priors = [o for o in facts.convictions if o.is_cannabis and o.section == section
               and facts.prior_status(o, conv) and _prior_kind(o, facts)]
-    later = [h for h in facts.super_strikes + facts.pc290 if facts.prior_status(h.conviction, conv) is False]
+    # Listed offenses on the record before this conviction that are still not priors: the same court
+    # case, or entered after the arrest.
+    later = [h for h in facts.super_strikes + facts.pc290 if facts.prior_status(h.conviction, conv) is False
+             and h.conviction.disposition_date is not None
+             and (h.conviction.case_key == conv.case_key or h.conviction.disposition_date < conv.disposition_date)]
     parts = [
         "prior super strikes (PC 667(e)(2)(C)(iv)): none",
         "prior PC 290(c) offenses: none",
@@ -559,6 +567,6 @@ def _negatives(conv: Conviction, facts: PersonFacts) -> Reason:
         "disqualifying subsection: none",
     ]
     if later:
-        parts.append("not priors (same court case, or after the offense): "
+        parts.append("not priors (same court case, or entered after the arrest): "
                      + ", ".join(sorted({h.describe() for h in later})))
     return Reason("no-felony-exception", f"{strike_cite}; {priors_cite}", "; ".join(parts))
