@@ -58,6 +58,12 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
     citation = rule.citation or f"policy {policy.name} v{policy.version}"
     detail = f" ({'; '.join(found)})" if found else ""
     reasons = [Reason(f"policy:{rule.id}", citation, f"{rule.reason}{detail}")]
+    if suggestion is not statute.suggestion:
+        # Which layer decided, and where the policy goes further than the statute, both are shown.
+        reasons.append(Reason(
+            "statute-alone", "HS 11361.8; HS 11361.9",
+            f"decided by the county policy ({policy.name}): {suggestion.label.lower()}; the statute alone suggests "
+            f"{statute.suggestion.label.lower()} (its reasons follow)"))
     if suggestion.grants_relief and statute.disqualified:
         reasons.append(
             Reason(
