@@ -7,9 +7,9 @@ from typing import Iterable, Iterator
 from reviewer.domain.records import Conviction, Evaluation, PersonRecord, Reason
 from reviewer.domain.vocabulary import Level, Suggestion
 from reviewer.engine.conditions import CONDITIONS, Context
-from reviewer.engine.facts import SENTENCE_QUESTION, PersonFacts
+from reviewer.engine.facts import PersonFacts
 from reviewer.engine.policy import FOLLOW_STATUTE, Policy, Rule
-from reviewer.engine.statute import assess, is_target
+from reviewer.engine.statute import add_questions, assess, is_target
 
 
 _SUGGESTIONS = {s.value: s for s in Suggestion}
@@ -41,7 +41,7 @@ def evaluate_records(
 
 
 def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, policy: Policy | None) -> Evaluation:
-    statute = assess(conv, facts, as_of)
+    statute = assess(conv, facts, as_of, with_questions=policy is None)
     status = facts.sentence_status(conv, as_of)
     # Flagged felonies enter the queue; so does a possible plea bargain (a related count standing in
     # for a cannabis arrest), whatever its level.
@@ -74,8 +74,7 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
         )
     reasons.extend(statute.reasons)
     # The statute's questions stay open only while the policy leaves the case to review.
-    questions = statute.questions if suggestion is Suggestion.NEEDS_REVIEW else tuple(
-        q for q in statute.questions if q.key == SENTENCE_QUESTION)
+    questions = add_questions(statute, conv, facts, as_of, suggestion).questions
     return Evaluation(
         conv.id, suggestion, tuple(reasons), status, statute.disqualified, flagged, statute.suggestion, rule.reason,
         questions,

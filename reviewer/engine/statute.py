@@ -6,7 +6,7 @@ answers decide it (engine/questions.py); an attorney's answer turns it into a de
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from reviewer.domain.records import Answer, Conviction, Question, Reason
@@ -37,6 +37,7 @@ class StatuteResult:
     disqualifiers: tuple[Reason, ...] = ()
     data_problem: bool = False
     questions: tuple[Question, ...] = ()
+    asked: tuple = field(default=(), compare=False, hash=False)  # open questions, before add_questions
 
     @property
     def disqualified(self) -> bool:
@@ -55,29 +56,42 @@ def is_target(conv: Conviction) -> bool:
     return bool(conv.cannabis_arrest) and tables.first_match(tables.RELATED_CHARGES, conv.code) is not None
 
 
-def assess(conv: Conviction, facts: PersonFacts, as_of: date) -> StatuteResult:
+def assess(conv: Conviction, facts: PersonFacts, as_of: date, with_questions: bool = True) -> StatuteResult:
     """The statute's answer for one conviction, with every fact it used and, where the record cannot
-    decide, the questions (each answer with the suggestion it leads to)."""
+    decide, the questions (each answer with the suggestion it leads to). `with_questions=False` leaves
+    them to `add_questions` (a county policy that decides the case needs none)."""
     asker = Asker(conv, facts.answers)
     result = _decide(conv, facts, asker)
     if not result.data_problem:
         result = _with_answers_and_related(result, conv, facts, asker)
-    questions = []
     if result.suggestion is S.NEEDS_REVIEW and asker.open:
-        for asked in asker.open:
+        result.asked = tuple(asker.open)
+    return add_questions(result, conv, facts, as_of) if with_questions else result
+
+
+def add_questions(result: StatuteResult, conv: Conviction, facts: PersonFacts, as_of: date,
+                  suggestion: Suggestion | None = None) -> StatuteResult:
+    """The result with its questions: each open one with where every answer leads (the rules run
+    again with that answer), and whether the sentence is still served where relief is suggested and
+    the record cannot tell. `suggestion`: the one finally made (a policy's), if not the statute's."""
+    final = suggestion or result.suggestion
+    questions = []
+    if final is S.NEEDS_REVIEW:
+        asker = Asker(conv, facts.answers)
+        for asked in result.asked:
             answers = []
             for value, label in asked.options:
                 trial = _decide(conv, facts, asker.with_answer(asked.key, value))
                 head = trial.reasons[0].citation if trial.reasons else ""
                 answers.append(Answer(value, label, trial.suggestion, head))
             questions.append(Question(asked.key, asked.text, tuple(answers), asked.citation))
-    if result.suggestion.grants_relief:
-        status = facts.sentence_status(conv, as_of)
-        if status is SentenceStatus.UNKNOWN:
-            questions.append(_sentence_question(result.suggestion))
-    if questions:
-        result = StatuteResult(result.suggestion, result.reasons, result.disqualifiers, False, tuple(questions))
-    return result
+    if final.grants_relief and facts.sentence_status(conv, as_of) is SentenceStatus.UNKNOWN:
+        questions.append(_sentence_question(final))
+    if not questions:
+        return result
+    done = StatuteResult(result.suggestion, result.reasons, result.disqualifiers, result.data_problem, tuple(questions))
+    done.asked = result.asked
+    return done
 
 
 def _sentence_question(suggestion: Suggestion) -> Question:
