@@ -67,7 +67,18 @@ class Age:
 
     years: int | None
     exact: bool  # at the arrest (or CYC_AGE); otherwise at conviction, an upper bound
-    basis: str
+    how: str = ""  # "arrest", "cycle", "conviction" or "" (no date of birth)
+    on: date | None = None
+
+    @property
+    def basis(self) -> str:
+        if self.how == "arrest":
+            return f"age {self.years} when arrested on {self.on.isoformat()}"
+        if self.how == "cycle":
+            return f"age {self.years} at the arrest (CYC_AGE)"
+        if self.how == "conviction":
+            return f"age {self.years} at conviction on {self.on.isoformat()} (no arrest date on record)"
+        return "date of birth not on record"
 
     def at_least(self, threshold: int) -> bool | None:
         """True or False when the record decides it, None when it does not."""
@@ -91,7 +102,13 @@ class PersonFacts:
         self.answers = record.answers
         self.super_strikes = tuple(self._super_strikes())
         self.pc290 = tuple(self._pc290())
-        self.cannabis_count = sum(1 for c in self.convictions if c.is_cannabis)
+        self.cannabis_count = 0
+        self.cannabis_by_section: dict[str, list[Conviction]] = {}
+        for c in self.convictions:
+            if c.is_cannabis:
+                self.cannabis_count += 1
+                self.cannabis_by_section.setdefault(c.section, []).append(c)
+        self._ages: dict[int, Age] = {}
         dates = [c.disposition_date for c in self.convictions if c.disposition_date]
         self.latest_conviction = max(dates) if dates else None
 
@@ -138,17 +155,20 @@ class PersonFacts:
         return None
 
     def age_at_offense(self, conv: Conviction) -> Age:
+        age = self._ages.get(conv.id)
+        if age is None:
+            age = self._ages[conv.id] = self._age_at_offense(conv)
+        return age
+
+    def _age_at_offense(self, conv: Conviction) -> Age:
         dob = self.person.dob
         if dob and conv.offense_date:
-            return Age(age_on(dob, conv.offense_date), True, f"age {age_on(dob, conv.offense_date)} when arrested "
-                                                              f"on {conv.offense_date.isoformat()}")
+            return Age(age_on(dob, conv.offense_date), True, "arrest", conv.offense_date)
         if conv.cycle_age is not None:
-            return Age(conv.cycle_age, True, f"age {conv.cycle_age} at the arrest (CYC_AGE)")
+            return Age(conv.cycle_age, True, "cycle")
         if dob and conv.disposition_date:
-            years = age_on(dob, conv.disposition_date)
-            return Age(years, False, f"age {years} at conviction on {conv.disposition_date.isoformat()} "
-                                     "(no arrest date on record)")
-        return Age(None, False, "date of birth not on record")
+            return Age(age_on(dob, conv.disposition_date), False, "conviction", conv.disposition_date)
+        return Age(None, False)
 
     # --- gogen's reading, for county policies that replicate it ---------------------------
 

@@ -44,6 +44,11 @@ class StatuteResult:
         return bool(self.disqualifiers)
 
 
+def _sub(code, *parts: str) -> bool:
+    """The subsection path starts with `parts` (upper case, as parsed): CodeSection.has_prefix, faster."""
+    return code.subsections[: len(parts)] == parts
+
+
 def _result(suggestion: Suggestion, *reasons: Reason, disqualifiers: tuple[Reason, ...] = ()) -> StatuteResult:
     return StatuteResult(suggestion, tuple(reasons), disqualifiers)
 
@@ -158,7 +163,7 @@ def _decide(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResult:
             return decided
     if conv.section == "11357":
         return _possession(conv, facts, ask)
-    if conv.section == "11360" and conv.code.has_prefix("B"):
+    if conv.section == "11360" and _sub(conv.code, "B"):
         return _lawful_now(conv, facts, ask, "HS 11360(b) (giving away or transporting 28.5 g or less)",
                            "HS 11362.1(a)(1)", "HS 11360(b)")
     return _felony_capable(conv, facts, ask)
@@ -389,8 +394,8 @@ def _conduct_shown(conv: Conviction) -> bool:
     if tables.first_match(tables.DISQUALIFYING_SUBSECTIONS, code) is not None:
         return True
     if conv.section == "11358":
-        return code.has_prefix("C") or code.has_prefix("D")
-    return code.has_prefix("A", "2") or code.has_prefix("A", "3")
+        return _sub(code, "C") or _sub(code, "D")
+    return _sub(code, "A", "2") or _sub(code, "A", "3")
 
 
 def _lawful_or(conv: Conviction, facts: PersonFacts, ask: Asker, lawful, otherwise) -> StatuteResult:
@@ -499,9 +504,7 @@ def _two_priors(conv: Conviction, facts: PersonFacts, cite: str, certain: list[R
     section = conv.section
     under = PRIORS_UNDER[section]
     counted, maybe = [], []
-    for other in facts.convictions:
-        if not other.is_cannabis or other.section != section:
-            continue
+    for other in facts.cannabis_by_section.get(section, ()):
         status = facts.prior_status(other, conv)
         if status is False:
             continue
@@ -542,15 +545,15 @@ def _prior_kind(other: Conviction, facts: PersonFacts) -> bool | None:
         return False
     felony = other.level is Level.FELONY
     if other.section == "11360":
-        if code.has_prefix("B"):
+        if _sub(code, "B"):
             return False
-        if felony or code.has_prefix("A", "2") or code.has_prefix("A", "3"):
+        if felony or _sub(code, "A", "2") or _sub(code, "A", "3"):
             return True
         return None  # a misdemeanor may have been giving away or transporting a small amount
     if other.section == "11358":
-        return True if felony or code.has_prefix("C") or code.has_prefix("D") else None  # (six plants or fewer?)
+        return True if felony or _sub(code, "C") or _sub(code, "D") else None  # (six plants or fewer?)
     if other.section == "11359":
-        return not code.has_prefix("A")
+        return not _sub(code, "A")
     return False
 
 
@@ -566,8 +569,8 @@ def _negatives(conv: Conviction, facts: PersonFacts) -> Reason:
     """What was looked for and not found, itemised."""
     section = conv.section
     strike_cite, priors_cite = FELONY_EXCEPTIONS[section]
-    priors = [o for o in facts.convictions if o.is_cannabis and o.section == section
-              and facts.prior_status(o, conv) and _prior_kind(o, facts)]
+    priors = [o for o in facts.cannabis_by_section.get(section, ())
+              if facts.prior_status(o, conv) and _prior_kind(o, facts)]
     # Listed offenses on the record before this conviction that are still not priors: the same court
     # case, or entered after the arrest.
     later = [h for h in facts.super_strikes + facts.pc290 if facts.prior_status(h.conviction, conv) is False
