@@ -72,9 +72,11 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
                 "the statute's felony exceptions below apply, but the county policy does not challenge on them",
             )
         )
-    reasons.extend(statute.reasons)
-    # The statute's questions stay open only while the policy leaves the case to review.
-    questions = add_questions(statute, conv, facts, as_of, suggestion).questions
+    # The statute's questions stay open only while the policy leaves the case to review; relief says
+    # which subdivision it goes through.
+    completed = add_questions(statute, conv, facts, as_of, suggestion)
+    reasons.extend(completed.reasons)
+    questions = completed.questions
     return Evaluation(
         conv.id, suggestion, tuple(reasons), status, statute.disqualified, flagged, statute.suggestion, rule.reason,
         questions,

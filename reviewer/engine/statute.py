@@ -90,13 +90,37 @@ def add_questions(result: StatuteResult, conv: Conviction, facts: PersonFacts, a
                 head = trial.reasons[0].citation if trial.reasons else ""
                 answers.append(Answer(value, label, trial.suggestion, head))
             questions.append(Question(asked.key, asked.text, tuple(answers), asked.citation))
-    if final.grants_relief and facts.sentence_status(conv, as_of) is SentenceStatus.UNKNOWN:
-        questions.append(_sentence_question(final))
-    if not questions:
+    reasons = result.reasons
+    if final.grants_relief:
+        status = facts.sentence_status(conv, as_of)
+        reasons = reasons + (_procedure(conv, status, as_of),)
+        if status is SentenceStatus.UNKNOWN:
+            questions.append(_sentence_question(final))
+    if not questions and reasons is result.reasons:
         return result
-    done = StatuteResult(result.suggestion, result.reasons, result.disqualifiers, result.data_problem, tuple(questions))
+    done = StatuteResult(result.suggestion, reasons, result.disqualifiers, result.data_problem, tuple(questions))
     done.asked = result.asked
     return done
+
+
+def _procedure(conv: Conviction, status: SentenceStatus, as_of: date) -> Reason:
+    """Which subdivision of HS 11361.8 the relief goes through, and why."""
+    end = f" (ends {conv.sentence_end.isoformat()})" if conv.sentence_end else ""
+    if status is SentenceStatus.SERVING:
+        return Reason("relief-procedure", "HS 11361.8(a),(b)",
+                      f"still serving the sentence on {as_of.isoformat()}{end}: recall of sentence and resentencing "
+                      "or dismissal under HS 11361.8(b)")
+    if status is SentenceStatus.COMPLETED:
+        ended = f" (ended {conv.sentence_end.isoformat()})" if conv.sentence_end else ""
+        return Reason("relief-procedure", "HS 11361.8(e),(f)",
+                      f"sentence completed by {as_of.isoformat()}{ended}: dismissal and sealing or redesignation "
+                      "under HS 11361.8(f)")
+    after_prison = " a prison term is followed by parole or post-release community supervision;" \
+        if conv.sentence_kind == "prison" else ""
+    return Reason("relief-procedure", "HS 11361.8(b); HS 11361.8(f)",
+                  f"the record does not show whether the sentence is still served on {as_of.isoformat()}{end}:"
+                  f"{after_prison} resentencing under HS 11361.8(b) if it is, redesignation or dismissal under "
+                  "HS 11361.8(f) if it is completed (see the question)")
 
 
 def _sentence_question(suggestion: Suggestion) -> Question:
@@ -296,10 +320,11 @@ def _already(conv: Conviction, what: str, now_cite: str, now: Level) -> StatuteR
         return _result(S.NOT_ELIGIBLE, Reason(
             "already-lesser", f"{now_cite}; HS 11361.8(a),(e)",
             f"{level.label.lower()} {conv.code} {where_when(conv)}: {what} is still {_a(now)} under {now_cite}; "
-            "the conviction is already no more than that"))
+            "the conviction is already no more than that, and HS 11361.8 gives relief only for conduct that is "
+            "now lawful or a lesser offense (subdivision (a) while serving, (e) once completed)"))
     suggestion = S.REDESIGNATE_INFRACTION if now is Level.INFRACTION else S.REDESIGNATE_MISDEMEANOR
     return _result(suggestion, Reason(
-        "now-lesser", f"{now_cite}; HS 11361.8(b),(f)",
+        "now-lesser", f"{now_cite}",
         f"{level.label.lower()} {conv.code} {where_when(conv)}: {what} is now {_a(now)} under {now_cite}"))
 
 
@@ -322,7 +347,7 @@ def _lawful_now(conv: Conviction, facts: PersonFacts, ask: Asker, what: str, leg
             f"{what} {where_when(conv)}: lawful at 21 or older, an infraction below 21; {age.basis}"))
     if adult:
         return _result(S.DISMISS_AND_SEAL, Reason(
-            "legal-conduct", f"{legal_cite}; HS 11361.8(a),(e)",
+            "legal-conduct", f"{legal_cite}",
             f"{what} {where_when(conv)}: conduct now lawful at 21 or older; {age.basis}"))
     return _already(conv, f"{what}, under 21 at the offense ({age.basis})", under_21_cite, Level.INFRACTION)
 
@@ -382,7 +407,7 @@ def _felony_capable(conv: Conviction, facts: PersonFacts, ask: Asker) -> Statute
         note = (f"; if it was {lawful[3]}, the conduct is lawful now at 21 or older and the conviction can instead "
                 "be dismissed (the record does not show it)")
     return _result(S.REDESIGNATE_MISDEMEANOR, Reason(
-        "now-misdemeanor", f"{NOW_MISDEMEANOR[section]}; HS 11361.8(b),(f)",
+        "now-misdemeanor", f"{NOW_MISDEMEANOR[section]}",
         f"felony {code} {where_when(conv)}: now a misdemeanor under {NOW_MISDEMEANOR[section]} at 18 or older "
         f"({age.basis}){note}"), _negatives(conv, facts))
 
