@@ -271,3 +271,29 @@ def test_sentence_status_cases(kind, end, expected):
     assert ev.sentence_status is expected
     if expected is SentenceStatus.UNKNOWN:
         assert any(q.key == "sentence-serving" for q in ev.questions)
+
+
+@pytest.mark.parametrize("end,kind,cite", [
+    ("2021-01-01", "probation", "HS 11361.8(a),(b)"),
+    ("2015-01-01", "probation", "HS 11361.8(e),(f)"),
+    ("2018-06-01", "prison", "HS 11361.8(b); HS 11361.8(f)"),
+])
+def test_relief_names_the_subdivision_it_goes_through_and_why(end, kind, cite):
+    """HS 11361.8(b) resentencing while serving, (f) redesignation or dismissal once completed; where
+    the record cannot tell, both, with the question (never a bare "(b),(f)")."""
+    ev = _target(record(cannabis(sentence_end=end, kind=kind)))
+    assert ev.suggestion is S.REDESIGNATE_MISDEMEANOR
+    (procedure,) = [r for r in ev.reasons if r.rule == "relief-procedure"]
+    assert procedure.citation == cite
+    assert not any("(b),(f)" in r.citation for r in ev.reasons)
+
+
+def test_a_policy_that_goes_further_than_the_statute_shows_both_layers():
+    from reviewer.engine.policy import policy_from_document
+    policy = policy_from_document({"baselineEligibility": {"dismiss": ["11357"]}})
+    rec = record(cannabis("11357 HS-NO SPECIFIED SUBSECTI", level=M))
+    (ev,) = evaluate_record(rec, "SACRAMENTO", AS_OF, policy)
+    assert ev.suggestion is S.DISMISS_AND_SEAL and ev.statute_suggestion is S.NEEDS_REVIEW
+    layer = next(r for r in ev.reasons if r.rule == "statute-alone")
+    assert "county policy" in layer.text and "needs review" in layer.text
+    assert any(r.rule == "11357-no-subsection" for r in ev.reasons)
