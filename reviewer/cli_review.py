@@ -64,7 +64,76 @@ def cmd_accept(args) -> int:
     return 0
 
 
+def build_questions(sub, user: str) -> None:
+    p = sub.add_parser("questions", help="list the engine's open questions (what decides a NEEDS_REVIEW)")
+    p.add_argument("--db", required=True, help="SQLite file path or SQLAlchemy URL")
+    p.add_argument("--county", help="only convictions of this county")
+    p.add_argument("--conviction", type=int, metavar="ID", help="only this conviction")
+
+
+def cmd_questions(args) -> int:
+    from reviewer.services.answering import open_questions
+    from reviewer.services.queue import open_database
+
+    db = open_database(args.db)
+    try:
+        found = open_questions(db, county=args.county, conviction_id=args.conviction)
+    finally:
+        db.dispose()
+    for item in found:  # no names: conviction id, court case and code section identify the count
+        q = item.question
+        print(f"conviction {item.conviction_id}  court case {item.court_case or '(none)'}  "
+              f"{item.code_section or '(no code section)'}  question {q.key}")
+        print(f"  {q.text}" + (f" [{q.citation}]" if q.citation else ""))
+        for a in q.answers:
+            print(f"    --answer {a.value}: {a.label} -> {a.suggestion.value}" + (f" [{a.citation}]" if a.citation else ""))
+    print(f"{len(found)} open question{'' if len(found) == 1 else 's'}" + (
+        "; answer with: reviewer answer --db DB --conviction ID --question KEY --answer VALUE "
+        "--user NAME --bar-number N" if found else ""))
+    return 0
+
+
+def build_answer(sub, user: str) -> None:
+    p = sub.add_parser("answer", help="an attorney answers one of the engine's questions about a conviction")
+    p.add_argument("--db", required=True, help="SQLite file path or SQLAlchemy URL")
+    p.add_argument("--conviction", required=True, type=int, metavar="ID")
+    p.add_argument("--question", required=True, metavar="KEY", help="the question's key, as `reviewer questions` lists it")
+    p.add_argument("--answer", required=True, metavar="VALUE")
+    p.add_argument("--user", required=True, default=user, help="the attorney answering (recorded in the audit log)")
+    p.add_argument("--bar-number", default="", dest="bar_number", help="State Bar number (only attorneys answer)")
+
+
+def cmd_answer(args) -> int:
+    from reviewer.domain.people import User
+    from reviewer.services.answering import AnswerRefused, answer_question
+    from reviewer.services.queue import open_database
+
+    name = (args.user or "").strip()
+    if not name:
+        raise UsageError("--user must name the attorney answering")
+    if not (args.bar_number or "").strip():
+        raise UsageError("only an attorney can answer: give --bar-number")
+    db = open_database(args.db)
+    try:
+        evaluation = answer_question(db, args.conviction, args.question, args.answer,
+                                     User(name, Role.ATTORNEY, args.bar_number.strip()))
+    except AnswerRefused as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        db.dispose()
+    print(f"recorded: conviction {args.conviction} {args.question} = {args.answer} (by {name})")
+    print(f"suggestion: {evaluation.suggestion.value}")
+    if evaluation.reasons:
+        print(f"reason: {evaluation.reasons[0]}")
+    used = next((r for r in evaluation.reasons[1:] if r.rule == f"answer:{args.question.strip()}"), None)
+    if used is not None:
+        print(f"answer: {used}")
+    return 0
+
+
 register("gui", build_gui, cmd_gui)
 register("accept", build_accept, cmd_accept)
+register("questions", build_questions, cmd_questions)
+register("answer", build_answer, cmd_answer)
 
-__all__ = ["cmd_accept", "cmd_gui"]
+__all__ = ["cmd_accept", "cmd_answer", "cmd_gui", "cmd_questions"]

@@ -26,7 +26,7 @@ STATUTE_ONLY = "statute only"
 SHARDS_PER_WORKER = 3
 EVALUATION_COLUMNS = (
     "run_id", "conviction_id", "current", "suggestion", "statute_suggestion", "policy_reason", "reasons",
-    "sentence_status", "disqualified", "flagged", "priority",
+    "sentence_status", "disqualified", "flagged", "priority", "questions",
 )
 
 
@@ -68,15 +68,25 @@ def reasons_json(reasons) -> str:
     ) + "]"
 
 
+def questions_json(questions) -> str:
+    """The questions as JSON (Question.as_dict); "[]" without a call for the many evaluations that have none."""
+    return json.dumps([q.as_dict() for q in questions]) if questions else "[]"
+
+
+def evaluation_row(ev) -> tuple:
+    """One Evaluation as a computed row (COMPUTED_COLUMNS order: no run id, no `current`)."""
+    return (
+        ev.conviction_id, ev.suggestion.value, (ev.statute_suggestion or ev.suggestion).value, ev.policy_reason,
+        reasons_json(ev.reasons), ev.sentence_status.value,
+        ev.disqualified, ev.flagged, 0 if ev.needs_attention else 1, questions_json(ev.questions),
+    )
+
+
 def _rows(conn, county: str, as_of: date, policy: Policy | None, shard=None, job: Job = NO_JOB) -> list[tuple]:
     """Evaluation rows (without run id) for the county's convictions, or one shard of them."""
     rows = []
     for ev in evaluate_records(records_in_county(conn, county, shard), county, as_of, policy):
-        rows.append((
-            ev.conviction_id, ev.suggestion.value, (ev.statute_suggestion or ev.suggestion).value, ev.policy_reason,
-            reasons_json(ev.reasons), ev.sentence_status.value,
-            ev.disqualified, ev.flagged, 0 if ev.needs_attention else 1,
-        ))
+        rows.append(evaluation_row(ev))
         if len(rows) % 5000 == 0:
             job.check()
             job.progress(len(rows), 0, "Evaluating")
@@ -152,6 +162,7 @@ COMPUTED_COLUMNS = EVALUATION_COLUMNS[1:2] + EVALUATION_COLUMNS[3:]  # a compute
 
 _COMPUTED_TYPES = tuple(zip(COMPUTED_COLUMNS, (
     pa.int64(), pa.string(), pa.string(), pa.string(), pa.string(), pa.string(), pa.bool_(), pa.bool_(), pa.int64(),
+    pa.string(),
 )))
 
 

@@ -13,7 +13,7 @@ RESULT_FIELDS = (
     C.source_file, C.source_line, P.subject_id, P.cii, P.name, P.dob, C.county, C.court_case, C.code_section,
     C.level, C.disposition_date, E.suggestion, E.policy_reason, E.reasons, E.sentence_status, E.flagged,
     E.disqualified, R.status, R.outcome, R.decided_by, R.decided_at, C.id, RUN.as_of, RUN.engine_version,
-    RUN.policy_name, RUN.policy_version, RUN.policy_digest,
+    RUN.policy_name, RUN.policy_version, RUN.policy_digest, E.questions,
 )
 
 
@@ -30,3 +30,9 @@ def current_results(conn: Connection, batch: int = 10000) -> Iterator[tuple]:
         .execution_options(yield_per=batch)
     )
     yield from conn.execute(query)
+
+
+def answered_questions(conn: Connection) -> set[tuple[int, str]]:
+    """(conviction id, question key) of every question an attorney has answered (few)."""
+    A = m.QuestionAnswer
+    return {(r[0], r[1]) for r in conn.execute(select(A.conviction_id, A.question_key).distinct())}
