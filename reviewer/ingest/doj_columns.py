@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from reviewer.domain.code_section import CANNABIS_SECTIONS, parse_code_section
+from reviewer.domain.code_section import read_offense
 from reviewer.ingest.doj_format import LEVEL_CODES, LEVEL_WORDS
 from reviewer.ingest.problems import RowProblem
 
@@ -142,8 +142,43 @@ def row_problems(c: dict[str, pa.Array]) -> list[RowProblem]:
         out.append(RowProblem(lines[i].as_py(), field_name, problem))
     for i in _where(pc.invert(c["has_subject"])):
         out.append(RowProblem(lines[i].as_py(), "SUBJECT_ID", "missing: row skipped (no person to attach it to)"))
+    out += _unreadable_cannabis(c)
     out.sort(key=lambda p: p.line)
     return out
+
+
+def _unreadable_cannabis(c: dict[str, pa.Array]) -> list[RowProblem]:
+    """Conviction rows whose offense text names HS 11357-11360 but cannot be read as one (DOMAIN.md,
+    "Spellings"): flagged on the field the text came from, so that the count imports and goes to review."""
+    problems = cannabis_read_problems(c["offense_text"])
+    if problems.null_count == len(problems):
+        return []
+    rows = _where(pc.and_(pc.and_(c["is_conviction"], c["has_subject"]), pc.is_valid(problems)))
+    if not len(rows):
+        return []
+    offense = c["OFFENSE_DESCR"]
+    from_comment = pc.or_(pc.equal(offense, ""), pc.equal(pc.utf8_upper(offense), "SEE COMMENT FOR CHARGE"))
+    take = pa.array(rows)
+    lines = pc.take(c["line"], take).to_pylist()
+    fields = pc.take(from_comment, take).to_pylist()
+    texts = pc.take(problems, take).to_pylist()
+    return [RowProblem(line, "COMMENT_TEXT" if comment else "OFFENSE_DESCR", text)
+            for line, comment, text in zip(lines, fields, texts)]
+
+
+def cannabis_read_problems(texts: pa.Array) -> pa.Array:
+    """Per row, why an offense text that names HS 11357-11360 could not be read as one, else null.
+    Works on the distinct texts: a substring test picks the candidates, Python reads each once."""
+    encoded = pc.dictionary_encode(texts)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    distinct = encoded.dictionary
+    problems: list[str | None] = [None] * len(distinct)
+    for i in _where(pc.match_substring_regex(distinct, "113(5[7-9]|60)")):
+        problems[i] = read_offense(distinct[i].as_py())[1]
+    if not any(problems):
+        return pa.nulls(len(encoded), pa.string())
+    return pc.take(pa.array(problems, pa.string()), encoded.indices)
 
 
 def _where(mask: pa.Array) -> np.ndarray:
@@ -288,11 +323,14 @@ def _sentence_end(disp: pa.Array, has_sentence: np.ndarray, months: np.ndarray, 
 
 
 def attach_code_sections(g: pa.Table) -> pa.Table:
-    """Section, subsection, code and cannabis flag from the offense text, parsed once per distinct text."""
+    """Section, subsection, code and cannabis flag from the offense text, parsed once per distinct text.
+
+    A text that names HS 11357-11360 but cannot be read as one is never dropped: it reads as the section
+    it names, a cannabis conviction (row_problems flags the row, so it goes to review)."""
     encoded = pc.dictionary_encode(g.column("offense_text"))
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.combine_chunks()
-    parsed = [parse_code_section(text) for text in encoded.dictionary.to_pylist()]
+    parsed = [read_offense(text)[0] for text in encoded.dictionary.to_pylist()]
     idx = encoded.indices
     columns = {
         "section": ([p.section if p else None for p in parsed], pa.string()),
@@ -300,7 +338,7 @@ def attach_code_sections(g: pa.Table) -> pa.Table:
         "code": ([p.code if p else "" for p in parsed], pa.string()),
         "attempt": ([bool(p and p.attempt) for p in parsed], pa.bool_()),
         "code_section": ([str(p) if p else "" for p in parsed], pa.string()),
-        "is_cannabis": ([bool(p and p.section in CANNABIS_SECTIONS and p.code in ("HS", "")) for p in parsed], pa.bool_()),
+        "is_cannabis": ([bool(p and p.is_cannabis) for p in parsed], pa.bool_()),
     }
     for name, (values, typ) in columns.items():
         g = g.append_column(name, pc.take(pa.array(values, typ), idx))

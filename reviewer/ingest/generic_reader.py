@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from reviewer.ingest.doj_columns import attach_code_sections
+from reviewer.ingest.doj_columns import attach_code_sections, cannabis_read_problems
 from reviewer.ingest.doj_reader import DojExtract
 from reviewer.ingest.mapping import DEFAULT_DATE_FORMATS, Mapping, resolve_columns
 from reviewer.ingest.problems import FileRejected, RowProblem
@@ -267,6 +267,8 @@ def _extract(cols, lines, header, mapping: Mapping, name, digest, encoding) -> D
           lambda v: f"unknown unit {v!r} (expected D, M or Y)", get("sentence_unit"))
     p.add(pc.and_(conv, pc.equal(case, "")), "court_case", lambda v: "court case number missing")
     p.add(pc.and_(conv, pc.equal(county, "")), "county", lambda v: "county missing")
+    unread = cannabis_read_problems(get("offense"))  # names HS 11357-11360 but cannot be read: flagged, kept
+    p.add(pc.and_(conv, pc.is_valid(unread)), "offense", lambda v: v, unread)
     p.add(pc.equal(person, ""), "person_id", lambda v: "missing: row skipped (no person to attach it to)")
     p.add(pc.and_(pc.not_equal(person, ""), pc.invert(has_subject)), "person_id",
           lambda v: f"{v!r} is too long for a person id: row skipped", person)
