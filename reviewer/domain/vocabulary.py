@@ -107,6 +107,10 @@ class SentenceStatus(str, Enum):
     UNKNOWN = "UNKNOWN"
 
 
+# The engine's question "is the sentence still being served?" (answered SERVING or COMPLETED).
+SENTENCE_QUESTION = "sentence-serving"
+
+
 class Role(str, Enum):
     ATTORNEY = "attorney"
     CLERK = "clerk"

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reviewer.domain.records import Conviction, PersonRecord
-from reviewer.domain.vocabulary import Level, SentenceStatus
+from reviewer.domain.vocabulary import SENTENCE_QUESTION, Level, SentenceStatus
 from reviewer.engine import tables
 
 # After a prison term the person is on parole or post-release community supervision, still serving
@@ -14,7 +14,6 @@ SUPERVISION_YEARS = 3
 # Without an arrest date, an age at conviction this far above a threshold puts the offense above it
 # too: prosecution of these offenses must begin within three years (PC 801) and cases rarely take more.
 AGE_MARGIN = 4
-SENTENCE_QUESTION = "sentence-serving"
 # Without an arrest date, a conviction this many years before the cannabis conviction existed at the
 # time of the offense: prosecution must begin within three years of it (PC 801; misdemeanors one
 # year, PC 802). Closer than that, the record cannot tell, and the attorney is asked.

@@ -32,15 +32,23 @@ def _date(strings: pa.Array) -> pa.Array:
     return pc.cast(pc.strptime(strings, format="%Y%m%d", unit="s", error_is_null=True), pa.date32())
 
 
-def rows_that_matter(table: pa.Table, lines: np.ndarray) -> tuple[pa.Table, pa.Array]:
-    """Keep convictions, DECEASED and REGISTRATION steps, COURT ACTION rows (case numbers) and
-    ARREST steps (the offense-date evidence of each cycle, and what the person was arrested for)."""
+ARREST_COLUMNS = ("SUBJECT_ID", "CNT_ORDER", "STP_EVENT_DATE", "OFFENSE_DESCR", "COMMENT_TEXT")
+# An arrest for HS 11357-11360 (the offense text, or its comment for "SEE COMMENT FOR CHARGE").
+CANNABIS_ARREST = r"^\s*(664\s*/?\s*)?113(5[7-9]|60)([^0-9]|$)"
+
+
+def rows_that_matter(table: pa.Table, lines: np.ndarray) -> tuple[pa.Table, pa.Table]:
+    """Keep convictions, DECEASED and REGISTRATION steps and COURT ACTION rows (case numbers); and,
+    apart, the few columns of the ARREST steps (the offense-date evidence of each cycle, and what the
+    person was arrested for)."""
     disp = table.column("DISP_DESCR").combine_chunks()
     step = table.column("STP_TYPE_DESCR").combine_chunks()
     is_conv = _starts(disp, "CONVICTED")
-    keep = pc.or_(is_conv, _starts(step, "(DECEASED|REGISTRATION|COURT ACTION|ARREST)"))
+    keep = pc.or_(is_conv, _starts(step, "(DECEASED|REGISTRATION|COURT ACTION)"))
     kept = table.append_column("line", pa.array(lines)).append_column("is_conviction", is_conv).filter(keep)
-    return kept, is_conv
+    is_arrest = pc.and_(_starts(step, "ARREST"), pc.invert(is_conv))
+    arrests = table.select(list(ARREST_COLUMNS)).filter(is_arrest)
+    return kept, arrests
 
 
 def derive(t: pa.Table) -> dict[str, pa.Array]:
@@ -55,8 +63,6 @@ def derive(t: pa.Table) -> dict[str, pa.Array]:
     c["is_conviction"] = t.column("is_conviction").combine_chunks()
     c["has_subject"] = pc.not_equal(c["SUBJECT_ID"], "")
     c["is_deceased"] = pc.equal(step, "DECEASED")
-    c["is_arrest"] = pc.and_(pc.starts_with(step, "ARREST"), pc.invert(c["is_conviction"]))
-    c["cycle"] = pc.utf8_slice_codeunits(c["CNT_ORDER"], 0, 3)
     c["cycle_date"] = _date(c["CYC_DATE"])
     age_ok = pc.match_substring_regex(c["CYC_AGE"], r"^\d{1,3}$")
     c["cycle_age"] = pc.if_else(age_ok, pc.cast(pc.if_else(age_ok, c["CYC_AGE"], "0"), pa.int32()),
@@ -223,7 +229,8 @@ def persons(c: dict[str, pa.Array]) -> pa.Table:
     })
 
 
-def convictions(c: dict[str, pa.Array], problems: list[RowProblem], source: str) -> pa.Table:
+def convictions(c: dict[str, pa.Array], problems: list[RowProblem], source: str,
+                arrests: pa.Table | None = None) -> pa.Table:
     mask = pc.and_(c["is_conviction"], c["has_subject"])
     pick = lambda name: c[name].filter(mask)  # noqa: E731
     subject, count = pick("SUBJECT_ID"), pick("CNT_ORDER")
@@ -258,7 +265,7 @@ def convictions(c: dict[str, pa.Array], problems: list[RowProblem], source: str)
     })
     g = attach_code_sections(g)
     g = _attach_case_numbers(g, c)
-    g = _attach_arrests(g, c, first(pick("cycle_date")))
+    g = _attach_arrests(g, arrests, first(pick("cycle_date")))
     return g.append_column("issues", _issues(g, problems, source))
 
 
@@ -274,7 +281,7 @@ def _count_kind(kinds: pa.Array, starts: np.ndarray) -> pa.Array:
     return pa.array(out, pa.string())
 
 
-def _attach_arrests(g: pa.Table, c: dict[str, pa.Array], cycle_date: pa.Array) -> pa.Table:
+def _attach_arrests(g: pa.Table, arrests: pa.Table | None, cycle_date: pa.Array) -> pa.Table:
     """Offense date and cannabis arrests of each conviction's arrest cycle (subject + first 3 of CNT_ORDER).
 
     offense_date: CYC_DATE where the file has it, else the earliest ARREST step of the cycle. The
@@ -282,27 +289,28 @@ def _attach_arrests(g: pa.Table, c: dict[str, pa.Array], cycle_date: pa.Array) -
     cannabis_arrest: where the cycle began with an HS 11357-11360 arrest but no count of it was
     convicted of a cannabis offense, the arrest ("11359 HS-POSSESS FOR SALE, arrested 2012-03-04"),
     so that a related conviction (a possible plea bargain) goes to review."""
-    mask = pc.and_(c["is_arrest"], c["has_subject"])
     n = g.num_rows
+    none = pa.nulls(n, pa.string())
+    if arrests is None or arrests.num_rows == 0:
+        return g.append_column("offense_date", cycle_date).append_column("cannabis_arrest", none)
+    subject = _trim(arrests.column("SUBJECT_ID").combine_chunks())
+    keys = _case_keys(subject, pc.utf8_slice_codeunits(_trim(arrests.column("CNT_ORDER").combine_chunks()), 0, 3))
+    day = _date(_trim(arrests.column("STP_EVENT_DATE").combine_chunks()))
+    offense = _trim(arrests.column("OFFENSE_DESCR").combine_chunks())
+    use_comment = pc.or_(pc.equal(offense, ""), pc.equal(pc.utf8_upper(offense), "SEE COMMENT FOR CHARGE"))
+    texts = pc.if_else(use_comment, _trim(arrests.column("COMMENT_TEXT").combine_chunks()), offense)
     conv_keys = _case_keys(g.column("subject_id"), pc.utf8_slice_codeunits(g.column("count_order"), 0, 3))
-    if not pc.any(mask).as_py():
-        return g.append_column("offense_date", cycle_date).append_column("cannabis_arrest", pa.nulls(n, pa.string()))
-    keys = _case_keys(c["SUBJECT_ID"].filter(mask), c["cycle"].filter(mask))
-    texts = c["offense_text"].filter(mask)
-    arrests = attach_code_sections(pa.table({"offense_text": texts}))
-    t = pa.table({"key": keys, "date": c["event_date"].filter(mask), "text": texts,
-                  "cannabis": arrests.column("is_cannabis")})
+    t = pa.table({"key": keys, "date": day})
     by_cycle = t.group_by("key", use_threads=False).aggregate([("date", "min")])
-    where = pc.index_in(conv_keys, value_set=by_cycle.column("key"))
-    arrested = pc.take(by_cycle.column("date_min"), where)
+    arrested = pc.take(by_cycle.column("date_min"), pc.index_in(conv_keys, value_set=by_cycle.column("key")))
     offense_date = pc.if_else(pc.is_valid(cycle_date), cycle_date, arrested)
-    cannabis = t.filter(t.column("cannabis"))
-    if cannabis.num_rows == 0:
-        return g.append_column("offense_date", offense_date).append_column("cannabis_arrest", pa.nulls(n, pa.string()))
-    label = pc.binary_join_element_wise(
-        pc.utf8_trim_whitespace(cannabis.column("text")), pc.cast(cannabis.column("date"), pa.string()), ", arrested ")
-    label = pc.utf8_slice_codeunits(pc.fill_null(label, cannabis.column("text")), 0, 400)
-    firsts = pa.table({"key": cannabis.column("key"), "label": label}).group_by("key", use_threads=False).aggregate(
+    cannabis = pc.match_substring_regex(texts, CANNABIS_ARREST, ignore_case=True)
+    if not pc.any(cannabis).as_py():
+        return g.append_column("offense_date", offense_date).append_column("cannabis_arrest", none)
+    label = pc.binary_join_element_wise(texts.filter(cannabis), pc.cast(day.filter(cannabis), pa.string()),
+                                        ", arrested ")
+    label = pc.utf8_slice_codeunits(pc.fill_null(label, texts.filter(cannabis)), 0, 400)
+    firsts = pa.table({"key": keys.filter(cannabis), "label": label}).group_by("key", use_threads=False).aggregate(
         [("label", "first")])
     convicted = pc.unique(conv_keys.filter(g.column("is_cannabis")))
     arrest_label = pc.take(firsts.column("label_first"), pc.index_in(conv_keys, value_set=firsts.column("key")))

@@ -62,10 +62,10 @@ def read_doj_bytes(raw: bytes, name: str) -> DojExtract:
         raise FileRejected(name, 1, "no data rows")
     lines = line_numbers(data, table.num_rows, 2 if header else 1)
     del data
-    kept, _ = rows_that_matter(table, lines)
+    kept, arrests = rows_that_matter(table, lines)
     cols = derive(kept)
     problems = row_problems(cols)
-    return DojExtract(name, keep.sha256(), encoding, table.num_rows, persons(cols), convictions(cols, problems, name), problems,
+    return DojExtract(name, keep.sha256(), encoding, table.num_rows, persons(cols), convictions(cols, problems, name, arrests), problems,
                       keep)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, String, select, type_coerce, union
 
 from reviewer.domain.code_section import CodeSection
 from reviewer.domain.records import Conviction, Person, PersonRecord
-from reviewer.domain.vocabulary import Level
+from reviewer.domain.vocabulary import SENTENCE_QUESTION, Level
 from reviewer.store import bulk, models as m
 
 _C = m.Conviction
@@ -108,10 +108,16 @@ def answers_of(conn: Connection, persons) -> dict[int, dict[tuple[int, str], str
 
     `persons` is a list of person ids or a subquery of them. One query; few convictions have
     answers, so it reads little (the latest answer per conviction and question stands)."""
-    A = m.QuestionAnswer
+    A, SA = m.QuestionAnswer, m.SentenceAnswer
+    answers: dict[int, dict[tuple[int, str], str]] = {}
+    # `reviewer sentence` answers the engine's "is the sentence still being served?" too; an answer
+    # given through `reviewer answer` is read after it.
+    sentence = (select(_C.person_id, SA.conviction_id, SA.status)
+                .join(_C, _C.id == SA.conviction_id).where(_C.person_id.in_(persons)))
+    for person_id, conviction_id, status in bulk.read_rows(conn, sentence):
+        answers.setdefault(person_id, {})[(conviction_id, SENTENCE_QUESTION)] = status
     query = (select(_C.person_id, A.conviction_id, A.question_key, A.value)
              .join(_C, _C.id == A.conviction_id).where(_C.person_id.in_(persons)).order_by(A.id))
-    answers: dict[int, dict[tuple[int, str], str]] = {}
     for person_id, conviction_id, key, value in bulk.read_rows(conn, query):
         answers.setdefault(person_id, {})[(conviction_id, key)] = value
     return answers
