@@ -211,10 +211,15 @@ def _after_auma(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResu
     on = conv.disposition_date.isoformat()
     auma_only = tables.first_match(tables.AUMA_ONLY_SUBSECTIONS, conv.code)
     if auma_only is not None:
-        return _result(S.NOT_ELIGIBLE, Reason(
+        head = Reason(
             "auma-subsection", f"{auma_only.citation}; HS 11361.8(a)",
             f"convicted on {on} under {conv.code}, a subdivision that exists only in the text AUMA enacted: "
-            "sentenced under current law, so there is no lesser offense to give"))
+            "sentenced under current law, so there is no lesser offense to give")
+        entry = tables.first_match(tables.DISQUALIFYING_SUBSECTIONS, conv.code)
+        if entry is None:
+            return _result(S.NOT_ELIGIBLE, head)
+        found = Reason("disqualifying-subsection", entry.citation, f"convicted under {conv.code}: {entry.label}")
+        return _result(S.NOT_ELIGIBLE, head, found, disqualifiers=(found,))
     if conv.section in FELONY_EXCEPTIONS and conv.level is Level.FELONY:
         certain, _ = _disqualifiers(conv, facts, None)
         if certain:
@@ -394,7 +399,8 @@ def _felony_capable(conv: Conviction, facts: PersonFacts, ask: Asker) -> Statute
         if lawful is not None:
             caveat = (f"; the exceptions reach only conduct that is still an offense: had it been {lawful[3]}, it "
                       "would be lawful now (the record does not show it)")
-        head = Reason("still-a-felony", f"HS {section} (felony exceptions)",
+        exceptions = "; ".join(dict.fromkeys(r.citation.split(";")[0] for r in certain))
+        head = Reason("still-a-felony", exceptions,
                       f"felony {code} {where_when(conv)} stays a felony because of what follows{caveat}")
         return _result(S.NOT_ELIGIBLE, head, *certain, disqualifiers=tuple(certain))
     if pending:
