@@ -41,8 +41,8 @@ def evaluate_records(
 
 
 def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, policy: Policy | None) -> Evaluation:
-    statute = assess(conv, facts, as_of, with_questions=policy is None)
     status = facts.sentence_status(conv, as_of)
+    statute = assess(conv, facts, as_of, policy is None, status)
     # Flagged felonies enter the queue; so does a possible plea bargain (a related count standing in
     # for a cannabis arrest), whatever its level.
     flagged = conv.level is Level.FELONY or not conv.is_cannabis
@@ -74,7 +74,7 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
         )
     # The statute's questions stay open only while the policy leaves the case to review; relief says
     # which subdivision it goes through.
-    completed = add_questions(statute, conv, facts, as_of, suggestion)
+    completed = add_questions(statute, conv, facts, as_of, suggestion, status)
     reasons.extend(completed.reasons)
     questions = completed.questions
     return Evaluation(

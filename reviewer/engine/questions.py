@@ -14,7 +14,7 @@ from reviewer.domain.records import Conviction, Reason
 YES_NO = (("yes", "Yes"), ("no", "No"))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # a value; not frozen, for speed (built for every question asked)
 class Asked:
     key: str
     text: str
@@ -34,7 +34,8 @@ class Asker:
         self.used: list[Reason] = []
 
     def ask(self, key: str, text: str, citation: str, options: tuple[tuple[str, str], ...] = YES_NO) -> str | None:
-        value = self.answers.get((self.conv_id, key)) if self.answers else None
+        answers = self.answers
+        value = answers.get((self.conv_id, key)) if answers else None
         if value is not None:
             label = next((lab for val, lab in options if val == value), None)
             if label is not None:
@@ -42,8 +43,10 @@ class Asker:
                     self.used.append(Reason(f"answer:{key}", citation, f"answered by the reviewing attorney: "
                                                                        f"{text} {label}"))
                 return value
-        if not any(q.key == key for q in self.open):
-            self.open.append(Asked(key, text, options, citation))
+        for q in self.open:
+            if q.key == key:
+                return None
+        self.open.append(Asked(key, text, options, citation))
         return None
 
     def note(self, key: str, text: str, citation: str, value: str) -> None:

@@ -61,7 +61,8 @@ def is_target(conv: Conviction) -> bool:
     return bool(conv.cannabis_arrest) and tables.first_match(tables.RELATED_CHARGES, conv.code) is not None
 
 
-def assess(conv: Conviction, facts: PersonFacts, as_of: date, with_questions: bool = True) -> StatuteResult:
+def assess(conv: Conviction, facts: PersonFacts, as_of: date, with_questions: bool = True,
+           status: SentenceStatus | None = None) -> StatuteResult:
     """The statute's answer for one conviction, with every fact it used and, where the record cannot
     decide, the questions (each answer with the suggestion it leads to). `with_questions=False` leaves
     them to `add_questions` (a county policy that decides the case needs none)."""
@@ -71,11 +72,11 @@ def assess(conv: Conviction, facts: PersonFacts, as_of: date, with_questions: bo
         result = _with_answers_and_related(result, conv, facts, asker)
     if result.suggestion is S.NEEDS_REVIEW and asker.open:
         result.asked = tuple(asker.open)
-    return add_questions(result, conv, facts, as_of) if with_questions else result
+    return add_questions(result, conv, facts, as_of, status=status) if with_questions else result
 
 
 def add_questions(result: StatuteResult, conv: Conviction, facts: PersonFacts, as_of: date,
-                  suggestion: Suggestion | None = None) -> StatuteResult:
+                  suggestion: Suggestion | None = None, status: SentenceStatus | None = None) -> StatuteResult:
     """The result with its questions: each open one with where every answer leads (the rules run
     again with that answer), and whether the sentence is still served where relief is suggested and
     the record cannot tell. `suggestion`: the one finally made (a policy's), if not the statute's."""
@@ -92,7 +93,7 @@ def add_questions(result: StatuteResult, conv: Conviction, facts: PersonFacts, a
             questions.append(Question(asked.key, asked.text, tuple(answers), asked.citation))
     reasons = result.reasons
     if final.grants_relief:
-        status = facts.sentence_status(conv, as_of)
+        status = status or facts.sentence_status(conv, as_of)
         reasons = reasons + (_procedure(conv, status, as_of),)
         if status is SentenceStatus.UNKNOWN:
             questions.append(_sentence_question(final))

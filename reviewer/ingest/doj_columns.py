@@ -288,36 +288,66 @@ def _attach_arrests(g: pa.Table, arrests: pa.Table | None, cycle_date: pa.Array)
     offense was committed on or before it (a prior must exist at that time: People v. Smit).
     cannabis_arrest: where the cycle began with an HS 11357-11360 arrest but no count of it was
     convicted of a cannabis offense, the arrest ("11359 HS-POSSESS FOR SALE, arrested 2012-03-04"),
-    so that a related conviction (a possible plea bargain) goes to review."""
+    so that a related conviction (a possible plea bargain) goes to review.
+    Cycles are matched on integer keys (numpy sort and search), not on joined strings."""
     n = g.num_rows
     none = pa.nulls(n, pa.string())
-    if arrests is None or arrests.num_rows == 0:
+    if arrests is None or arrests.num_rows == 0 or n == 0:
         return g.append_column("offense_date", cycle_date).append_column("cannabis_arrest", none)
-    subject = _trim(arrests.column("SUBJECT_ID").combine_chunks())
-    keys = _case_keys(subject, pc.utf8_slice_codeunits(_trim(arrests.column("CNT_ORDER").combine_chunks()), 0, 3))
-    day = _date(_trim(arrests.column("STP_EVENT_DATE").combine_chunks()))
+    a_keys, c_keys = _cycle_keys(
+        _trim(arrests.column("SUBJECT_ID").combine_chunks()),
+        pc.utf8_slice_codeunits(_trim(arrests.column("CNT_ORDER").combine_chunks()), 0, 3),
+        g.column("subject_id").combine_chunks(), pc.utf8_slice_codeunits(g.column("count_order"), 0, 3).combine_chunks())
+    no_day = np.iinfo(np.int32).max
+    days = pc.fill_null(pc.cast(_date(_trim(arrests.column("STP_EVENT_DATE").combine_chunks())), pa.int32()),
+                        no_day).to_numpy()
+    order = np.argsort(a_keys, kind="stable")
+    sorted_keys = a_keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    cycles = sorted_keys[starts]
+    earliest = np.minimum.reduceat(days[order], starts)
+    pos = np.minimum(np.searchsorted(cycles, c_keys), len(cycles) - 1)
+    found = (cycles[pos] == c_keys) & (earliest[pos] != no_day)
+    arrested = pc.if_else(pa.array(found), pa.array(np.where(found, earliest[pos], 0).astype(np.int32)).cast(pa.date32()),
+                          NULL_DATE)
+    offense_date = pc.if_else(pc.is_valid(cycle_date), cycle_date, arrested)
     offense = _trim(arrests.column("OFFENSE_DESCR").combine_chunks())
     use_comment = pc.or_(pc.equal(offense, ""), pc.equal(pc.utf8_upper(offense), "SEE COMMENT FOR CHARGE"))
     texts = pc.if_else(use_comment, _trim(arrests.column("COMMENT_TEXT").combine_chunks()), offense)
-    conv_keys = _case_keys(g.column("subject_id"), pc.utf8_slice_codeunits(g.column("count_order"), 0, 3))
-    t = pa.table({"key": keys, "date": day})
-    by_cycle = t.group_by("key", use_threads=False).aggregate([("date", "min")])
-    arrested = pc.take(by_cycle.column("date_min"), pc.index_in(conv_keys, value_set=by_cycle.column("key")))
-    offense_date = pc.if_else(pc.is_valid(cycle_date), cycle_date, arrested)
-    cannabis = pc.match_substring_regex(texts, CANNABIS_ARREST, ignore_case=True)
-    if not pc.any(cannabis).as_py():
+    cannabis = pc.match_substring_regex(texts, CANNABIS_ARREST, ignore_case=True).to_numpy(zero_copy_only=False)
+    if not cannabis.any():
         return g.append_column("offense_date", offense_date).append_column("cannabis_arrest", none)
-    label = pc.binary_join_element_wise(texts.filter(cannabis), pc.cast(day.filter(cannabis), pa.string()),
-                                        ", arrested ")
-    label = pc.utf8_slice_codeunits(pc.fill_null(label, texts.filter(cannabis)), 0, 400)
-    firsts = pa.table({"key": keys.filter(cannabis), "label": label}).group_by("key", use_threads=False).aggregate(
-        [("label", "first")])
-    convicted = pc.unique(conv_keys.filter(g.column("is_cannabis")))
-    arrest_label = pc.take(firsts.column("label_first"), pc.index_in(conv_keys, value_set=firsts.column("key")))
-    no_cannabis_count = pc.invert(pc.is_in(conv_keys, value_set=convicted))
-    cannabis_arrest = pc.if_else(pc.and_(no_cannabis_count, pc.is_valid(arrest_label)), arrest_label,
-                                 pa.scalar(None, pa.string()))
+    # The first cannabis arrest of each cycle, for cycles none of whose counts was a cannabis conviction.
+    hits = np.flatnonzero(cannabis)
+    hit_order = hits[np.argsort(a_keys[hits], kind="stable")]
+    hit_keys = a_keys[hit_order]
+    first = hit_order[np.concatenate(([True], hit_keys[1:] != hit_keys[:-1]))]
+    first_keys = a_keys[first]
+    convicted = np.unique(c_keys[g.column("is_cannabis").to_numpy(zero_copy_only=False)])
+    pos = np.minimum(np.searchsorted(first_keys, c_keys), len(first_keys) - 1)
+    wanted = (first_keys[pos] == c_keys) & ~np.isin(c_keys, convicted)
+    if not wanted.any():
+        return g.append_column("offense_date", offense_date).append_column("cannabis_arrest", none)
+    needed = np.unique(pos[wanted])  # labels only for the cycles that need one (few): Python per cycle
+    rows = first[needed]
+    labels = [f"{text}, arrested {_iso(day)}"[:400] if day != no_day else text[:400]
+              for text, day in zip(pc.take(texts, pa.array(rows)).to_pylist(), days[rows].tolist())]
+    slot = np.searchsorted(needed, np.where(wanted, pos, needed[0]))
+    taken = pc.take(pa.array(labels, pa.string()), pa.array(slot))
+    cannabis_arrest = pc.if_else(pa.array(wanted), taken, pa.scalar(None, pa.string()))
     return g.append_column("offense_date", offense_date).append_column("cannabis_arrest", cannabis_arrest)
+
+
+def _iso(days: int) -> str:
+    return str(np.datetime64(int(days), "D"))
+
+
+def _cycle_keys(subject_a: pa.Array, cycle_a: pa.Array, subject_b: pa.Array, cycle_b: pa.Array):
+    """Integer keys for (subject, cycle) pairs of two tables, equal where the pairs are equal."""
+    subjects = pc.dictionary_encode(pa.concat_arrays([subject_a, subject_b])).indices.to_numpy().astype(np.int64)
+    cycles = pc.dictionary_encode(pa.concat_arrays([cycle_a, cycle_b]))
+    keys = subjects * max(len(cycles.dictionary), 1) + cycles.indices.to_numpy()
+    return keys[: len(subject_a)], keys[len(subject_a):]
 
 
 def _sentence_end(disp: pa.Array, has_sentence: np.ndarray, months: np.ndarray, days: np.ndarray) -> pa.Array:
