@@ -54,7 +54,7 @@ class LongJobsMixin:
     def reevaluate(self, values: tuple[str, date, str] | None = None) -> None:
         if self.jobs.busy:
             return
-        if values is None:
+        if not values:  # from the menu or Ctrl+R, QAction.triggered passes `checked` (False): ask
             dialog = ReevaluateDialog(policy_choices(), self.service.latest_run(), date.today(), self)
             if dialog.exec() != ReevaluateDialog.DialogCode.Accepted:
                 return
