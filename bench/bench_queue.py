@@ -77,6 +77,7 @@ def child(db: str, started: float, accepts: int, settings_file: str) -> None:
     from PySide6.QtCore import QSettings, Qt
 
     from reviewer.ui.settings import Settings
+    from reviewer.ui.queue_model import CHANGED, DISPOSITION
 
     imported = time.time() - started
     settings = Settings(QSettings(settings_file, QSettings.Format.IniFormat))
@@ -103,13 +104,15 @@ def child(db: str, started: float, accepts: int, settings_file: str) -> None:
         "suggestion = needs review": lambda: bar.suggestion.setCurrentIndex(bar.suggestion.findData("NEEDS_REVIEW")),
         "section = 11359": lambda: bar.section.setCurrentIndex(bar.section.findData("11359")),
         "reason = 2nd in list": lambda: bar.reason.setCurrentIndex(2),
+        "status = suggestion changed": lambda: bar.status.setCurrentIndex(bar.status.findData("changed")),
         "clear filters": bar.clear,
         "search name": lambda: (bar.search.setText(sample.name.split(",")[0].lower()), bar.search.returnPressed.emit()),
         "search CII": lambda: (bar.search.setText(sample.cii), bar.search.returnPressed.emit()),
         "search case number": lambda: (bar.search.setText(sample.court_case), bar.search.returnPressed.emit()),
         "clear search": bar.clear,
         "sort by person": lambda: window.table.sortByColumn(0, Qt.SortOrder.AscendingOrder),
-        "sort by disposition desc": lambda: window.table.sortByColumn(4, Qt.SortOrder.DescendingOrder),
+        "sort by disposition desc": lambda: window.table.sortByColumn(DISPOSITION, Qt.SortOrder.DescendingOrder),
+        "sort by changed since decided": lambda: window.table.sortByColumn(CHANGED, Qt.SortOrder.DescendingOrder),
         "queue order": window.queue_order,
     }
     filters: dict[str, list[float]] = {name: [] for name in steps}

@@ -43,6 +43,7 @@ class Figures:
     flagged: int = 0
     flagged_decided: int = 0
     attention_pending: int = 0
+    changed: int = 0  # decided convictions whose suggestion a re-evaluation changed since (decisions stand)
     projected: Relief = Relief()
     confirmed: Relief = Relief()
 
@@ -96,6 +97,7 @@ def compute_figures(conn) -> Figures:
         persons=queue["persons"], section_level=section_level, suggestions=suggestions, decisions=decisions,
         decided=queue["decided"], flagged=queue["flagged"], flagged_decided=queue["flagged_decided"],
         attention_pending=queue["attention_pending"], projected=relief("projected"), confirmed=relief("decided"),
+        changed=queue["changed"],
     )
 
 

@@ -43,6 +43,8 @@ COLUMNS: tuple[tuple[str, int, str], ...] = (
     ("Decision reason", 36, "text"),
     ("Reviewer", 18, "text"),
     ("Decided on", 17, "datetime"),
+    ("Suggestion changed since decided", 14, "plain"),  # "Yes": a re-evaluation suggests otherwise since
+    ("Suggestion when decided", 24, "plain"),  # the suggestion the standing decision answered, where it changed
     ("Printed", 12, "date"),
     ("Filed", 12, "date"),
     ("Source", 24, "text"),
@@ -97,7 +99,8 @@ def register_values(r) -> list:
         r[0], as_date(r[1]), r[2], r[3], count_number(r[4] or ""), r[5], r[6], level_label(r[7]),
         as_date(r[8]), r[9], suggestion_label(r[10]), r[11], explanation(r[12]),
         SENTENCE_WORDS.get(r[13], r[13]), "Yes" if r[14] else "No", STATUS_WORDS.get(r[15], r[15]),
-        outcome_label(r[16]) or None, r[17] or None, r[18], as_datetime(r[19]), as_date(r[20]), as_date(r[21]),
+        outcome_label(r[16]) or None, r[17] or None, r[18], as_datetime(r[19]),
+        "Yes" if r[25] else None, suggestion_label(r[26]) if r[25] else None, as_date(r[20]), as_date(r[21]),
         f"{r[22]}, line {r[23]}",
     ]
 

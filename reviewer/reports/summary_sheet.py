@@ -61,6 +61,7 @@ def summary_rows(ws, figures: Figures, generated: datetime) -> list[list]:
         ["Progress", styled(ws, f.progress, number_format="0.0%")],
         ["All evaluated convictions decided", f.decided],
         ["All evaluated convictions pending", f.pending],
+        ["Decided, suggestion changed since (the decision stands)", f.changed],
     ]
     return rows
 

@@ -13,7 +13,7 @@ RESULT_COLUMNS = (
     "source_file", "source_line", "subject_id", "cii", "name", "dob", "county", "court_case", "code_section",
     "level", "disposition_date", "suggestion", "policy_reason", "reasons", "sentence_status", "flagged_felony",
     "disqualified", "review_status", "decision_outcome", "decided_by", "decided_at", "as_of", "engine_version",
-    "policy", "questions",
+    "policy", "questions", "suggestion_changed",
 )
 
 
@@ -42,7 +42,7 @@ def export_results(db: Database, out: str | Path) -> int:
                 spreadsheet_safe(reasons), r[14], "yes" if r[15] else "no", "yes" if r[16] else "no",
                 r[17] or "", r[18] or "", spreadsheet_safe(r[19] or ""), r[20] or "", r[22], r[23],
                 f"{r[24]} v{r[25]} ({r[26][:12]})" if r[26] else r[24],
-                spreadsheet_safe(open_questions_text(r[27], r[21], answered)),
+                spreadsheet_safe(open_questions_text(r[27], r[21], answered)), "yes" if r[28] else "no",
             ))
             count += 1
     return count

@@ -28,7 +28,7 @@ from reviewer.services import deciding
 from reviewer.services.deciding import ConflictError, DecisionRefused, DecisionResult, public_safety_allowed
 from reviewer.services.jobs import NO_JOB, Cancelled, Job
 from reviewer.services.queue_index import (
-    STATUS_DONE, Choices, Counts, QueueFilter, QueueIndex, QueueView,
+    STATUS_CHANGED, STATUS_DONE, Choices, Counts, QueueFilter, QueueIndex, QueueView,
 )
 from reviewer.store import queue as q
 from reviewer.store.database import Database, DatabaseError
@@ -41,8 +41,8 @@ if TYPE_CHECKING:  # the import and evaluation stacks load only when a job needs
     from reviewer.services.importing import ImportReport
 
 __all__ = [
-    "OVERRIDE_OUTCOMES", "STATUS_DONE", "CaseView", "Cancelled", "Choices", "ConflictError", "Counts", "DatabaseError",
-    "DecisionEntry", "DecisionRefused", "DecisionResult", "FileRejected", "Job", "QueueFilter", "QueueIndex",
+    "OVERRIDE_OUTCOMES", "STATUS_CHANGED", "STATUS_DONE", "CaseView", "Cancelled", "Choices", "ConflictError", "Counts",
+    "DatabaseError", "DecisionEntry", "DecisionRefused", "DecisionResult", "FileRejected", "Job", "QueueFilter", "QueueIndex",
     "QueueRow", "QueueService", "QueueView", "ReviewState", "RunInfo", "TimelineEntry", "accept_in_chunks", "import_files",
     "open_database", "policy_choices", "reevaluate",
 ]
@@ -89,6 +89,16 @@ class CaseView:
     @property
     def can_accept(self) -> bool:
         return self.accept_outcome is not None
+
+    @property
+    def decided_suggestion(self) -> Suggestion | None:
+        """Where a re-evaluation changed the suggestion since the standing decision: the one it answered."""
+        if not self.review.suggestion_changed or not self.review.decided_suggestion:
+            return None
+        try:
+            return Suggestion(self.review.decided_suggestion)
+        except ValueError:
+            return None
 
 
 def open_database(target: str | Path, migrate: bool = True) -> Database:
@@ -222,7 +232,7 @@ class QueueService:
         with self.db.engine.connect() as conn:
             states = q.review_states(conn, conviction_ids)
         for cid, state in states.items():
-            self.index.set_state(cid, state.status, state.decided_by)
+            self.index.set_state(cid, state.status, state.decided_by, state.suggestion_changed)
 
     def bulk_preview(self, view: QueueView) -> tuple[list[int], int]:
         """Pending convictions shown that Accept can decide, and how many shown need an outcome chosen by hand."""

@@ -19,12 +19,15 @@ from reviewer.store.queue import KEY_TYPES, STATUS_CODES, SUGGESTION_CODES, Queu
 STATUS_CODE = {s: i for i, s in enumerate(STATUS_CODES)}  # pending is 0
 SUGGESTION_CODE = {s: i for i, s in enumerate(SUGGESTION_CODES)}
 
-# Status filter values: the three review states, plus "done" (accepted or overridden).
+# Status filter values: the three review states, plus "done" (accepted or overridden), plus "changed"
+# (decided, and a re-evaluation has changed the suggestion since: the decision stands, flagged).
 STATUS_DONE = "done"
+STATUS_CHANGED = "changed"
 
 # Sort keys the queue understands (None: the queue order, attention first).
-SORT_KEYS = ("person", "dob", "court_case", "code_section", "disposition_date", "suggestion", "status", "reviewer")
-CHANGING_KEYS = frozenset({"status", "reviewer"})  # decisions change them: their order is never kept
+SORT_KEYS = ("person", "dob", "court_case", "code_section", "disposition_date", "suggestion", "status", "reviewer",
+             "changed")
+CHANGING_KEYS = frozenset({"status", "reviewer", "changed"})  # decisions change them: their order is never kept
 
 # Readable names for the statute's deciding rules (policy rules are named by the policy itself).
 RULE_LABELS = {
@@ -61,6 +64,7 @@ class QueueFilter:
 class Counts:
     pending: int
     done: int
+    changed: int = 0  # decided, suggestion changed since (counted among done)
 
     @property
     def total(self) -> int:
@@ -102,7 +106,8 @@ class QueueView:
 
     def counts(self) -> Counts:
         pending = int(np.count_nonzero(self.index.status[self.positions] == 0))
-        return Counts(pending, len(self.positions) - pending)
+        changed = int(np.count_nonzero(self.index.changed[self.positions]))
+        return Counts(pending, len(self.positions) - pending, changed)
 
     def pending_ids(self) -> list[int]:
         return self.index.ids[self.positions[self.index.status[self.positions] == 0]].tolist()
@@ -133,6 +138,7 @@ class QueueIndex:
         self.priority = keys.priority.to_numpy()
         self.suggestion = keys.suggestion.to_numpy()
         self.status = np.array(keys.status.to_numpy(), dtype=np.int8)  # a copy: decisions change it
+        self.changed = np.array(keys.suggestion_changed.to_numpy(), dtype=bool)  # a copy: decisions clear it
         self.sections, self.section = _codes(keys.section)
         self.rules, self.rule = _codes(keys.first_rule)
         self.reviewers, self.reviewer = _codes(keys.decided_by)
@@ -204,6 +210,8 @@ class QueueIndex:
         if flt.status:
             if flt.status == STATUS_DONE:
                 both(self.status > 0)
+            elif flt.status == STATUS_CHANGED:
+                both(self.changed)
             else:
                 both(self.status == STATUS_CODE.get(flt.status, -1))
         if flt.suggestion:
@@ -239,6 +247,8 @@ class QueueIndex:
             return self.suggestion
         if key == "status":
             return self.status
+        if key == "changed":
+            return self.changed.view(np.int8)
         if key not in self._ranks:
             values = self.reviewers_of_rows() if key == "reviewer" else self._text[key]
             self._ranks[key] = _dense_rank(values)
@@ -263,7 +273,7 @@ class QueueIndex:
 
     def counts(self) -> Counts:
         pending = int(np.count_nonzero(self.status == 0))
-        return Counts(pending, len(self.status) - pending)
+        return Counts(pending, len(self.status) - pending, int(np.count_nonzero(self.changed)))
 
     def choices(self) -> Choices:
         present = _used(self.suggestion, len(SUGGESTION_CODE))
@@ -279,11 +289,14 @@ class QueueIndex:
     def rule_label(self, rule: str) -> str:
         return self._rule_labels.get(rule) or RULE_LABELS.get(rule) or rule
 
-    def set_state(self, conviction_id: int, status: str, decided_by: str) -> None:
+    def set_state(self, conviction_id: int, status: str, decided_by: str, suggestion_changed: bool = False) -> None:
+        """A conviction's review as it now stands. A decision just made answers the current suggestion, so
+        `suggestion_changed` is False unless the state was read back from the database."""
         pos = self.position(conviction_id)
         if pos is None:
             return
         self.status[pos] = STATUS_CODE.get(status, 0)
+        self.changed[pos] = bool(suggestion_changed) and status != "pending"
         code = self._reviewer_code.get(decided_by)
         if code is None:
             code = len(self.reviewers)

@@ -6,6 +6,7 @@ from typing import Iterator
 from sqlalchemy import Connection, select
 
 from reviewer.store import models as m
+from reviewer.store.answered import join_answered, suggestion_changed
 
 C, P, E, R, RUN = m.Conviction, m.Person, m.Evaluation, m.Review, m.EvaluationRun
 
@@ -13,18 +14,19 @@ RESULT_FIELDS = (
     C.source_file, C.source_line, P.subject_id, P.cii, P.name, P.dob, C.county, C.court_case, C.code_section,
     C.level, C.disposition_date, E.suggestion, E.policy_reason, E.reasons, E.sentence_status, E.flagged,
     E.disqualified, R.status, R.outcome, R.decided_by, R.decided_at, C.id, RUN.as_of, RUN.engine_version,
-    RUN.policy_name, RUN.policy_version, RUN.policy_digest, E.questions,
+    RUN.policy_name, RUN.policy_version, RUN.policy_digest, E.questions, suggestion_changed(E, R),
 )
 
 
 def current_results(conn: Connection, batch: int = 10000) -> Iterator[tuple]:
     """Every current evaluation with its conviction and person, in file order; streamed."""
     query = (
-        select(*RESULT_FIELDS)
-        .join(C, C.id == E.conviction_id)
-        .join(P, P.id == C.person_id)
-        .join(RUN, RUN.id == E.run_id)
-        .outerjoin(R, R.conviction_id == C.id)
+        join_answered(
+            select(*RESULT_FIELDS)
+            .join(C, C.id == E.conviction_id)
+            .join(P, P.id == C.person_id)
+            .join(RUN, RUN.id == E.run_id)
+            .outerjoin(R, R.conviction_id == C.id))
         .where(E.current.is_(True))
         .order_by(C.source_file, C.source_line)
         .execution_options(yield_per=batch)

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, String, bindparam, case, cast, func, select
 
 from reviewer.domain.vocabulary import ReviewStatus, Suggestion
 from reviewer.store import bulk, models as m
+from reviewer.store.answered import decided_suggestion, join_answered, suggestion_changed
 
 C, P, E, R, D, RUN = m.Conviction, m.Person, m.Evaluation, m.Review, m.Decision, m.EvaluationRun
 
@@ -47,6 +48,7 @@ KEY_FIELDS = (
     E.conviction_id, E.priority, _code(E.suggestion, SUGGESTION_CODES), func.substr(E.reasons, 1, 64),
     _code(R.status, STATUS_CODES), _text(R.decided_by), _text(C.section), _text(C.code_section),
     _iso(C.disposition_date), _text(C.court_case), _iso(P.dob), _text(P.name), _text(P.cii), P.id,
+    suggestion_changed(E, R),
 )
 
 
@@ -68,12 +70,13 @@ class QueueKeys:
     name: pa.Array
     cii: pa.Array
     person_id: pa.Array  # int64
+    suggestion_changed: pa.Array  # int8: 1 where the standing decision answered another suggestion
 
     def __len__(self) -> int:
         return len(self.conviction_id)
 
 
-KEY_TYPES = (pa.int64(), pa.int8(), pa.int8(), pa.string(), pa.int8(), *([pa.string()] * 8), pa.int64())
+KEY_TYPES = (pa.int64(), pa.int8(), pa.int8(), pa.string(), pa.int8(), *([pa.string()] * 8), pa.int64(), pa.int8())
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,8 @@ class QueueRow:
     outcome: str | None
     decided_by: str
     version: int
+    suggestion_changed: bool = False  # decided, and the current suggestion differs from the one answered
+    decided_suggestion: str | None = None  # the suggestion the standing decision answered
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +112,8 @@ class ReviewState:
     decided_by: str
     decision_id: int | None
     version: int
+    suggestion_changed: bool = False  # see QueueRow
+    decided_suggestion: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +169,12 @@ def queue_keys(conn: Connection, chunk: int = 20_000) -> QueueKeys:
 
     Read in chunks straight into Arrow arrays, so 100,000 rows never sit in memory as Python objects.
     """
-    query = (
+    query = join_answered(
         select(*KEY_FIELDS)
         .join(C, C.id == E.conviction_id)
         .join(P, P.id == C.person_id)
         .outerjoin(R, R.conviction_id == E.conviction_id)
-        .where(E.current.is_(True), E.flagged.is_(True))
-    )
+    ).where(E.current.is_(True), E.flagged.is_(True))
     parts: list[list[pa.Array]] = [[] for _ in KEY_FIELDS]
     rules: dict[str, str] = {}  # reasons' heads repeat: parse each distinct one once
     with _small_page_cache(conn):
@@ -204,16 +210,16 @@ def _small_page_cache(conn: Connection, kib: int = 8192) -> Iterator[None]:
 ROW_FIELDS = (
     C.id, C.person_id, P.name, P.dob, P.cii, C.court_case, C.code_section, C.level, C.disposition_date,
     E.suggestion, E.priority, E.disqualified, E.sentence_status, R.status, R.outcome, R.decided_by, R.version,
+    suggestion_changed(E, R), decided_suggestion(),
 )
 
 
-_ROWS_QUERY = (
+_ROWS_QUERY = join_answered(
     select(*ROW_FIELDS)
     .join(E, (E.conviction_id == C.id) & E.current.is_(True))
     .join(P, P.id == C.person_id)
     .outerjoin(R, R.conviction_id == C.id)
-    .where(C.id.in_(bindparam("ids", expanding=True)))
-)
+).where(C.id.in_(bindparam("ids", expanding=True)))
 
 
 def rows_by_ids(conn: Connection, ids: Sequence[int]) -> dict[int, QueueRow]:
@@ -223,12 +229,16 @@ def rows_by_ids(conn: Connection, ids: Sequence[int]) -> dict[int, QueueRow]:
         chunk = [int(i) for i in ids[start:start + 500]]
         for r in conn.execute(_ROWS_QUERY, {"ids": chunk}):
             out[r[0]] = QueueRow(r[0], r[1], r[2] or "", r[3], r[4] or "", r[5] or "", r[6] or "", r[7] or "", r[8],
-                                 r[9], r[10], bool(r[11]), r[12], r[13] or "pending", r[14], r[15] or "", r[16] or 0)
+                                 r[9], r[10], bool(r[11]), r[12], r[13] or "pending", r[14], r[15] or "", r[16] or 0,
+                                 bool(r[17]), r[18])
     return out
 
 
-_STATES_QUERY = select(R.conviction_id, R.status, R.outcome, R.decided_by, R.decision_id, R.version).where(
-    R.conviction_id.in_(bindparam("ids", expanding=True)))
+_STATES_QUERY = join_answered(
+    select(R.conviction_id, R.status, R.outcome, R.decided_by, R.decision_id, R.version, suggestion_changed(E, R),
+           decided_suggestion())
+    .outerjoin(E, (E.conviction_id == R.conviction_id) & E.current.is_(True))
+).where(R.conviction_id.in_(bindparam("ids", expanding=True)))
 
 
 def review_states(conn: Connection, ids: Iterable[int]) -> dict[int, ReviewState]:
@@ -236,7 +246,7 @@ def review_states(conn: Connection, ids: Iterable[int]) -> dict[int, ReviewState
     out: dict[int, ReviewState] = {}
     for start in range(0, len(ids), 500):
         for r in conn.execute(_STATES_QUERY, {"ids": ids[start:start + 500]}):
-            out[r[0]] = ReviewState(r[0], r[1], r[2], r[3] or "", r[4], r[5])
+            out[r[0]] = ReviewState(r[0], r[1], r[2], r[3] or "", r[4], r[5], bool(r[6]), r[7])
     return out
 
 
@@ -244,12 +254,13 @@ def evaluation_detail(conn: Connection, conviction_id: int) -> EvaluationDetail 
     query = (
         select(E.conviction_id, C.person_id, E.id, E.suggestion, E.statute_suggestion, E.policy_reason, E.reasons,
                E.sentence_status, E.disqualified, E.priority, RUN.policy_name, RUN.policy_version, RUN.as_of,
-               RUN.engine_version, R.status, R.outcome, R.decided_by, R.decision_id, R.version)
+               RUN.engine_version, R.status, R.outcome, R.decided_by, R.decision_id, R.version,
+               suggestion_changed(E, R), decided_suggestion())
         .join(C, C.id == E.conviction_id)
         .join(RUN, RUN.id == E.run_id)
         .outerjoin(R, R.conviction_id == E.conviction_id)
-        .where(E.conviction_id == conviction_id, E.current.is_(True))
     )
+    query = join_answered(query).where(E.conviction_id == conviction_id, E.current.is_(True))
     r = conn.execute(query).first()
     if r is None:
         return None
@@ -257,7 +268,7 @@ def evaluation_detail(conn: Connection, conviction_id: int) -> EvaluationDetail 
         reasons = tuple(json.loads(r[6] or "[]"))
     except ValueError:
         reasons = ()
-    review = ReviewState(r[0], r[14] or "pending", r[15], r[16] or "", r[17], r[18] or 0)
+    review = ReviewState(r[0], r[14] or "pending", r[15], r[16] or "", r[17], r[18] or 0, bool(r[19]), r[20])
     return EvaluationDetail(r[0], r[1], r[2], r[3], r[4], r[5] or "", reasons, r[7], bool(r[8]), r[9], r[10], r[11],
                             r[12], r[13], review)
 

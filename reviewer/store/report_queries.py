@@ -12,13 +12,14 @@ from typing import Iterator
 from sqlalchemy import Connection, String, and_, case, func, literal, select, type_coerce
 
 from reviewer.store import models as m
+from reviewer.store.answered import decided_suggestion, join_answered, suggestion_changed
 
 C, P, E, R, D = m.Conviction, m.Person, m.Evaluation, m.Review, m.Decision
 REGISTER_FIELD_NAMES = (
     "name", "dob", "cii", "court_case", "count_order", "code_section", "offense_text", "level", "disposition_date",
     "county", "suggestion", "policy_reason", "reasons", "sentence_status", "flagged", "review_status", "outcome",
     "decision_reason", "decided_by", "decided_at", "printed_at", "filed_on", "source_file", "source_line",
-    "conviction_id",
+    "conviction_id", "suggestion_changed", "decided_suggestion",
 )
 
 RELIEF = ("DISMISS_AND_SEAL", "REDESIGNATE_MISDEMEANOR", "REDESIGNATE_INFRACTION")
@@ -58,15 +59,17 @@ def register_rows(conn: Connection, batch: int = 5000) -> Iterator[tuple]:
         _text(C.disposition_date), C.county, E.suggestion, E.policy_reason, E.reasons,
         func.coalesce(SA.status, E.sentence_status), E.flagged, R.status, R.outcome, D.reason, R.decided_by,
         _text(R.decided_at), _text(printed.c.at), _text(filed.c.at), C.source_file, C.source_line, C.id,
+        suggestion_changed(E, R), decided_suggestion(),
     )
     on_case = lambda t: and_(t.c.person_id == C.person_id, t.c.case_key == C.case_key)  # noqa: E731
     query = (
-        select(*fields)
-        .select_from(E)
-        .join(C, C.id == E.conviction_id)
-        .join(P, P.id == C.person_id)
-        .outerjoin(R, R.conviction_id == C.id)
-        .outerjoin(D, D.id == R.decision_id)
+        join_answered(
+            select(*fields)
+            .select_from(E)
+            .join(C, C.id == E.conviction_id)
+            .join(P, P.id == C.person_id)
+            .outerjoin(R, R.conviction_id == C.id)
+            .outerjoin(D, D.id == R.decision_id), decision=D)
         .outerjoin(SA, SA.conviction_id == C.id)
         .outerjoin(printed, on_case(printed))
         .outerjoin(filed, on_case(filed))
@@ -137,12 +140,12 @@ def queue_counts(conn: Connection) -> dict[str, int]:
             func.sum(case((and_(E.flagged.is_(True), decided), one), else_=0)),
             func.sum(case((and_(E.flagged.is_(True), E.priority == 0, ~decided), one), else_=0)),
             func.count(func.distinct(C.person_id)),
+            func.sum(suggestion_changed(E, R)),
         )
         .select_from(E).join(C, C.id == E.conviction_id).outerjoin(R, R.conviction_id == E.conviction_id)
-        .where(E.current.is_(True))
     )
-    row = conn.execute(query).one()
-    keys = ("evaluated", "decided", "flagged", "flagged_decided", "attention_pending", "persons")
+    row = conn.execute(join_answered(query).where(E.current.is_(True))).one()
+    keys = ("evaluated", "decided", "flagged", "flagged_decided", "attention_pending", "persons", "changed")
     return {k: int(v or 0) for k, v in zip(keys, row)}
 
 

@@ -143,8 +143,15 @@ def _status_html(case: CaseView) -> str:
     color = "#1b6e33" if review.status == ReviewStatus.ACCEPTED.value else "#8a4b00"
     standing = next((h for h in case.history if h.id == review.decision_id), None)
     when = f" on {standing.decided_at:%Y-%m-%d %H:%M}" if standing else ""
-    return (f"<b style='color:{color}'>{verb}</b>: {escape(outcome)} — by {escape(review.decided_by or 'unknown')}"
-            f"{when}")
+    decided = (f"<b style='color:{color}'>{verb}</b>: {escape(outcome)} — by "
+               f"{escape(review.decided_by or 'unknown')}{when}")
+    was = case.decided_suggestion
+    if was is None:
+        return decided
+    return (f"{decided}<br><span style='background:#fbe3c0; color:#8a4b00'>&nbsp;<b>\u26a0 Suggestion changed since "
+            f"decided</b>: was {escape(was.label)}, now {escape(case.suggestion.label)}&nbsp;</span>"
+            "<br><span style='color:#555'>The decision stands as made; decide again to answer the new "
+            "suggestion.</span>")
 
 
 def _reasons_html(case: CaseView) -> str:

@@ -5,11 +5,12 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from reviewer.domain.vocabulary import ReviewStatus
-from reviewer.services.queue import STATUS_DONE, Choices, QueueFilter
+from reviewer.services.queue import STATUS_CHANGED, STATUS_DONE, Choices, QueueFilter
 
 STATUS_CHOICES = (
     ("", "All"), (ReviewStatus.PENDING.value, "Pending"), (STATUS_DONE, "Done"),
     (ReviewStatus.ACCEPTED.value, "Accepted"), (ReviewStatus.OVERRIDDEN.value, "Overridden"),
+    (STATUS_CHANGED, "Suggestion changed since decided"),
 )
 SEARCH_DELAY_MS = 250
 
@@ -46,7 +47,7 @@ class FilterBar(QWidget):
         outer.addLayout(top)
 
         row = QHBoxLayout()
-        self.status = _combo("statusFilter", "Status filter", 9)
+        self.status = _combo("statusFilter", "Status filter", 16)
         for value, label in STATUS_CHOICES:
             self.status.addItem(label, value)
         self.suggestion = _combo("suggestionFilter", "Suggestion filter", 14)

@@ -307,9 +307,11 @@ class MainWindow(LongJobsMixin, QMainWindow):
     def _update_counts(self) -> None:
         total = self.service.counts()
         shown = self.model.view.counts()
+        changed = (f" &nbsp;·&nbsp; <b style='color:#8a4b00'>\u26a0 {total.changed:,}</b> suggestion changed since "
+                   "decided") if total.changed else ""
         self.counts_label.setText(
-            f"<b>{total.pending:,}</b> pending &nbsp;·&nbsp; <b>{total.done:,}</b> done &nbsp;of {total.total:,} "
-            f"flagged felonies &nbsp;&nbsp;<span style='color:#555'>| shown: {shown.total:,} "
+            f"<b>{total.pending:,}</b> pending &nbsp;·&nbsp; <b>{total.done:,}</b> done{changed} &nbsp;of "
+            f"{total.total:,} flagged felonies &nbsp;&nbsp;<span style='color:#555'>| shown: {shown.total:,} "
             f"({shown.pending:,} pending)</span>")
 
     # --- deciding --------------------------------------------------------------------------------
@@ -529,7 +531,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
                                (self.settings.splitter_state(), self.splitter.restoreState)):
             if value is not None:
                 restore(value)
-        header = self.settings.header_state()
+        header = self.settings.header_state(len(COLUMNS))
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
             self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -545,7 +547,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
             self.jobs.cancel()  # its transaction rolls back; nothing half-written stays
             self.jobs.wait(30000)
         self.settings.save_layout(self.saveGeometry(), self.saveState(), self.splitter.saveState(),
-                                  self.table.horizontalHeader().saveState())
+                                  self.table.horizontalHeader().saveState(), len(COLUMNS))
         for tool in self._tools.values():
             tool.close()
         self.service.close()

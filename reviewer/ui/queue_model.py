@@ -23,13 +23,18 @@ COLUMNS = (
     ("Person", "person", 175),
     ("Suggestion", "suggestion", 170),
     ("Status", "status", 86),
+    ("Changed since decided", "changed", 150),
     ("Code section", "code_section", 120),
     ("Disposition", "disposition_date", 86),
     ("Court case", "court_case", 100),
     ("DOB", "dob", 86),
     ("Reviewer", "reviewer", 120),
 )
-PERSON, SUGGESTION, STATUS, CODE_SECTION, DISPOSITION, COURT_CASE, DOB, REVIEWER = range(len(COLUMNS))
+PERSON, SUGGESTION, STATUS, CHANGED, CODE_SECTION, DISPOSITION, COURT_CASE, DOB, REVIEWER = range(len(COLUMNS))
+# The marker of a decided conviction whose suggestion a re-evaluation has changed since (the decision stands).
+CHANGED_MARK = "\u26a0 was "
+CHANGED_COLOR = QColor("#8a4b00")
+CHANGED_BACKGROUND = QColor("#fbe3c0")
 STATUS_LABELS = {ReviewStatus.PENDING.value: "Pending", ReviewStatus.ACCEPTED.value: "Accepted",
                  ReviewStatus.OVERRIDDEN.value: "Overridden"}
 STATUS_COLORS = {ReviewStatus.ACCEPTED.value: QColor("#1b6e33"), ReviewStatus.OVERRIDDEN.value: QColor("#8a4b00")}
@@ -146,7 +151,8 @@ class QueueModel(QAbstractTableModel):
         if cells is not None:
             old = cells.row
             self._put(row, replace(old, status=status, outcome=outcome.value if outcome else None,
-                                   decided_by=decided_by, version=old.version + 1))
+                                   decided_by=decided_by, version=old.version + 1, suggestion_changed=False,
+                                   decided_suggestion=old.suggestion))
 
     # --- QAbstractTableModel ------------------------------------------------------------------
 
@@ -161,6 +167,10 @@ class QueueModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return COLUMNS[section][0]
             if role == Qt.ItemDataRole.ToolTipRole:
+                if section == CHANGED:
+                    return ("Suggestion changed since decided: a re-evaluation suggests something else than the "
+                            "decision answered; the decision stands. Sort to bring them together, or choose "
+                            "Status: Suggestion changed.")
                 return f"Sort by {COLUMNS[section][0].lower()} (View > Queue order restores the default)"
         return None
 
@@ -182,6 +192,8 @@ class QueueModel(QAbstractTableModel):
             return cells.texts[column]
         if kind == _FOREGROUND:
             return cells.brushes[column]
+        if kind == _BACKGROUND:
+            return _CHANGED_BRUSH if column == CHANGED and cells.row.suggestion_changed else None
         return cells.tooltip(column)
 
 
@@ -192,22 +204,30 @@ class _Cells:
 
     def __init__(self, row: QueueRow) -> None:
         self.row = row
+        changed = CHANGED_MARK + suggestion_label(row.decided_suggestion or "") if row.suggestion_changed else ""
         self.texts = (
-            row.name, suggestion_label(row.suggestion), STATUS_LABELS.get(row.status, row.status), row.code_section,
-            _date(row.disposition_date), row.court_case, _date(row.dob), row.decided_by,
+            row.name, suggestion_label(row.suggestion), STATUS_LABELS.get(row.status, row.status), changed,
+            row.code_section, _date(row.disposition_date), row.court_case, _date(row.dob), row.decided_by,
         )
         brushes: list[QBrush | None] = [None] * len(COLUMNS)
         brushes[SUGGESTION] = _SUGGESTION_BRUSHES.get(row.suggestion)
         brushes[STATUS] = _STATUS_BRUSHES.get(row.status)
+        brushes[CHANGED] = _CHANGED_TEXT_BRUSH if row.suggestion_changed else None
         self.brushes = tuple(brushes)
 
     def tooltip(self, column: int) -> str | None:
         row = self.row
+        changed = (f"Suggestion changed since decided: was {suggestion_label(row.decided_suggestion or '')}, now "
+                   f"{suggestion_label(row.suggestion)}. The decision stands; decide again to answer the new "
+                   "suggestion.") if row.suggestion_changed else ""
         if column == STATUS and row.outcome:
             try:
-                return f"{STATUS_LABELS.get(row.status, row.status)}: {Outcome(row.outcome).label}"
+                decided = f"{STATUS_LABELS.get(row.status, row.status)}: {Outcome(row.outcome).label}"
             except ValueError:
-                return row.outcome
+                decided = row.outcome
+            return f"{decided}\n{changed}" if changed else decided
+        if changed and column in (SUGGESTION, CHANGED):
+            return changed
         if row.priority == 0 and row.status == ReviewStatus.PENDING.value:
             return "Comes first: needs review or hits a disqualifier"
         return self.texts[column] or None
@@ -215,11 +235,13 @@ class _Cells:
 
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
-_TEXT, _FOREGROUND, _TOOLTIP, _ID = range(4)
+_TEXT, _FOREGROUND, _TOOLTIP, _ID, _BACKGROUND = range(5)
 _ROLES = {
     int(Qt.ItemDataRole.DisplayRole.value): _TEXT, int(Qt.ItemDataRole.AccessibleTextRole.value): _TEXT,
-    int(Qt.ItemDataRole.ForegroundRole.value): _FOREGROUND,
+    int(Qt.ItemDataRole.ForegroundRole.value): _FOREGROUND, int(Qt.ItemDataRole.BackgroundRole.value): _BACKGROUND,
     int(Qt.ItemDataRole.ToolTipRole.value): _TOOLTIP, int(CONVICTION_ID_ROLE): _ID,
 }
 _SUGGESTION_BRUSHES = {key: QBrush(color) for key, color in SUGGESTION_COLORS.items()}
 _STATUS_BRUSHES = {key: QBrush(color) for key, color in STATUS_COLORS.items()}
+_CHANGED_TEXT_BRUSH = QBrush(CHANGED_COLOR)
+_CHANGED_BRUSH = QBrush(CHANGED_BACKGROUND)

@@ -64,14 +64,21 @@ class Settings:
     def splitter_state(self) -> QByteArray | None:
         return self._bytes("window/splitter")
 
-    def header_state(self) -> QByteArray | None:
+    def header_state(self, columns: int | None = None) -> QByteArray | None:
+        """The queue table's saved columns; None when saved for another number of `columns` (Qt would apply
+        the old widths to the wrong columns)."""
+        if columns is not None and str(self._s.value("window/header_columns", "")) != str(columns):
+            return None
         return self._bytes("window/header")
 
-    def save_layout(self, geometry: QByteArray, state: QByteArray, splitter: QByteArray, header: QByteArray) -> None:
+    def save_layout(self, geometry: QByteArray, state: QByteArray, splitter: QByteArray, header: QByteArray,
+                    columns: int | None = None) -> None:
         self._s.setValue("window/geometry", geometry)
         self._s.setValue("window/state", state)
         self._s.setValue("window/splitter", splitter)
         self._s.setValue("window/header", header)
+        if columns is not None:
+            self._s.setValue("window/header_columns", columns)
         self._s.sync()
 
     def last_import_folder(self) -> str:
