@@ -13,6 +13,7 @@ from reviewer.engine.statute import add_questions, assess, is_target
 
 
 _SUGGESTIONS = {s.value: s for s in Suggestion}
+_LOWER = {s: s.label.lower() for s in Suggestion}
 
 
 def normalise_county(name: str) -> str:
@@ -62,8 +63,8 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
         # Which layer decided, and where the policy goes further than the statute, both are shown.
         reasons.append(Reason(
             "statute-alone", "HS 11361.8; HS 11361.9",
-            f"decided by the county policy ({policy.name}): {suggestion.label.lower()}; the statute alone suggests "
-            f"{statute.suggestion.label.lower()} (its reasons follow)"))
+            f"decided by the county policy ({policy.name}): {_LOWER[suggestion]}; the statute alone suggests "
+            f"{_LOWER[statute.suggestion]} (its reasons follow)"))
     if suggestion.grants_relief and statute.disqualified:
         reasons.append(
             Reason(

@@ -38,8 +38,23 @@ class Hit:
         return f"{self.label} {where_when(self.conviction)}"
 
 
+_WHERE: dict[int, tuple[Conviction, str]] = {}
+
+
 def where_when(conv: Conviction) -> str:
-    """'on 1991-04-11, Yolo County, court case 91-123' (what, where and when, for every reason)."""
+    """'on 1991-04-11, Yolo County, court case 91-123' (what, where and when, for every reason).
+    Remembered per conviction object (several reasons and questions name the same conviction)."""
+    hit = _WHERE.get(conv.id)
+    if hit is not None and hit[0] is conv:
+        return hit[1]
+    if len(_WHERE) > 20_000:
+        _WHERE.clear()
+    text = _where_when(conv)
+    _WHERE[conv.id] = (conv, text)
+    return text
+
+
+def _where_when(conv: Conviction) -> str:
     when = f"on {conv.disposition_date.isoformat()}" if conv.disposition_date else "(no disposition date on record)"
     parts = [when]
     if conv.county:

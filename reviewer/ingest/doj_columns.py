@@ -333,8 +333,7 @@ def _attach_arrests(g: pa.Table, arrests: pa.Table | None, cycle_date: pa.Array)
     labels = [f"{text}, arrested {_iso(day)}"[:400] if day != no_day else text[:400]
               for text, day in zip(pc.take(texts, pa.array(rows)).to_pylist(), days[rows].tolist())]
     slot = np.searchsorted(needed, np.where(wanted, pos, needed[0]))
-    taken = pc.take(pa.array(labels, pa.string()), pa.array(slot))
-    cannabis_arrest = pc.if_else(pa.array(wanted), taken, pa.scalar(None, pa.string()))
+    cannabis_arrest = pc.take(pa.array(labels, pa.string()), pa.array(slot, mask=~wanted))  # null: none
     return g.append_column("offense_date", offense_date).append_column("cannabis_arrest", cannabis_arrest)
 
 
