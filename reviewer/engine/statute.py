@@ -453,6 +453,10 @@ def _disqualifiers(conv: Conviction, facts: PersonFacts, ask: Asker | None) -> t
     """The felony exceptions that hold (certain), and those the record leaves open (pending, with their
     questions asked). Questions are asked only where nothing certain already decides."""
     section = conv.section
+    if (not facts.super_strikes and not facts.pc290 and not facts.person.pc290_registration
+            and len(facts.cannabis_by_section.get(section, ())) < 3
+            and tables.first_match(tables.DISQUALIFYING_SUBSECTIONS, conv.code) is None):
+        return [], []  # nothing on the record could be an exception (the common case)
     strike_cite, priors_cite = FELONY_EXCEPTIONS[section]
     certain: list[Reason] = []
     open_items: list[tuple[Reason, list[tuple[str, str]]]] = []
