@@ -124,7 +124,18 @@ def _procedure(conv: Conviction, status: SentenceStatus, as_of: date) -> Reason:
                   "HS 11361.8(f) if it is completed (see the question)")
 
 
+_SENTENCE_QUESTIONS: dict[Suggestion, Question] = {}
+
+
 def _sentence_question(suggestion: Suggestion) -> Question:
+    """One shared value per suggestion (asked of many evaluations; its JSON is then written once)."""
+    question = _SENTENCE_QUESTIONS.get(suggestion)
+    if question is None:
+        question = _SENTENCE_QUESTIONS[suggestion] = _new_sentence_question(suggestion)
+    return question
+
+
+def _new_sentence_question(suggestion: Suggestion) -> Question:
     return Question(
         SENTENCE_QUESTION,
         "Is the sentence still being served (including probation, parole or post-release community "

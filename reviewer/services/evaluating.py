@@ -68,9 +68,24 @@ def reasons_json(reasons) -> str:
     ) + "]"
 
 
+_QUESTION_JSON: dict[int, tuple] = {}
+
+
 def questions_json(questions) -> str:
-    """The questions as JSON (Question.as_dict); "[]" without a call for the many evaluations that have none."""
-    return json.dumps([q.as_dict() for q in questions]) if questions else "[]"
+    """The questions as json.dumps([q.as_dict() ...]) writes them; "[]" without a call for the many
+    evaluations that have none. A question value shared by many evaluations (the engine shares the
+    sentence question) is encoded once."""
+    if not questions:
+        return "[]"
+    parts = []
+    for q in questions:
+        hit = _QUESTION_JSON.get(id(q))
+        if hit is None or hit[0] is not q:
+            if len(_QUESTION_JSON) > 1000:
+                _QUESTION_JSON.clear()
+            hit = _QUESTION_JSON[id(q)] = (q, json.dumps(q.as_dict()))
+        parts.append(hit[1])
+    return "[" + ", ".join(parts) + "]"
 
 
 def evaluation_row(ev) -> tuple:
