@@ -86,3 +86,15 @@ def test_arrest_steps_decide_priors_and_plea_bargains(tmp_path, db_url):
 
     assert got[("4", "11359 HS")]["sentence_status"] == "COMPLETED"  # ended 2019-03-01
     assert got[("5", "11359 HS")]["sentence_status"] == "UNKNOWN"
+
+
+def test_a_possible_plea_bargain_stays_in_review_under_a_county_policy(tmp_path):
+    """The Los Angeles flow refers misdemeanors to the city attorneys; its rules are about HS 11357-11360
+    convictions, so a related count standing in for a cannabis arrest stays NEEDS_REVIEW."""
+    db = str(tmp_path / "r.db")
+    cli("import", str(_file(tmp_path)), "--db", db)
+    cli("evaluate", "--db", db, "--county", "SACRAMENTO", "--as-of", "2019-11-11", "--policy", "los-angeles-pilot-2019")
+    out = tmp_path / "results.csv"
+    cli("export", "results", "--db", db, "--out", str(out))
+    plea = rows_by_subject(out)[("3", "11364 HS")]
+    assert plea["suggestion"] == "NEEDS_REVIEW" and "arrested 2012-01-05" in plea["reasons"]

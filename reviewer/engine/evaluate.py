@@ -43,11 +43,13 @@ def evaluate_records(
 
 def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, policy: Policy | None) -> Evaluation:
     status = facts.sentence_status(conv, as_of)
-    statute = assess(conv, facts, as_of, policy is None, status)
+    statute = assess(conv, facts, as_of, policy is None or not conv.is_cannabis, status)
     # Flagged felonies enter the queue; so does a possible plea bargain (a related count standing in
     # for a cannabis arrest), whatever its level.
     flagged = conv.level is Level.FELONY or not conv.is_cannabis
-    if policy is None or statute.data_problem:
+    # A county policy's rules are about cannabis convictions: a possible plea bargain stays with the statute's
+    # NEEDS_REVIEW (the attorney decides it).
+    if policy is None or statute.data_problem or not conv.is_cannabis:
         first = statute.reasons[0].text if statute.reasons else ""
         return Evaluation(
             conv.id, statute.suggestion, statute.reasons, status, statute.disqualified, flagged, statute.suggestion, first,
