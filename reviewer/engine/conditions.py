@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from reviewer.domain.records import Conviction
 from reviewer.domain.vocabulary import Level, SentenceStatus, Suggestion
-from reviewer.engine.facts import PersonFacts, add_years, age_on, sentence_status
+from reviewer.engine.facts import PersonFacts, add_years, age_on
 from reviewer.engine.statute import StatuteResult
 
 
@@ -165,8 +165,8 @@ CONDITIONS: dict[str, Condition] = {
         lambda c, v: "all sentences completed" if c.facts.all_sentences_completed(c.as_of) else "a sentence is still running",
         _is_bool, _BOOL),
     "serving_sentence": Condition(
-        lambda c, v: sentence_status(c.conviction, c.as_of) is v,
-        lambda c, v: f"sentence {sentence_status(c.conviction, c.as_of).value.lower()} on {c.as_of.isoformat()}",
+        lambda c, v: c.facts.sentence_status(c.conviction, c.as_of) is v,
+        lambda c, v: f"sentence {c.facts.sentence_status(c.conviction, c.as_of).value.lower()} on {c.as_of.isoformat()}",
         _is_serving, "true, false, SERVING, COMPLETED or UNKNOWN", _serving_value),
     "deceased": Condition(
         lambda c, v: c.facts.person.deceased == v,
