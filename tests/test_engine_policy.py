@@ -116,4 +116,4 @@ def test_reasons_json_is_what_json_dumps_writes(parts):
     from reviewer.services.evaluating import reasons_json
 
     reasons = [Reason(*p) for p in parts]
-    assert reasons_json(reasons) == json.dumps([r.as_dict() for r in reasons])
+    assert reasons_json(reasons) == json.dumps([r.as_dict() for r in reasons], separators=(",", ":"))

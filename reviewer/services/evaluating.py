@@ -61,10 +61,11 @@ def resolve_policy(spec: str | Path | None) -> Policy | None:
 
 
 def reasons_json(reasons) -> str:
-    """The reasons as json.dumps([r.as_dict() ...]) writes them, character for character, in a third
-    of the time (one call per evaluated conviction)."""
-    return "[" + ", ".join(
-        f'{{"rule": {_quote(r.rule)}, "citation": {_quote(r.citation)}, "text": {_quote(r.text)}}}' for r in reasons
+    """The reasons as json.dumps([r.as_dict() ...], separators=(",", ":")) writes them, character for
+    character, in a third of the time (one call per evaluated conviction; compact, as it is stored
+    for every evaluation)."""
+    return "[" + ",".join(
+        f'{{"rule":{_quote(r.rule)},"citation":{_quote(r.citation)},"text":{_quote(r.text)}}}' for r in reasons
     ) + "]"
 
 
