@@ -133,7 +133,8 @@ class PersonFacts:
                 entry = CONSPIRACY_TO_MURDER
             if entry is not None:
                 yield Hit(conv, entry, f"{conv.code} ({entry.label})", conv.disposition_date)
-        gang_cases = {c.case_key for c in self.convictions if c.code and tables.GANG_ENHANCEMENT.matches(c.code)}
+        gang_cases = {c.case_key for c in self.convictions
+                      if tables.first_match(tables.GANG_ENHANCEMENTS, c.code) is not None}
         for conv in self.convictions:
             if conv.case_key in gang_cases:
                 entry = tables.first_match(tables.GANG_ENHANCEABLE, conv.code)

@@ -135,6 +135,7 @@ SUPER_STRIKES: tuple[OffenseEntry, ...] = (
 # Offenses that become punishable by life when committed for a criminal street gang
 # (PC 186.22(b)(4)); the combination in one court case is a super strike.
 GANG_ENHANCEMENT = OffenseEntry("186.22", "criminal street gang enhancement", _LIFE, (("B", "4"),))
+GANG_ENHANCEMENTS: tuple[OffenseEntry, ...] = (GANG_ENHANCEMENT,)
 GANG_ENHANCEABLE: tuple[OffenseEntry, ...] = (
     OffenseEntry("136.1", "dissuading a witness", _LIFE),
     OffenseEntry("213", "home-invasion robbery", _LIFE, (("A", "1", "A"),)),
@@ -260,7 +261,7 @@ def _index(entries: tuple[OffenseEntry, ...]) -> dict[tuple[str, str], tuple[Off
     return {key: tuple(group) for key, group in grouped.items()}
 
 
-_INDEXES = {id(t): _index(t) for t in (SUPER_STRIKES, GANG_ENHANCEABLE, PC290_OFFENSES, DISQUALIFYING_SUBSECTIONS,
+_INDEXES = {id(t): _index(t) for t in (SUPER_STRIKES, GANG_ENHANCEMENTS, GANG_ENHANCEABLE, PC290_OFFENSES, DISQUALIFYING_SUBSECTIONS,
                                          AUMA_ONLY_SUBSECTIONS, RELATED_CHARGES)}
 
 
