@@ -374,7 +374,7 @@ def _lawful_now(conv: Conviction, facts: PersonFacts, ask: Asker, what: str, leg
 _CONDUCT = {
     "11358": ("plants-6", "Were six living plants or fewer cultivated?", "HS 11362.1(a)(3); HS 11358(c)",
               "cultivating six plants or fewer", "HS 11358(b)"),
-    "11360": ("gift-28.5g", "Was it giving away or transporting 28.5 g of cannabis (4 g of concentrate) or less, "
+    "11360": ("gift-28.5g", "Was it giving away or transporting 28.5 g of cannabis (8 g of concentrate) or less, "
                             "without payment?", "HS 11362.1(a)(1),(4); HS 11360(a)(2),(b)",
               "giving away or transporting 28.5 g or less without payment", "HS 11360(b)"),
 }
