@@ -75,7 +75,7 @@ def age_on(dob: date, on: date) -> int:
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # a value; not frozen, for speed (one per conviction)
 class Age:
     """The person's age at the offense as far as the record shows it."""
 
@@ -111,42 +111,52 @@ class PersonFacts:
     def __init__(self, record: PersonRecord) -> None:
         self.record = record
         self.person = record.person
-        # In date order whatever the order of the rows, so that every listing reads the same.
-        self.convictions = tuple(sorted(record.convictions, key=_chronological))
+        convictions = record.convictions
+        if len(convictions) > 1:  # in date order whatever the order of the rows: every listing reads the same
+            convictions = tuple(sorted(convictions, key=_chronological))
+        self.convictions = convictions
         self.answers = record.answers
-        self.super_strikes = tuple(self._super_strikes())
-        self.pc290 = tuple(self._pc290())
         self.cannabis_count = 0
         self.cannabis_by_section: dict[str, list[Conviction]] = {}
-        for c in self.convictions:
-            if c.is_cannabis:
+        strikes: list[Hit] = []
+        pc290: list[Hit] = []
+        gang_cases = set()
+        latest = None
+        first_match, SUPER, REG, GANG = tables.first_match, tables.SUPER_STRIKES, tables.PC290_OFFENSES, \
+            tables.GANG_ENHANCEMENTS
+        for conv in convictions:  # one pass: every table lookup is memoised per code section
+            day = conv.disposition_date
+            if day is not None and (latest is None or day > latest):
+                latest = day
+            if conv.is_cannabis:
                 self.cannabis_count += 1
-                self.cannabis_by_section.setdefault(c.section, []).append(c)
-        self._ages: dict[int, Age] = {}
-        dates = [c.disposition_date for c in self.convictions if c.disposition_date]
-        self.latest_conviction = max(dates) if dates else None
-
-    def _super_strikes(self):
-        for conv in self.convictions:
-            entry = tables.first_match(tables.SUPER_STRIKES, conv.code)
-            if entry is not None and entry.section == "182" and _names_murder(conv.offense_text):
-                entry = CONSPIRACY_TO_MURDER
+                self.cannabis_by_section.setdefault(conv.section, []).append(conv)
+                continue
+            code = conv.code
+            if code is None:
+                continue
+            entry = first_match(SUPER, code)
             if entry is not None:
-                yield Hit(conv, entry, f"{conv.code} ({entry.label})", conv.disposition_date)
-        gang_cases = {c.case_key for c in self.convictions
-                      if tables.first_match(tables.GANG_ENHANCEMENTS, c.code) is not None}
-        for conv in self.convictions:
-            if conv.case_key in gang_cases:
-                entry = tables.first_match(tables.GANG_ENHANCEABLE, conv.code)
-                if entry is not None:
-                    label = f"{conv.code} ({entry.label}) with gang enhancement PC 186.22(b)(4)"
-                    yield Hit(conv, entry, label, conv.disposition_date)
-
-    def _pc290(self):
-        for conv in self.convictions:
-            entry = tables.first_match(tables.PC290_OFFENSES, conv.code)
+                if entry.section == "182" and _names_murder(conv.offense_text):
+                    entry = CONSPIRACY_TO_MURDER
+                strikes.append(Hit(conv, entry, f"{code} ({entry.label})", day))
+            entry = first_match(REG, code)
             if entry is not None and not (entry.felony_only and conv.level is not Level.FELONY):
-                yield Hit(conv, entry, f"{conv.code} ({entry.label})", conv.disposition_date)
+                pc290.append(Hit(conv, entry, f"{code} ({entry.label})", day))
+            if first_match(GANG, code) is not None:
+                gang_cases.add(conv.case_key)
+        if gang_cases:
+            for conv in convictions:
+                if conv.case_key in gang_cases:
+                    entry = first_match(tables.GANG_ENHANCEABLE, conv.code)
+                    if entry is not None:
+                        label = f"{conv.code} ({entry.label}) with gang enhancement PC 186.22(b)(4)"
+                        strikes.append(Hit(conv, entry, label, conv.disposition_date))
+        self.super_strikes = tuple(strikes)
+        self.pc290 = tuple(pc290)
+        self.latest_conviction = latest
+        self._ages: dict[int, Age] = {}
+        self._age_on: tuple[date, int] | None = None
 
     # --- the statute's reading ------------------------------------------------------------
 
@@ -210,7 +220,13 @@ class PersonFacts:
         ]
 
     def age(self, on: date) -> int | None:
-        return age_on(self.person.dob, on) if self.person.dob else None
+        """Age on a date (policies ask it for the as-of date, once per conviction)."""
+        if not self.person.dob:
+            return None
+        cached = self._age_on
+        if cached is None or cached[0] != on:
+            cached = self._age_on = (on, age_on(self.person.dob, on))
+        return cached[1]
 
     def only_cannabis(self) -> bool:
         return self.cannabis_count == len(self.convictions)

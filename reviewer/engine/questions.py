@@ -33,7 +33,8 @@ class Asker:
         self.open: list[Asked] = []
         self.used: list[Reason] = []
 
-    def ask(self, key: str, text: str, citation: str, options: tuple[tuple[str, str], ...] = YES_NO) -> str | None:
+    def ask(self, key: str, text, citation: str, options: tuple[tuple[str, str], ...] = YES_NO) -> str | None:
+        """`text`: the question, or an object whose str() is the question (written only if needed)."""
         answers = self.answers
         value = answers.get((self.conv_id, key)) if answers else None
         if value is not None:
@@ -41,19 +42,19 @@ class Asker:
             if label is not None:
                 if not any(r.rule == f"answer:{key}" for r in self.used):
                     self.used.append(Reason(f"answer:{key}", citation, f"answered by the reviewing attorney: "
-                                                                       f"{text} {label}"))
+                                                                       f"{str(text)} {label}"))
                 return value
         for q in self.open:
             if q.key == key:
                 return None
-        self.open.append(Asked(key, text, options, citation))
+        self.open.append(Asked(key, str(text), options, citation))
         return None
 
-    def note(self, key: str, text: str, citation: str, value: str) -> None:
+    def note(self, key: str, text, citation: str, value: str) -> None:
         """An answer a rule looked up itself: it becomes one of the reasons."""
         if not any(r.rule == f"answer:{key}" for r in self.used):
             label = dict(YES_NO).get(value, value)
-            self.used.append(Reason(f"answer:{key}", citation, f"answered by the reviewing attorney: {text} {label}"))
+            self.used.append(Reason(f"answer:{key}", citation, f"answered by the reviewing attorney: {str(text)} {label}"))
 
     def with_answer(self, key: str, value: str) -> "Asker":
         trial = Asker.__new__(Asker)

@@ -17,6 +17,7 @@ from reviewer.engine.questions import Asker
 
 AUMA_EFFECTIVE = date(2016, 11, 9)
 S = Suggestion
+_LEVEL = {level: level.label.lower() for level in Level}
 
 # Where each section's felony exceptions live, for the explanation.
 FELONY_EXCEPTIONS = {
@@ -285,7 +286,7 @@ def _possession(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResu
             return _more_than_allowed(conv, facts, "HS 11357(a) before AUMA (more than 8 g of concentrated cannabis)")
         return _result(S.NEEDS_REVIEW, Reason(
             "11357a-concentrate", "HS 11357(a) (before AUMA); HS 11362.1(a)(2)",
-            f"{conv.level.label.lower()} {code} {where_when(conv)}: possession of concentrated cannabis; 8 g or "
+            f"{_LEVEL[conv.level]} {code} {where_when(conv)}: possession of concentrated cannabis; 8 g or "
             "less is lawful now at 21 or older, more is a misdemeanor (HS 11357(b)(2)); the record does not show "
             "the amount"))
     if (before and letter == "C") or (not before and letter == "B"):
@@ -309,7 +310,7 @@ def _possession(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResu
         return _more_than_allowed(conv, facts, "HS 11357 (more than 28.5 g)")
     return _result(S.NEEDS_REVIEW, Reason(
         "11357-no-subsection", "HS 11357; HS 11362.1",
-        f"{conv.level.label.lower()} HS 11357 recorded without subsection {where_when(conv)}: the quantity "
+        f"{_LEVEL[conv.level]} HS 11357 recorded without subsection {where_when(conv)}: the quantity "
         "decides whether the conduct is now lawful (28.5 g or less at 21 or older) or a misdemeanor, and the "
         "record does not show it"))
 
@@ -336,13 +337,13 @@ def _already(conv: Conviction, what: str, now_cite: str, now: Level) -> StatuteR
     if order[level] <= order[now]:
         return _result(S.NOT_ELIGIBLE, Reason(
             "already-lesser", f"{now_cite}; HS 11361.8(a),(e)",
-            f"{level.label.lower()} {conv.code} {where_when(conv)}: {what} is still {_a(now)} under {now_cite}; "
+            f"{_LEVEL[level]} {conv.code} {where_when(conv)}: {what} is still {_a(now)} under {now_cite}; "
             "the conviction is already no more than that, and HS 11361.8 gives relief only for conduct that is "
             "now lawful or a lesser offense (subdivision (a) while serving, (e) once completed)"))
     suggestion = S.REDESIGNATE_INFRACTION if now is Level.INFRACTION else S.REDESIGNATE_MISDEMEANOR
     return _result(suggestion, Reason(
         "now-lesser", f"{now_cite}",
-        f"{level.label.lower()} {conv.code} {where_when(conv)}: {what} is now {_a(now)} under {now_cite}"))
+        f"{_LEVEL[level]} {conv.code} {where_when(conv)}: {what} is now {_a(now)} under {now_cite}"))
 
 
 def _a(level: Level) -> str:
@@ -392,7 +393,7 @@ def _felony_capable(conv: Conviction, facts: PersonFacts, ask: Asker) -> Statute
         if adult is None:
             return _result(S.NEEDS_REVIEW, Reason(
                 "age-unknown", f"{UNDER_18[section]}; HS 11357(b)(1)",
-                f"{conv.level.label.lower()} {code} {where_when(conv)}: under 18 at the offense it is punished as "
+                f"{_LEVEL[conv.level]} {code} {where_when(conv)}: under 18 at the offense it is punished as "
                 f"an infraction ({UNDER_18[section]}), and the felony exceptions apply only at 18 or older; "
                 f"{age.basis}"))
     if not adult:
@@ -453,7 +454,7 @@ def _lawful_or(conv: Conviction, facts: PersonFacts, ask: Asker, lawful, otherwi
     decided = otherwise()
     head = Reason(
         "conduct-unknown", cite,
-        f"{conv.level.label.lower()} {conv.code} {where_when(conv)}: {what} is lawful now at 21 or older "
+        f"{_LEVEL[conv.level]} {conv.code} {where_when(conv)}: {what} is lawful now at 21 or older "
         f"(an infraction at 18-20); otherwise: {decided.suggestion.label.lower()}. The record does not show it")
     return _result(S.NEEDS_REVIEW, head)
 
@@ -529,10 +530,22 @@ def _prior_needs(hit: Hit, conv: Conviction, facts: PersonFacts) -> list[tuple[s
     needs = []
     other = hit.conviction
     if status is None:
-        needs.append((f"prior-{other.id}", _timing_question(other, conv)))
+        needs.append((f"prior-{other.id}", _Text(_timing_question, other, conv)))
     if not hit.certain:
         needs.append((f"qualifier-{other.id}", f"{hit.entry.ask} (prior conviction {hit.describe()})"))
     return needs
+
+
+class _Text:
+    """A question's text, written only when the question is asked or an answer noted."""
+
+    __slots__ = ("make", "args")
+
+    def __init__(self, make, *args) -> None:
+        self.make, self.args = make, args
+
+    def __str__(self) -> str:
+        return self.make(*self.args)
 
 
 def _timing_question(other: Conviction, conv: Conviction) -> str:
@@ -555,12 +568,12 @@ def _two_priors(conv: Conviction, facts: PersonFacts, cite: str, certain: list[R
         status = facts.prior_status(other, conv)
         if status is False:
             continue
-        needs = [] if status else [(f"prior-{other.id}", _timing_question(other, conv))]
         kind = _prior_kind(other, facts)
         if kind is False:
             continue
+        needs = [] if status else [(f"prior-{other.id}", _Text(_timing_question, other, conv))]
         if kind is None:
-            needs.append((f"counts-{other.id}", _counts_question(other, under)))
+            needs.append((f"counts-{other.id}", _Text(_counts_question, other, under)))
         (maybe if needs else counted).append((other, needs))
     yes, unresolved = list(counted), []
     for other, needs in maybe:
