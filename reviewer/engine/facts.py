@@ -124,6 +124,9 @@ class PersonFacts:
         latest = None
         first_match, SUPER, REG, GANG = tables.first_match, tables.SUPER_STRIKES, tables.PC290_OFFENSES, \
             tables.GANG_ENHANCEMENTS
+        RELATED = tables.RELATED_CHARGES
+        # Related non-cannabis counts (possible plea bargains) by court case.
+        self.related_by_case: dict[str, list[tuple[Conviction, tables.OffenseEntry]]] = {}
         for conv in convictions:  # one pass: every table lookup is memoised per code section
             day = conv.disposition_date
             if day is not None and (latest is None or day > latest):
@@ -145,6 +148,9 @@ class PersonFacts:
                 pc290.append(Hit(conv, entry, f"{code} ({entry.label})", day))
             if first_match(GANG, code) is not None:
                 gang_cases.add(conv.case_key)
+            entry = first_match(RELATED, code)
+            if entry is not None:
+                self.related_by_case.setdefault(conv.case_key, []).append((conv, entry))
         if gang_cases:
             for conv in convictions:
                 if conv.case_key in gang_cases:

@@ -159,17 +159,13 @@ def related_charges(conv: Conviction, facts: PersonFacts):
     """Possible plea bargains: a related non-cannabis count in the same court case (informational)."""
     if not conv.is_cannabis:
         return
-    for other in facts.convictions:
-        if other is conv or other.case_key != conv.case_key or other.is_cannabis:
-            continue
-        entry = tables.first_match(tables.RELATED_CHARGES, other.code)
-        if entry is not None:
-            yield Reason(
-                "related-charge",
-                entry.citation,
-                f"the same court case also has {other.code} ({entry.label}) {where_when(other)}: possibly a "
-                "plea bargain for a cannabis charge; review that count too",
-            )
+    for other, entry in facts.related_by_case.get(conv.case_key, ()):
+        yield Reason(
+            "related-charge",
+            entry.citation,
+            f"the same court case also has {other.code} ({entry.label}) {where_when(other)}: possibly a "
+            "plea bargain for a cannabis charge; review that count too",
+        )
 
 
 def data_problems(conv: Conviction) -> tuple[str, ...]:
