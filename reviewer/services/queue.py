@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 from sqlalchemy.orm import Session
 
 from reviewer.domain.people import User
-from reviewer.domain.records import Person, Reason
+from reviewer.domain.records import Evaluation, Person, Question, Reason
 from reviewer.domain.vocabulary import DecisionKind, Level, Outcome, ReviewStatus, SentenceStatus, Suggestion
 from reviewer.engine.conditions import PolicyError
 from reviewer.engine.facts import PersonFacts
@@ -85,10 +85,21 @@ class CaseView:
     timeline: tuple[TimelineEntry, ...]
     history: tuple[DecisionEntry, ...]
     public_safety: tuple[bool, str]
+    questions: tuple[Question, ...] = ()  # the engine's open questions (NEEDS_REVIEW), not answered yet
+    statute_suggestion: Suggestion | None = None  # what the statute alone suggests (differs where a policy decided)
 
     @property
     def can_accept(self) -> bool:
         return self.accept_outcome is not None
+
+    @property
+    def policy_decided(self) -> bool:
+        """The county's policy, not the statute, gave the suggestion (the statute alone suggests otherwise)."""
+        return any(r.rule == "statute-alone" for r in self.reasons)
+
+    @property
+    def policy_applied(self) -> bool:
+        return any(r.rule.startswith("policy:") for r in self.reasons)
 
     @property
     def decided_suggestion(self) -> Suggestion | None:
@@ -191,6 +202,11 @@ class QueueService:
                 return None
             record = load_record(conn, detail.person_id)
             history = q.decision_history(conn, conviction_id)
+        questions = self._open_questions(conviction_id) if detail.suggestion == Suggestion.NEEDS_REVIEW.value else ()
+        try:
+            statute = Suggestion(detail.statute_suggestion) if detail.statute_suggestion else None
+        except ValueError:
+            statute = None
         suggestion = Suggestion(detail.suggestion)
         status = SentenceStatus(detail.sentence_status)
         reasons = tuple(Reason(r.get("rule", ""), r.get("citation", ""), r.get("text", "")) for r in detail.reasons)
@@ -198,8 +214,30 @@ class QueueService:
         return CaseView(
             conviction_id, record.person, suggestion, Outcome.for_suggestion(suggestion), reasons, status,
             detail.disqualified, policy, detail.as_of, detail.review, _timeline(record, conviction_id),
-            tuple(history), public_safety_allowed(status),
+            tuple(history), public_safety_allowed(status), questions, statute,
         )
+
+    # --- answering the engine's questions -------------------------------------------------------
+
+    def _open_questions(self, conviction_id: int) -> tuple[Question, ...]:
+        from reviewer.services import answering  # the evaluation stack loads on the first question (faster start)
+
+        return tuple(o.question for o in answering.open_questions(self.db, conviction_id=conviction_id))
+
+    def answer(self, conviction_id: int, key: str, value: str) -> Evaluation:
+        """An attorney's answer to one question: recorded, audited, the person re-evaluated (AnswerRefused,
+        AnswerConflict, from services.answering, say why not). The queue's suggestions of the person's
+        convictions follow."""
+        from reviewer.services import answering
+
+        evaluation = answering.answer_question(self.db, conviction_id, key, value, self.user)
+        pos = self.index.position(conviction_id)
+        if pos is not None:
+            person = self.index.person_ids[pos]
+            ids = self.index.ids[self.index.person_ids == person].tolist()
+            for cid, row in self.rows(ids).items():
+                self.index.set_suggestion(cid, row.suggestion)
+        return evaluation
 
     # --- deciding (each call is committed before it returns) ------------------------------------
 

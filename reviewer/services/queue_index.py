@@ -305,6 +305,18 @@ class QueueIndex:
         self.reviewer[pos] = code
         self._ranks.pop("reviewer", None)
 
+    def set_suggestion(self, conviction_id: int, suggestion: str) -> None:
+        """A conviction's current suggestion after an answer re-evaluated it (filters, bulk accept, sort)."""
+        pos = self.position(conviction_id)
+        code = SUGGESTION_CODE.get(suggestion)
+        if pos is None or code is None or self.suggestion[pos] == code:
+            return
+        if not self.suggestion.flags.writeable:  # read straight from Arrow: copy once before the first change
+            self.suggestion = self.suggestion.copy()
+        self.suggestion[pos] = code
+        for cached in [k for k in self._sequences if k[0] == "suggestion"]:
+            del self._sequences[cached]
+
 
 def _used(codes: np.ndarray, size: int) -> set[int]:
     """The codes that occur at least once."""

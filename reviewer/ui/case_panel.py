@@ -7,7 +7,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from reviewer.domain.vocabulary import Outcome, ReviewStatus, SentenceStatus, Suggestion
+from reviewer.domain.records import Answer, Question
 from reviewer.services.queue import CaseView, DecisionEntry
+
+MAX_ANSWER_KEYS = 9  # answers are given with the keys 1 to 9, numbered across the case's open questions
 
 SUGGESTION_COLORS = {
     Suggestion.DISMISS_AND_SEAL: "#1b6e33",
@@ -73,6 +76,15 @@ class CasePanel(QFrame):
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
 
+        self.questions_label = QLabel()
+        self.questions_label.setObjectName("questionsLabel")
+        self.questions_label.setAccessibleName("Questions to answer")
+        self.questions_label.setTextFormat(Qt.TextFormat.RichText)
+        self.questions_label.setWordWrap(True)
+        self.questions_label.setStyleSheet("QLabel { background:#fff6e5; border:1px solid #e8c98f; padding:6px 8px; }")
+        self.questions_label.setVisible(False)
+        layout.addWidget(self.questions_label)
+
         self.details = QTextBrowser()
         self.details.setObjectName("caseDetails")
         self.details.setAccessibleName("Reasons, record and decisions")
@@ -87,13 +99,16 @@ class CasePanel(QFrame):
         self.person_label.setText(f"<span style='font-size:13pt; color:#555'>{escape(text)}</span>")
         self.suggestion_label.setText("")
         self.status_label.setText("")
+        self.questions_label.setVisible(False)
         self.details.setHtml("")
 
-    def show_case(self, case: CaseView) -> None:
+    def show_case(self, case: CaseView, can_answer: bool = True) -> None:
         self.case = case
         self.person_label.setText(_person_html(case))
         self.suggestion_label.setText(_suggestion_html(case))
         self.status_label.setText(_status_html(case))
+        self.questions_label.setText(_questions_html(case, can_answer))
+        self.questions_label.setVisible(bool(case.questions))
         self.details.setHtml(STYLE + _reasons_html(case) + _timeline_html(case)
                              + _history_html(case.history, case.review.decision_id))
         self.details.verticalScrollBar().setValue(0)
@@ -121,14 +136,70 @@ def _person_html(case: CaseView) -> str:
 
 def _suggestion_html(case: CaseView) -> str:
     color = SUGGESTION_COLORS.get(case.suggestion, "#333")
-    accept = f"Accept (A) records <b>{escape(case.accept_outcome.label)}</b>" if case.accept_outcome else \
-        "Accept is not possible: choose an outcome and give a reason with Override (O)"
+    if case.accept_outcome:
+        accept = f"Accept (A) records <b>{escape(case.accept_outcome.label)}</b>"
+    elif case.questions:
+        accept = f"Accept is not possible yet: answer the question below ({_key_range(case)}), or Override (O)"
+    else:
+        accept = "Accept is not possible: choose an outcome and give a reason with Override (O)"
     attention = " &nbsp;<span style='color:#8a4b00'>(a disqualifier applies)</span>" if case.disqualified else ""
     return (
         f"<span style='font-size:14pt'>Suggestion: <b style='color:{color}'>{escape(case.suggestion.label)}</b></span>"
-        f"{attention}<br>{accept}<br><span style='color:#555'>{escape(case.policy)}, as of "
+        f"{attention}<br>{_layer_html(case)}<br>{accept}<br><span style='color:#555'>As of "
         f"{case.as_of.isoformat()} &nbsp;·&nbsp; {SENTENCE_TEXT[case.sentence_status]}</span>"
     )
+
+
+def _layer_html(case: CaseView) -> str:
+    """Which layer decided: the statute, or the county's policy (named), with what the statute alone says."""
+    if case.policy_decided:
+        statute = (f"; the statute alone suggests <b>{escape(case.statute_suggestion.label)}</b>"
+                   if case.statute_suggestion and case.statute_suggestion != case.suggestion else "")
+        return (f"Decided by: <span style='background:#e6e0f3; color:#4a2f7a'>&nbsp;<b>county policy</b> "
+                f"{escape(case.policy)}&nbsp;</span>{statute}")
+    agrees = (f" <span style='color:#555'>— the county policy ({escape(case.policy)}) gives the same</span>"
+              if case.policy_applied else \
+        " <span style='color:#555'>(no county policy applied)</span>")
+    return f"Decided by: <span style='background:#e3efe6; color:#1b4e2b'>&nbsp;<b>statute</b>&nbsp;</span>{agrees}"
+
+
+def _key_range(case: CaseView) -> str:
+    n = len(numbered_answers(case))
+    return "key 1" if n == 1 else ("key 1 or 2" if n == 2 else f"keys 1–{n}")
+
+
+def numbered_answers(case: CaseView | None) -> list[tuple[Question, Answer]]:
+    """The answers of the case's open questions in order: the first is key 1, the ninth key 9."""
+    if case is None:
+        return []
+    return [(q, a) for q in case.questions for a in q.answers][:MAX_ANSWER_KEYS]
+
+
+def _questions_html(case: CaseView, can_answer: bool) -> str:
+    if not case.questions:
+        return ""
+    keyed = {id(a): n for n, (_q, a) in enumerate(numbered_answers(case), start=1)}
+    policy_note = (f"<br><span style='color:#555'>→ where each answer leads under the statute. The county policy "
+                   f"({escape(case.policy)}) is applied again after the answer and may still ask for review.</span>"
+                   if case.policy_applied else "")
+    how = (f"Press the answer's {_key_range(case).split(' ', 1)[0]} ({_key_range(case).split(' ', 1)[1]}): it is "
+           "recorded with your name and the time in the audit log, and the case is evaluated again."
+           if can_answer else "<b>Signed in as a clerk</b>: you can read these questions; an attorney answers them.")
+    parts = [f"<b style='color:#8a4b00'>Question{'s' if len(case.questions) > 1 else ''} to decide this case</b>"
+             f" &nbsp;<span style='color:#555'>{how}</span>{policy_note}"]
+    for question in case.questions:
+        cite = f" <span style='color:#555'>[{escape(question.citation)}]</span>" if question.citation else ""
+        rows = []
+        for answer in question.answers:
+            n = keyed.get(id(answer))
+            key = (f"<span style='background:#333; color:white'>&nbsp;{n}&nbsp;</span>" if n and can_answer
+                   else "&nbsp;•&nbsp;")
+            where = f" <span style='color:#555'>[{escape(answer.citation)}]</span>" if answer.citation else ""
+            rows.append(f"<tr><td>{key}</td><td>&nbsp;<b>{escape(answer.label)}</b></td><td>&nbsp;→ "
+                        f"{escape(answer.suggestion.label)}{where}</td></tr>")
+        parts.append(f"<p style='margin:6px 0 2px 0'>{escape(question.text)}{cite}</p>"
+                     f"<table style='margin-left:8px'>{''.join(rows)}</table>")
+    return "".join(parts)
 
 
 def _status_html(case: CaseView) -> str:
@@ -154,11 +225,19 @@ def _status_html(case: CaseView) -> str:
             "suggestion.</span>")
 
 
+def _reason_item(r) -> str:
+    cite = f" <span class=cite>[{escape(r.citation)}]</span>" if r.citation else ""
+    tag = ""
+    if r.rule.startswith("policy:"):
+        tag = "<span style='color:#4a2f7a'><b>County policy:</b></span> "
+    elif r.rule.startswith("answer:"):
+        tag = "<span style='color:#8a4b00'><b>Answer:</b></span> "
+    return f"<li>{tag}{escape(r.text)}{cite}</li>"
+
+
 def _reasons_html(case: CaseView) -> str:
-    items = "".join(
-        f"<li>{escape(r.text)}{f' <span class=cite>[{escape(r.citation)}]</span>' if r.citation else ''}</li>"
-        for r in case.reasons
-    )
+    # "statute-alone" says which layer decided: shown apart, beside the suggestion.
+    items = "".join(_reason_item(r) for r in case.reasons if r.rule != "statute-alone")
     return f"<h3>Why</h3><ol style='margin-top:0'>{items or '<li>No reasons recorded</li>'}</ol>"
 
 

@@ -220,7 +220,8 @@ class ReevaluateDialog(QDialog):
 def shortcuts_text() -> str:
     rows = [
         ("A", "Accept the suggestion"), ("O", "Override… (outcome and reason)"), ("Ctrl+Z", "Undo the last decision"),
-        ("Ctrl+Shift+Z", "Redo"), ("N", "Next pending case"), ("↑ / ↓", "Previous / next row"),
+        ("Ctrl+Shift+Z", "Redo"), ("1 – 9", "Answer the case's question (the answer's number)"),
+        ("N", "Next pending case"), ("↑ / ↓", "Previous / next row"),
         ("Ctrl+F or /", "Search name, CII or case number"), ("Esc", "Back to the queue from the search box"),
         ("Ctrl+Shift+A", "Accept all shown (asks first)"), ("F5", "Reload the queue (colleagues' decisions)"),
         ("Ctrl+Shift+I", "Import a case export (CSV, Excel)…"), ("Ctrl+D", "Dashboard"),

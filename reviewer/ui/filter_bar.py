@@ -26,6 +26,7 @@ def _combo(name: str, accessible: str, width_chars: int) -> QComboBox:
 
 class FilterBar(QWidget):
     changed = Signal(object)  # QueueFilter
+    chosen = Signal()  # the attorney is done choosing (a list item picked, Enter in the search): back to the queue
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,9 +72,12 @@ class FilterBar(QWidget):
         self._timer.timeout.connect(self._emit)
         self.search.textChanged.connect(self._typed)
         self.search.returnPressed.connect(self._emit)
+        self.search.returnPressed.connect(self.chosen)
         for combo in (self.status, self.suggestion, self.section, self.reason, self.reviewer):
             combo.currentIndexChanged.connect(self._emit)
+            combo.activated.connect(self.chosen)
         self.clear_button.clicked.connect(self.clear)
+        self.clear_button.clicked.connect(self.chosen)
         self._quiet = False
 
     def set_choices(self, choices: Choices) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from reviewer.domain.people import User
 from reviewer.domain.vocabulary import Outcome
 from reviewer.services.queue import ConflictError, DecisionRefused, DecisionResult, QueueFilter, QueueService
-from reviewer.ui.case_panel import CasePanel
+from reviewer.ui.case_panel import MAX_ANSWER_KEYS, CasePanel, numbered_answers
 from reviewer.ui.commands import DecisionCommand, decision_label
 from reviewer.ui.dialogs import IdentityDialog, OverrideDialog, shortcuts_text
 from reviewer.ui.filter_bar import FilterBar
@@ -150,24 +150,22 @@ class MainWindow(LongJobsMixin, QMainWindow):
         url = self.service.url
         return Path(url.split("///", 1)[1]).name if url.startswith("sqlite") else url.split("@")[-1]
 
-    def _action(self, text: str, slot, shortcut=None, menu=None, scope: QWidget | None = None) -> QAction:
-        """An action; a single-key shortcut is scoped to the work area so typing in a filter never decides."""
+    def _action(self, text: str, slot, shortcut=None, menu=None) -> QAction:
+        """An action whose shortcut works wherever the focus is in the window. Single keys (A, O, N, 1–9) act on
+        the current case; in a text entry (the search box) they are typed, as text entries take printable keys
+        before shortcuts, and Enter there returns the focus to the queue."""
         action = QAction(text, self)
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False: slot())  # triggered passes `checked`; slots take nothing
         if shortcut is not None:
             keys = shortcut if isinstance(shortcut, list) else [shortcut]
             action.setShortcuts([QKeySequence(k) for k in keys])
-            if scope is not None:
-                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                scope.addAction(action)
-            else:
-                self.addAction(action)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
         if menu is not None:
             menu.addAction(action)
         return action
 
     def _build_actions(self) -> None:
-        work = self.splitter
         file_menu = self.menuBar().addMenu("&File")
         self.import_action = self._action("&Import DOJ files…", self.import_files, "Ctrl+I", file_menu)
         self.wizard_action = self._action("Import a &case export (CSV, Excel)…", self.open_import_wizard,
@@ -180,9 +178,14 @@ class MainWindow(LongJobsMixin, QMainWindow):
         self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, file_menu)
 
         review = self.menuBar().addMenu("&Review")
-        self.accept_action = self._action("&Accept", self.accept_current, "A", review, work)
-        self.override_action = self._action("&Override…", self.override_current, "O", review, work)
-        self.next_action = self._action("&Next pending", self.next_pending, "N", review, work)
+        self.accept_action = self._action("&Accept", self.accept_current, "A", review)
+        self.override_action = self._action("&Override…", self.override_current, "O", review)
+        self.next_action = self._action("&Next pending", self.next_pending, "N", review)
+        self.answer_menu = review.addMenu("Ans&wer a question (1–9)")
+        self.answer_actions = [
+            self._action(f"Answer {n}", lambda n=n: self.answer_current(n), str(n), self.answer_menu)
+            for n in range(1, MAX_ANSWER_KEYS + 1)
+        ]
         review.addSeparator()
         self.undo_action = self._action("&Undo decision", self.undo_stack.undo, QKeySequence.StandardKey.Undo, review)
         self.redo_action = self._action("&Redo decision", self.undo_stack.redo,
@@ -201,6 +204,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
 
     def _connect(self) -> None:
         self.filters.changed.connect(self.apply_filter)
+        self.filters.chosen.connect(self._back_to_queue)  # a filter chosen, Enter in the search: keys act on the case
         self.filters.search.installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._after_reset)
@@ -255,8 +259,9 @@ class MainWindow(LongJobsMixin, QMainWindow):
             if case is None:
                 self.case_panel.show_empty("This conviction has no current evaluation (re-evaluated since?).")
             else:
-                self.case_panel.show_case(case)
+                self.case_panel.show_case(case, can_answer=self.user.can_decide)
         self._update_buttons()
+        self._update_answer_actions()
 
     def _after_reset(self) -> None:
         self._update_counts()
@@ -274,6 +279,9 @@ class MainWindow(LongJobsMixin, QMainWindow):
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.model.sort(-1)
         self._select_row(self.model.row_of(keep) if keep is not None else 0)
+
+    def _back_to_queue(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focus_search(self) -> None:
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -329,9 +337,14 @@ class MainWindow(LongJobsMixin, QMainWindow):
         case = self.case_panel.case
         if case is None or not self._can_decide():
             return
-        if not case.can_accept:
-            self.message.show_text("This conviction needs review: use Override (O) to choose an outcome and give a "
-                                   "reason.", "warning")
+        if not case.can_accept:  # said in place; the selection stays on the case
+            if case.questions:
+                text = ("Accept is not possible yet: this conviction needs review. Answer its question with the "
+                        "answer's key shown below (1, 2 …), or use Override (O) to choose an outcome and give a reason.")
+            else:
+                text = ("This conviction needs review: Accept is not possible. Use Override (O) to choose an "
+                        "outcome and give a reason.")
+            self.message.show_text(text, "warning")
             return
         self._decide(lambda: self.service.accept(case.conviction_id, case.review.version), "", "Accept")
 
@@ -345,6 +358,76 @@ class MainWindow(LongJobsMixin, QMainWindow):
         outcome, reason = dialog.chosen_outcome(), dialog.reason_text()
         self._decide(lambda: self.service.override(case.conviction_id, outcome, reason, case.review.version),
                      reason, "Override")
+
+    def answer_current(self, number: int) -> None:
+        """Answer the current case's question with its answer numbered `number`; the case shows the new
+        suggestion, with the answer among its reasons, to accept (A) or override (O)."""
+        case = self.case_panel.case
+        if case is None:
+            return
+        answers = numbered_answers(case)
+        if not self.user.can_decide:
+            self.message.show_text("Signed in as a clerk: you can read the questions; an attorney must answer them.",
+                                   "warning")
+            return
+        if self.jobs.busy:
+            self.message.show_text(f"Answers wait while “{self.jobs.title}” runs.", "warning")
+            return
+        if not answers:
+            self.message.show_text("This conviction has no open question to answer.", "info")
+            return
+        if number > len(answers):
+            self.message.show_text(f"There is no answer {number} here: this case's answers are 1–{len(answers)}.",
+                                   "warning")
+            return
+        from reviewer.services.answering import AnswerRefused  # AnswerConflict is one too
+
+        question, answer = answers[number - 1]
+        cid = case.conviction_id
+        try:
+            evaluation = self.service.answer(cid, question.key, answer.value)
+        except AnswerRefused as exc:
+            self.message.show_text(f"The answer was not recorded: {exc}.", "warning")
+            self._reload_person(cid)
+            self._show_case(cid)
+            return
+        except Exception as exc:  # noqa: BLE001 - e.g. the database is locked or unreachable
+            self._unexpected(exc, "The answer was not saved")
+            return
+        self._reload_person(cid)
+        self._show_case(cid)
+        now = self.case_panel.case
+        said = f"Answered “{question.text}”: {answer.label}."
+        if evaluation.suggestion.value != "NEEDS_REVIEW":
+            self.message.show_text(f"{said} Suggestion now: {evaluation.suggestion.label}. Accept (A) or "
+                                   "Override (O).", "info", sticky=True)
+        elif now is not None and now.questions:
+            self.message.show_text(f"{said} Still needs review: answer the next question, or Override (O).",
+                                   "info", sticky=True)
+        else:
+            who = f"the county policy ({now.policy})" if now is not None and now.policy_decided else "the engine"
+            self.message.show_text(f"{said} The suggestion is still Needs review: {who} asks for an attorney's "
+                                   "decision. Override (O) to choose the outcome.", "info", sticky=True)
+
+    def _reload_person(self, conviction_id: int) -> None:
+        """Repaint the queue rows of the person's convictions (an answer re-evaluates all of them)."""
+        index = self.service.index
+        pos = index.position(conviction_id)
+        ids = [conviction_id] if pos is None else index.ids[index.person_ids == index.person_ids[pos]].tolist()
+        for cid in ids:
+            self.model.reload_row(cid)
+        self._update_counts()
+
+    def _update_answer_actions(self) -> None:
+        answers = numbered_answers(self.case_panel.case)
+        for n, action in enumerate(self.answer_actions, start=1):
+            if n <= len(answers):
+                question, answer = answers[n - 1]
+                action.setText(f"&{n}  {answer.label} → {answer.suggestion.label}  ({question.text[:60]})")
+            else:
+                action.setText(f"Answer {n}")
+            action.setVisible(n <= max(len(answers), 1))
+        self.answer_menu.setEnabled(bool(answers))
 
     def _decide(self, call, reason: str, kind: str) -> None:
         cid = self.case_panel.case.conviction_id
@@ -438,10 +521,13 @@ class MainWindow(LongJobsMixin, QMainWindow):
     def _update_buttons(self) -> None:
         case = self.case_panel.case
         can = self.user.can_decide and not self.jobs.busy
-        self.accept_action.setEnabled(can and case is not None and case.can_accept)
-        self.accept_button.setEnabled(self.accept_action.isEnabled())
-        self.override_action.setEnabled(can and case is not None)
-        self.override_button.setEnabled(self.override_action.isEnabled())
+        # The actions stay on wherever there is a case, so that their keys always reach it and say in place
+        # why not (a clerk, needs review, a job running) instead of falling through to the widget with focus
+        # (the queue would jump to a name starting with A). The buttons show what is possible.
+        self.accept_action.setEnabled(case is not None)
+        self.accept_button.setEnabled(can and case is not None and case.can_accept)
+        self.override_action.setEnabled(case is not None)
+        self.override_button.setEnabled(can and case is not None)
         self.undo_action.setEnabled(can and self.undo_stack.canUndo())
         self.undo_button.setEnabled(self.undo_action.isEnabled())
         self.redo_action.setEnabled(can and self.undo_stack.canRedo())
