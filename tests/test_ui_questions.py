@@ -178,7 +178,8 @@ def test_answering_a_question_with_its_key_then_accepting(qtbot, open_window, st
     assert now.suggestion == leads and now.can_accept
     answer_reason = next(r for r in now.reasons if r.rule == f"answer:{KEY}")
     assert "Yes" in answer_reason.text
-    assert "Yes" in window.case_panel.details.toPlainText()
+    shown = window.case_panel.details.toPlainText()
+    assert "Yes" in shown and "A. Deputy (SBN 123456)" in shown, "who answered, beside the answer"
     assert leads.label in window.message.text()
     assert window.model.queue_row(window.model.row_of(row.conviction_id)).suggestion == leads.value
     assert not any(q.key == KEY for q in now.questions)
@@ -212,9 +213,10 @@ def test_answer_refused_is_said_in_place(qtbot, open_window, statute_db):
     assert "not recorded" in window.message.text() and "Traceback" not in window.message.text()
     assert window.current_conviction() == row.conviction_id
     assert not any(q.key == KEY for q in window.case_panel.case.questions), "the case shows it as it now stands"
-    # a key past the answers says so
-    qtbot.keyClick(focused(), Qt.Key.Key_9)
-    assert window.message.text()
+    # a key past the answers says so, also from the menu (its QAction)
+    window.message.hide()
+    window.answer_actions[8].trigger()
+    assert window.message.text() and window.current_conviction() == row.conviction_id
 
 
 def test_clerk_reads_questions_but_cannot_answer(qtbot, open_window, statute_db):
@@ -242,3 +244,22 @@ def test_the_layer_that_decided_is_shown_apart(qtbot, open_window, policy_db, st
     assert "the statute alone suggests" not in window.case_panel.details.toPlainText()  # not among the reasons
     window2, _ = open_window(statute_db)
     assert "<b>statute</b>" in window2.case_panel.suggestion_label.text()
+
+
+def test_an_open_sentence_question_shows_on_a_decided_suggestion(qtbot, open_window, statute_db):
+    window, path = open_window(statute_db)
+    ids = {o.conviction_id for o in answering.open_questions(window.service.db)
+           if o.question.key == "sentence-serving" and o.suggestion.value != "NEEDS_REVIEW"}
+    row = go_to(qtbot, window, lambda r: r.conviction_id in ids and r.status == "pending")
+    shown = window.case_panel.questions_label
+    assert not shown.isHidden() and "Open question" in shown.text() and "still being served" in shown.text()
+    assert window.case_panel.case.can_accept
+    qtbot.keyClick(focused(), Qt.Key.Key_1)  # still serving
+    db = Database(path, migrate=False)
+    try:
+        with db.session() as s:
+            assert s.scalars(select(m.QuestionAnswer.value).where(
+                m.QuestionAnswer.conviction_id == row.conviction_id)).all() == ["SERVING"]
+    finally:
+        db.dispose()
+    assert window.current_conviction() == row.conviction_id

@@ -32,7 +32,7 @@ from reviewer.services.queue_index import (
 )
 from reviewer.store import queue as q
 from reviewer.store.database import Database, DatabaseError
-from reviewer.store.queue import DecisionEntry, QueueRow, ReviewState, RunInfo
+from reviewer.store.queue import AnswerEntry, DecisionEntry, QueueRow, ReviewState, RunInfo
 from reviewer.store.records import load_record
 from reviewer.store.staging import Stage
 
@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # the import and evaluation stacks load only when a job needs
     from reviewer.services.importing import ImportReport
 
 __all__ = [
-    "OVERRIDE_OUTCOMES", "STATUS_CHANGED", "STATUS_DONE", "CaseView", "Cancelled", "Choices", "ConflictError", "Counts",
+    "OVERRIDE_OUTCOMES", "STATUS_CHANGED", "AnswerEntry", "STATUS_DONE", "CaseView", "Cancelled", "Choices", "ConflictError", "Counts",
     "DatabaseError", "DecisionEntry", "DecisionRefused", "DecisionResult", "FileRejected", "Job", "QueueFilter", "QueueIndex",
     "QueueRow", "QueueService", "QueueView", "ReviewState", "RunInfo", "TimelineEntry", "accept_in_chunks", "import_files",
     "open_database", "policy_choices", "reevaluate",
@@ -85,8 +85,13 @@ class CaseView:
     timeline: tuple[TimelineEntry, ...]
     history: tuple[DecisionEntry, ...]
     public_safety: tuple[bool, str]
-    questions: tuple[Question, ...] = ()  # the engine's open questions (NEEDS_REVIEW), not answered yet
+    questions: tuple[Question, ...] = ()  # the engine's open questions, not answered yet
     statute_suggestion: Suggestion | None = None  # what the statute alone suggests (differs where a policy decided)
+    answers: tuple[AnswerEntry, ...] = ()  # the attorneys' answers to its questions: who, when
+
+    def answer_of(self, question_key: str) -> AnswerEntry | None:
+        """The standing (latest) answer to this question."""
+        return next((a for a in reversed(self.answers) if a.question_key == question_key), None)
 
     @property
     def can_accept(self) -> bool:
@@ -202,7 +207,8 @@ class QueueService:
                 return None
             record = load_record(conn, detail.person_id)
             history = q.decision_history(conn, conviction_id)
-        questions = self._open_questions(conviction_id) if detail.suggestion == Suggestion.NEEDS_REVIEW.value else ()
+            answers = q.question_answers(conn, conviction_id)
+        questions = self._open_questions(conviction_id)  # NEEDS_REVIEW's, and e.g. whether a sentence is served
         try:
             statute = Suggestion(detail.statute_suggestion) if detail.statute_suggestion else None
         except ValueError:
@@ -214,7 +220,7 @@ class QueueService:
         return CaseView(
             conviction_id, record.person, suggestion, Outcome.for_suggestion(suggestion), reasons, status,
             detail.disqualified, policy, detail.as_of, detail.review, _timeline(record, conviction_id),
-            tuple(history), public_safety_allowed(status), questions, statute,
+            tuple(history), public_safety_allowed(status), questions, statute, tuple(answers),
         )
 
     # --- answering the engine's questions -------------------------------------------------------

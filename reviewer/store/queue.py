@@ -283,6 +283,25 @@ def decision_history(conn: Connection, conviction_id: int) -> list[DecisionEntry
     return [DecisionEntry(*r) for r in conn.execute(query)]
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerEntry:
+    """An attorney's answer to one of the engine's questions on a conviction."""
+
+    question_key: str
+    value: str
+    answered_by: str
+    bar_number: str
+    answered_at: datetime
+
+
+def question_answers(conn: Connection, conviction_id: int) -> list[AnswerEntry]:
+    """The answers given on a conviction, oldest first (the latest per question stands)."""
+    A = m.QuestionAnswer
+    query = (select(A.question_key, A.value, A.answered_by, A.bar_number, A.answered_at)
+             .where(A.conviction_id == conviction_id).order_by(A.id))
+    return [AnswerEntry(r[0], r[1], r[2] or "", r[3] or "", r[4]) for r in conn.execute(query)]
+
+
 def latest_run(conn: Connection) -> RunInfo | None:
     r = conn.execute(
         select(RUN.county, RUN.as_of, RUN.policy_name, RUN.policy_version, RUN.created_at)

@@ -105,7 +105,7 @@ class CasePanel(QFrame):
     def show_case(self, case: CaseView, can_answer: bool = True) -> None:
         self.case = case
         self.person_label.setText(_person_html(case))
-        self.suggestion_label.setText(_suggestion_html(case))
+        self.suggestion_label.setText(_suggestion_html(case, can_answer))
         self.status_label.setText(_status_html(case))
         self.questions_label.setText(_questions_html(case, can_answer))
         self.questions_label.setVisible(bool(case.questions))
@@ -134,10 +134,12 @@ def _person_html(case: CaseView) -> str:
     )
 
 
-def _suggestion_html(case: CaseView) -> str:
+def _suggestion_html(case: CaseView, can_answer: bool = True) -> str:
     color = SUGGESTION_COLORS.get(case.suggestion, "#333")
     if case.accept_outcome:
         accept = f"Accept (A) records <b>{escape(case.accept_outcome.label)}</b>"
+    elif case.questions and not can_answer:
+        accept = "Accept is not possible yet: an attorney answers the question below, or overrides"
     elif case.questions:
         accept = f"Accept is not possible yet: answer the question below ({_key_range(case)}), or Override (O)"
     else:
@@ -185,7 +187,10 @@ def _questions_html(case: CaseView, can_answer: bool) -> str:
     how = (f"Press the answer's {_key_range(case).split(' ', 1)[0]} ({_key_range(case).split(' ', 1)[1]}): it is "
            "recorded with your name and the time in the audit log, and the case is evaluated again."
            if can_answer else "<b>Signed in as a clerk</b>: you can read these questions; an attorney answers them.")
-    parts = [f"<b style='color:#8a4b00'>Question{'s' if len(case.questions) > 1 else ''} to decide this case</b>"
+    plural = "s" if len(case.questions) > 1 else ""
+    title = (f"Question{plural} to decide this case" if case.suggestion == Suggestion.NEEDS_REVIEW else
+             f"Open question{plural} the record does not answer")
+    parts = [f"<b style='color:#8a4b00'>{title}</b>"
              f" &nbsp;<span style='color:#555'>{how}</span>{policy_note}"]
     for question in case.questions:
         cite = f" <span style='color:#555'>[{escape(question.citation)}]</span>" if question.citation else ""
@@ -225,19 +230,26 @@ def _status_html(case: CaseView) -> str:
             "suggestion.</span>")
 
 
-def _reason_item(r) -> str:
+def _who(entry) -> str:
+    bar = f" (SBN {escape(entry.bar_number)})" if entry.bar_number else ""
+    return f"{escape(entry.answered_by)}{bar}, {entry.answered_at:%Y-%m-%d %H:%M}"
+
+
+def _reason_item(r, case: CaseView) -> str:
     cite = f" <span class=cite>[{escape(r.citation)}]</span>" if r.citation else ""
-    tag = ""
+    tag = who = ""
     if r.rule.startswith("policy:"):
         tag = "<span style='color:#4a2f7a'><b>County policy:</b></span> "
     elif r.rule.startswith("answer:"):
         tag = "<span style='color:#8a4b00'><b>Answer:</b></span> "
-    return f"<li>{tag}{escape(r.text)}{cite}</li>"
+        entry = case.answer_of(r.rule.split(":", 1)[1])
+        who = f" <span class=muted>— {_who(entry)}</span>" if entry else ""
+    return f"<li>{tag}{escape(r.text)}{cite}{who}</li>"
 
 
 def _reasons_html(case: CaseView) -> str:
     # "statute-alone" says which layer decided: shown apart, beside the suggestion.
-    items = "".join(_reason_item(r) for r in case.reasons if r.rule != "statute-alone")
+    items = "".join(_reason_item(r, case) for r in case.reasons if r.rule != "statute-alone")
     return f"<h3>Why</h3><ol style='margin-top:0'>{items or '<li>No reasons recorded</li>'}</ol>"
 
 
@@ -280,3 +292,4 @@ def _history_html(history: tuple[DecisionEntry, ...], standing_id: int | None) -
         rows.append(f"<tr><td>{h.decided_at:%Y-%m-%d %H:%M}</td><td><span{cls}>{h.kind.title()}: "
                     f"{escape(outcome)}</span>{note} — {who}{reason}{undone}</td></tr>")
     return f"<h3>Decisions</h3><table class='t'>{''.join(rows)}</table>"
+

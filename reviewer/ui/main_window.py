@@ -423,7 +423,9 @@ class MainWindow(LongJobsMixin, QMainWindow):
         for n, action in enumerate(self.answer_actions, start=1):
             if n <= len(answers):
                 question, answer = answers[n - 1]
-                action.setText(f"&{n}  {answer.label} → {answer.suggestion.label}  ({question.text[:60]})")
+                text = question.text if len(question.text) <= 60 else question.text[:58].rsplit(" ", 1)[0] + " …"
+                action.setText(f"&{n}  {answer.label} → {answer.suggestion.label}   ({text})".replace("&", "&&")
+                               .replace(f"&&{n}  ", f"&{n}  ", 1))
             else:
                 action.setText(f"Answer {n}")
             action.setVisible(n <= max(len(answers), 1))
