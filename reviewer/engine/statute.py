@@ -346,15 +346,22 @@ def _a(level: Level) -> str:
     return "an infraction" if level is Level.INFRACTION else "a misdemeanor"
 
 
+def _at_least(conv: Conviction, facts: PersonFacts, ask: Asker, years: int, cite: str):
+    """The age at the offense, and whether it was at least `years`: from the record, else the attorney's
+    answer to the question, else None (asked)."""
+    age = facts.age_at_offense(conv)
+    adult = age.at_least(years)
+    if adult is None:
+        answer = ask.ask(f"age-{years}", f"Was the person {years} or older when the offense was committed? "
+                                         f"({age.basis})", cite)
+        adult = None if answer is None else answer == "yes"
+    return age, adult
+
+
 def _lawful_now(conv: Conviction, facts: PersonFacts, ask: Asker, what: str, legal_cite: str,
                 under_21_cite: str) -> StatuteResult:
     """Conduct lawful at 21 or older (HS 11362.1); an infraction below 21."""
-    age = facts.age_at_offense(conv)
-    adult = age.at_least(21)
-    if adult is None:
-        answer = ask.ask("age-21", f"Was the person 21 or older when the offense was committed? ({age.basis})",
-                         f"{legal_cite}; {under_21_cite}")
-        adult = None if answer is None else answer == "yes"
+    age, adult = _at_least(conv, facts, ask, 21, f"{legal_cite}; {under_21_cite}")
     if adult is None:
         return _result(S.NEEDS_REVIEW, Reason(
             "age-unknown", f"{legal_cite}; {under_21_cite}",
@@ -380,18 +387,13 @@ _CONDUCT = {
 def _felony_capable(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResult:
     """HS 11358, 11359, 11360: a misdemeanor now at 18 or older unless an exception keeps it a felony."""
     section, code = conv.section, conv.code
-    age = facts.age_at_offense(conv)
-    adult = age.at_least(18)
+    age, adult = _at_least(conv, facts, ask, 18, f"{UNDER_18[section]}; HS 11357(b)(1)")
     if adult is None:
-        answer = ask.ask("age-18", f"Was the person 18 or older when the offense was committed? ({age.basis})",
-                         f"{UNDER_18[section]}; HS 11357(b)(1)")
-        adult = None if answer is None else answer == "yes"
-        if adult is None:
-            return _result(S.NEEDS_REVIEW, Reason(
-                "age-unknown", f"{UNDER_18[section]}; HS 11357(b)(1)",
-                f"{_LEVEL[conv.level]} {code} {where_when(conv)}: under 18 at the offense it is punished as "
-                f"an infraction ({UNDER_18[section]}), and the felony exceptions apply only at 18 or older; "
-                f"{age.basis}"))
+        return _result(S.NEEDS_REVIEW, Reason(
+            "age-unknown", f"{UNDER_18[section]}; HS 11357(b)(1)",
+            f"{_LEVEL[conv.level]} {code} {where_when(conv)}: under 18 at the offense it is punished as "
+            f"an infraction ({UNDER_18[section]}), and the felony exceptions apply only at 18 or older; "
+            f"{age.basis}"))
     if not adult:
         return _already(conv, f"{code} under 18 at the offense ({age.basis}), punished as HS 11357(b)(1)",
                         f"{UNDER_18[section]}", Level.INFRACTION)
