@@ -65,8 +65,7 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
         # Which layer decided, and where the policy goes further than the statute, both are shown.
         reasons.append(Reason(
             "statute-alone", "HS 11361.8; HS 11361.9",
-            f"county policy ({policy.name}) decided: {_LOWER[suggestion]}; statute alone: {_LOWER[statute.suggestion]}"
-            " (its reasons follow)"))
+            f"county policy {policy.name}: {_LOWER[suggestion]}; statute alone: {_LOWER[statute.suggestion]}"))
     if suggestion.grants_relief and statute.disqualified:
         reasons.append(
             Reason(

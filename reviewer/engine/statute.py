@@ -334,8 +334,7 @@ def _already(conv: Conviction, what: str, now_cite: str, now: Level) -> StatuteR
         return _result(S.NOT_ELIGIBLE, Reason(
             "already-lesser", f"{now_cite}; HS 11361.8(a),(e)",
             f"{_LEVEL[level]} {conv.code} {where_when(conv)}: {what} is still {_a(now)} under {now_cite}; "
-            "the conviction is already no more than that, and HS 11361.8 gives relief only for conduct that is "
-            "now lawful or a lesser offense (subdivision (a) while serving, (e) once completed)"))
+            "the conviction is no more than that, so HS 11361.8(a),(e) give nothing lesser"))
     suggestion = S.REDESIGNATE_INFRACTION if now is Level.INFRACTION else S.REDESIGNATE_MISDEMEANOR
     return _result(suggestion, Reason(
         "now-lesser", f"{now_cite}",
@@ -421,8 +420,7 @@ def _felony_capable(conv: Conviction, facts: PersonFacts, ask: Asker) -> Statute
         return _result(S.NEEDS_REVIEW, head, *pending)
     note = ""
     if lawful is not None:
-        note = (f"; if it was {lawful[3]}, the conduct is lawful now at 21 or older and the conviction can instead "
-                "be dismissed (the record does not show it)")
+        note = f"; dismissal instead if it was {lawful[3]} (lawful at 21 or older; not shown)"
     return _result(S.REDESIGNATE_MISDEMEANOR, Reason(
         "now-misdemeanor", f"{NOW_MISDEMEANOR[section]}",
         f"felony {code} {where_when(conv)}: now a misdemeanor under {NOW_MISDEMEANOR[section]} at 18 or older "
