@@ -106,17 +106,23 @@ def _current_suggestions(db: Database) -> dict[int, str]:
                               .where(m.Evaluation.current.is_(True))).all())
 
 
-@pytest.fixture
-def decided(db_url, tmp_path):
-    """Imported, evaluated under the statute, decided (CLI accept and a service override): not re-evaluated yet."""
-    db = Database(db_url)
+def _decide_all(db, target: str, tmp_path) -> dict:
+    """Import, evaluate under the statute, then decide: one service override and CLI accepts."""
     import_file(db, _doj_file(tmp_path / "doj.csv"), user="tester")
     evaluate(db, COUNTY, date.fromisoformat(AS_OF), None, user="tester")
     ids = _by_subject(db)
     deciding.decide(db, ids[OVERRIDDEN_CHANGED], ATTORNEY, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE,
                     OVERRIDE_REASON)
     for section in ("HS 11359", "HS 11360"):
-        reviewer_cli("accept", "--db", db_url, "--user", ATTORNEY.name, "--section", section)
+        reviewer_cli("accept", "--db", target, "--user", ATTORNEY.name, "--section", section)
+    return ids
+
+
+@pytest.fixture
+def decided(db_url, tmp_path):
+    """Imported, evaluated under the statute, decided (CLI accept and a service override): not re-evaluated yet."""
+    db = Database(db_url)
+    ids = _decide_all(db, db_url, tmp_path)
     yield db, ids
     db.dispose()
 
@@ -241,13 +247,7 @@ def test_register_and_export_results_flag_them(reevaluated, db_url, tmp_path):
 def sqlite_decided(tmp_path):
     path = str(tmp_path / "review.db")
     db = Database(path)
-    import_file(db, _doj_file(tmp_path / "doj.csv"), user="tester")
-    evaluate(db, COUNTY, date.fromisoformat(AS_OF), None, user="tester")
-    ids = _by_subject(db)
-    deciding.decide(db, ids[OVERRIDDEN_CHANGED], ATTORNEY, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE,
-                    OVERRIDE_REASON)
-    for section in ("HS 11359", "HS 11360"):
-        reviewer_cli("accept", "--db", path, "--user", ATTORNEY.name, "--section", section)
+    ids = _decide_all(db, path, tmp_path)
     db.dispose()
     return path, ids
 

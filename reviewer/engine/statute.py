@@ -273,14 +273,10 @@ def _possession(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResu
         return _lawful_now(conv, facts, ask, f"HS 11357({letter.lower()}) {era} (28.5 g or less)",
                            "HS 11362.1(a)(1)", "HS 11357(a)")
     if before and letter == "A":
-        answer = ask.ask("amount-8g-concentrate",
-                         "Was the amount 8 g of concentrated cannabis or less?", "HS 11362.1(a)(2); HS 11357(b)")
-        if answer == "yes":
-            return _lawful_now(conv, facts, ask, "HS 11357(a) before AUMA (8 g of concentrated cannabis or less)",
-                               "HS 11362.1(a)(2)", "HS 11357(a)")
-        if answer == "no":
-            return _more_than_allowed(conv, facts, "HS 11357(a) before AUMA (more than 8 g of concentrated cannabis)")
-        return _result(S.NEEDS_REVIEW, Reason(
+        return _amount(conv, facts, ask, ("amount-8g-concentrate", "Was the amount 8 g of concentrated cannabis or "
+                                          "less?", "HS 11362.1(a)(2); HS 11357(b)"),
+                       ("HS 11357(a) before AUMA (8 g of concentrated cannabis or less)", "HS 11362.1(a)(2)"),
+                       "HS 11357(a) before AUMA (more than 8 g of concentrated cannabis)", Reason(
             "11357a-concentrate", "HS 11357(a) (before AUMA); HS 11362.1(a)(2)",
             f"{_LEVEL[conv.level]} {code} {where_when(conv)}: possession of concentrated cannabis; 8 g or "
             "less is lawful now at 21 or older, more is a misdemeanor (HS 11357(b)(2)); the record does not show "
@@ -298,17 +294,24 @@ def _possession(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResu
             "11357-unknown-subsection", "HS 11357",
             f"{code} {where_when(conv)}: HS 11357 has no subdivision ({letter.lower()}) in the law of that date; "
             "read the court record"))
-    answer = ask.ask("amount-28.5g", "Was the amount 28.5 g of cannabis (8 g of concentrate) or less, "
-                     "outside school grounds?", "HS 11362.1(a)(1),(2); HS 11357")
-    if answer == "yes":
-        return _lawful_now(conv, facts, ask, "HS 11357 (28.5 g or less)", "HS 11362.1(a)(1)", "HS 11357(a)")
-    if answer == "no":
-        return _more_than_allowed(conv, facts, "HS 11357 (more than 28.5 g)")
-    return _result(S.NEEDS_REVIEW, Reason(
+    return _amount(conv, facts, ask, ("amount-28.5g", "Was the amount 28.5 g of cannabis (8 g of concentrate) or "
+                                      "less, outside school grounds?", "HS 11362.1(a)(1),(2); HS 11357"),
+                   ("HS 11357 (28.5 g or less)", "HS 11362.1(a)(1)"), "HS 11357 (more than 28.5 g)", Reason(
         "11357-no-subsection", "HS 11357; HS 11362.1",
         f"{_LEVEL[conv.level]} HS 11357 recorded without subsection {where_when(conv)}: the quantity "
         "decides whether the conduct is now lawful (28.5 g or less at 21 or older) or a misdemeanor, and the "
         "record does not show it"))
+
+
+def _amount(conv: Conviction, facts: PersonFacts, ask: Asker, question: tuple[str, str, str],
+            lawful: tuple[str, str], more: str, unknown: Reason) -> StatuteResult:
+    """HS 11357 where the amount decides: within HS 11362.1 lawful now, more a misdemeanor; asked."""
+    answer = ask.ask(*question)
+    if answer == "yes":
+        return _lawful_now(conv, facts, ask, lawful[0], lawful[1], "HS 11357(a)")
+    if answer == "no":
+        return _more_than_allowed(conv, facts, more)
+    return _result(S.NEEDS_REVIEW, unknown)
 
 
 def _more_than_allowed(conv: Conviction, facts: PersonFacts, what: str) -> StatuteResult:
