@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from reviewer.domain.records import Conviction, Evaluation, PersonRecord, Reason
@@ -58,14 +59,11 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
     ctx = Context(conv, facts, as_of, statute)
     rule, found = _first_rule(policy, ctx)
     suggestion = statute.suggestion if rule.suggest == FOLLOW_STATUTE else _SUGGESTIONS[rule.suggest]
-    citation = rule.citation or f"policy {policy.name} v{policy.version}"
-    detail = f" ({'; '.join(found)})" if found else ""
-    reasons = [Reason(f"policy:{rule.id}", citation, f"{rule.reason}{detail}")]
+    reasons = [_policy_reason(rule.id, rule.reason, rule.citation or f"policy {policy.name} v{policy.version}",
+                              tuple(found))]
     if suggestion is not statute.suggestion:
         # Which layer decided, and where the policy goes further than the statute, both are shown.
-        reasons.append(Reason(
-            "statute-alone", "HS 11361.8; HS 11361.9",
-            f"county policy {policy.name}: {_LOWER[suggestion]}; statute alone: {_LOWER[statute.suggestion]}"))
+        reasons.append(_layers(policy.name, suggestion, statute.suggestion))
     if suggestion.grants_relief and statute.disqualified:
         reasons.append(
             Reason(
@@ -83,6 +81,20 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
         conv.id, suggestion, tuple(reasons), status, statute.disqualified, flagged, statute.suggestion, rule.reason,
         questions,
     )
+
+
+@lru_cache(maxsize=4096)
+def _policy_reason(rule_id: str, text: str, citation: str, found: tuple[str, ...]) -> Reason:
+    """The policy rule that decided, with the facts that made its conditions hold (few distinct values:
+    one shared Reason each)."""
+    detail = f" ({'; '.join(found)})" if found else ""
+    return Reason(f"policy:{rule_id}", citation, f"{text}{detail}")
+
+
+@lru_cache(maxsize=256)
+def _layers(policy_name: str, suggestion: Suggestion, statute: Suggestion) -> Reason:
+    return Reason("statute-alone", "HS 11361.8; HS 11361.9",
+                  f"county policy {policy_name}: {_LOWER[suggestion]}; statute alone: {_LOWER[statute]}")
 
 
 def _first_rule(policy: Policy, ctx: Context) -> tuple[Rule, list[str]]:

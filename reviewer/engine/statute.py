@@ -29,6 +29,7 @@ NOW_MISDEMEANOR = {"11358": "HS 11358(c)", "11359": "HS 11359(b)", "11360": "HS 
 # "Two or more prior convictions under ..." (the felony-capable conduct of the same section).
 PRIORS_UNDER = {"11358": "HS 11358(c)", "11359": "HS 11359(b)", "11360": "HS 11360(a)(2)"}
 UNDER_18 = {"11358": "HS 11358(a)", "11359": "HS 11359(a)", "11360": "HS 11360(a)(1)"}
+_UNDER_18_CITE = {section: f"{cite}; HS 11357(b)(1)" for section, cite in UNDER_18.items()}
 
 
 @dataclass(slots=True, unsafe_hash=True)  # a value, not frozen for speed (see domain.records.Conviction)
@@ -389,10 +390,10 @@ _CONDUCT = {
 def _felony_capable(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResult:
     """HS 11358, 11359, 11360: a misdemeanor now at 18 or older unless an exception keeps it a felony."""
     section, code = conv.section, conv.code
-    age, adult = _at_least(conv, facts, ask, 18, f"{UNDER_18[section]}; HS 11357(b)(1)")
+    age, adult = _at_least(conv, facts, ask, 18, _UNDER_18_CITE[section])
     if adult is None:
         return _result(S.NEEDS_REVIEW, Reason(
-            "age-unknown", f"{UNDER_18[section]}; HS 11357(b)(1)",
+            "age-unknown", _UNDER_18_CITE[section],
             f"{_LEVEL[conv.level]} {code} {where_when(conv)}: under 18 at the offense it is punished as "
             f"an infraction ({UNDER_18[section]}), and the felony exceptions apply only at 18 or older; "
             f"{age.basis}"))
@@ -432,7 +433,15 @@ def _felony_capable(conv: Conviction, facts: PersonFacts, ask: Asker) -> Statute
 
 def _conduct_shown(conv: Conviction) -> bool:
     """The subdivision itself shows conduct that is not lawful now (HS 11358(c),(d); 11360(a)(2),(a)(3);
-    a disqualifying subsection)."""
+    a disqualifying subsection). A fact of the code section alone: remembered on it."""
+    memo = conv.code.memo
+    shown = memo.get("conduct-shown")
+    if shown is None:
+        shown = memo["conduct-shown"] = _code_shows_conduct(conv)
+    return shown
+
+
+def _code_shows_conduct(conv: Conviction) -> bool:
     code = conv.code
     if tables.first_match(tables.DISQUALIFYING_SUBSECTIONS, code) is not None:
         return True
@@ -627,7 +636,6 @@ def _counts_question(other: Conviction, under: str) -> str:
 def _negatives(conv: Conviction, facts: PersonFacts) -> Reason:
     """What was looked for and not found, itemised."""
     section = conv.section
-    strike_cite, priors_cite = FELONY_EXCEPTIONS[section]
     priors = [o for o in facts.cannabis_by_section.get(section, ())
               if facts.prior_status(o, conv) and _prior_kind(o, facts)]
     # Listed offenses on the record before this conviction that are still not priors: the same court
@@ -635,14 +643,28 @@ def _negatives(conv: Conviction, facts: PersonFacts) -> Reason:
     later = [h for h in facts.super_strikes + facts.pc290 if facts.prior_status(h.conviction, conv) is False
              and h.conviction.disposition_date is not None
              and (h.conviction.case_key == conv.case_key or h.conviction.disposition_date < conv.disposition_date)]
+    registered = facts.person.pc290_registration
+    if not later:  # the common case: one shared value per section, registration and count of priors
+        key = (section, registered, len(priors))
+        found = _NEGATIVES.get(key)
+        if found is None:
+            found = _NEGATIVES[key] = _negatives_reason(section, registered, len(priors), "")
+        return found
+    return _negatives_reason(section, registered, len(priors),
+                             "; not priors (same court case, or entered after the arrest): "
+                             + ", ".join(sorted({h.describe() for h in later})))
+
+
+_NEGATIVES: dict[tuple[str, bool, int], Reason] = {}
+
+
+def _negatives_reason(section: str, registered: bool, priors: int, more: str) -> Reason:
+    strike_cite, priors_cite = FELONY_EXCEPTIONS[section]
     parts = [
         "prior super strikes (PC 667(e)(2)(C)(iv)): none",
         "prior PC 290(c) offenses: none",
-        "PC 290 registration: none" if not facts.person.pc290_registration else "PC 290 registration: see above",
-        f"prior convictions under {PRIORS_UNDER[section]}: {len(priors)} (2 needed)",
+        "PC 290 registration: see above" if registered else "PC 290 registration: none",
+        f"prior convictions under {PRIORS_UNDER[section]}: {priors} (2 needed)",
         "disqualifying subsection: none",
     ]
-    if later:
-        parts.append("not priors (same court case, or entered after the arrest): "
-                     + ", ".join(sorted({h.describe() for h in later})))
-    return Reason("no-felony-exception", f"{strike_cite}; {priors_cite}", "; ".join(parts))
+    return Reason("no-felony-exception", f"{strike_cite}; {priors_cite}", "; ".join(parts) + more)
