@@ -40,6 +40,7 @@ def build_accept(sub, user: str) -> None:
 def cmd_accept(args) -> int:
     from reviewer.domain.people import User
     from reviewer.services import deciding
+    from reviewer.services.identity import os_account
     from reviewer.services.queue import open_database
 
     name = (args.user or "").strip()
@@ -53,14 +54,23 @@ def cmd_accept(args) -> int:
     db = open_database(args.db)
     try:
         ids = deciding.pending_ids(db, suggestion=args.suggestion, section=section, level=args.level)
-        accepted = deciding.accept_many(db, ids, User(name, Role.ATTORNEY, args.bar_number))
+        result = deciding.accept_many(db, ids, User(name, Role.ATTORNEY, args.bar_number, account=os_account()))
+    except deciding.DecisionRefused as exc:
+        raise UsageError(str(exc)) from None
     finally:
         db.dispose()
-    left = len(ids) - accepted
-    text = f"accepted {accepted} of {len(ids)} pending convictions"
-    if left:
-        text += f"; {left} need an outcome chosen by hand (suggestion NEEDS_REVIEW) and stay pending"
+    text = f"accepted {result.accepted} of {len(ids)} pending convictions"
+    by_hand = result.skipped_count(deciding.SkipReason.NEEDS_OUTCOME)
+    if by_hand:
+        text += f"; {by_hand} need an outcome chosen by hand (suggestion NEEDS_REVIEW) and stay pending"
+    others = result.skipped_count(deciding.SkipReason.DECIDED_BY_OTHER)
+    if others:
+        who = ", ".join(f"{name} {n}" for name, n in sorted(result.decided_first_by.items()))
+        text += f"; {others} were decided by someone else first ({who}) and were left as they were"
     print(text)
+    by_outcome = result.by_outcome()
+    if by_outcome:
+        print("decided: " + ", ".join(f"{o.value} {n}" for o, n in sorted(by_outcome.items(), key=lambda i: i[0].value)))
     return 0
 
 
