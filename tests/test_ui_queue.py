@@ -274,6 +274,44 @@ def test_undo_reverts_last_decision(qtbot, open_window, db_path):
     assert review_of(db_path, row.conviction_id)[0] == "accepted"
 
 
+def test_redo_after_a_colleagues_decision_is_a_conflict(qtbot, open_window, db_path):
+    from reviewer.domain.people import User
+    from reviewer.domain.vocabulary import DecisionKind, Outcome
+    from reviewer.services import deciding
+
+    window = open_window()
+    row = select_acceptable(window)
+    window.accept_current()
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo
+    assert review_of(db_path, row.conviction_id)[0] == "pending"
+    db = Database(db_path, migrate=False)
+    deciding.decide(db, row.conviction_id, User("B. Colleague"), DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE,
+                    "Prior found in the court file.")
+    db.dispose()
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    status, outcome, by, _ = review_of(db_path, row.conviction_id)
+    assert (status, outcome, by) == ("overridden", "CHALLENGE_NOT_ELIGIBLE", "B. Colleague")  # theirs stands
+    assert "B. Colleague decided this conviction since it was shown" in window.message.text()
+
+
+def test_undo_after_a_colleagues_decision_is_a_conflict(qtbot, open_window, db_path):
+    from reviewer.domain.people import User
+    from reviewer.domain.vocabulary import DecisionKind, Outcome
+    from reviewer.services import deciding
+
+    window = open_window()
+    row = select_acceptable(window)
+    window.accept_current()
+    db = Database(db_path, migrate=False)
+    deciding.decide(db, row.conviction_id, User("B. Colleague"), DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE,
+                    "Prior found in the court file.")
+    db.dispose()
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    status, _outcome, by, _ = review_of(db_path, row.conviction_id)
+    assert (status, by) == ("overridden", "B. Colleague")
+    assert "their decision stands" in window.message.text()
+
+
 def test_next_pending_skips_decided(open_window):
     window = open_window()
     first = select_acceptable(window)

@@ -114,7 +114,7 @@ class Evaluation(Base):
     current: Mapped[bool] = mapped_column(Boolean, default=True)
     suggestion: Mapped[str] = mapped_column(String(40))
     statute_suggestion: Mapped[str] = mapped_column(String(40))
-    policy_reason: Mapped[str] = mapped_column(String(400), default="")
+    policy_reason: Mapped[str] = mapped_column(Text, default="")  # a policy rule's reason: any length
     reasons: Mapped[str] = mapped_column(Text)  # JSON list of {rule, citation, text}
     sentence_status: Mapped[str] = mapped_column(String(12))
     disqualified: Mapped[bool] = mapped_column(Boolean, default=False)

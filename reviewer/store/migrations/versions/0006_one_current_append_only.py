@@ -5,6 +5,8 @@
   two, the newer stays current and the older is kept on file, no longer current;
 * decision.account: who was signed in (the PostgreSQL role, or the operating-system user beside
   the typed name on a SQLite file);
+* evaluation.policy_reason: text of any length (a county's reason longer than 400 characters was
+  stored by SQLite and refused by PostgreSQL);
 * PostgreSQL: a trigger refuses UPDATE, DELETE and TRUNCATE on audit_log for every role (only the
   table's owner can drop or disable it); `reviewer office-db setup` adds the grants.
 
@@ -38,7 +40,8 @@ def upgrade() -> None:
     )
     op.create_index('ux_evaluation_one_current', 'evaluation', ['conviction_id'], unique=True,
                     sqlite_where=sa.text("current IS 1"), postgresql_where=sa.text("current IS true"))
-    if op.get_bind().dialect.name == 'postgresql':
+    if op.get_bind().dialect.name == 'postgresql':  # (SQLite does not enforce a VARCHAR length)
+        op.alter_column('evaluation', 'policy_reason', type_=sa.Text(), existing_type=sa.String(length=400))
         op.execute(APPEND_ONLY)
         op.execute("CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
                    "FOR EACH ROW EXECUTE FUNCTION reviewer_audit_append_only()")
