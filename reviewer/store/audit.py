@@ -14,7 +14,7 @@ from reviewer.store.models import AuditEntry
 GENESIS = "0" * 64
 
 
-def _digest(prev: str, at: datetime, user: str, action: str, entity: str, entity_id, before, after) -> str:
+def digest(prev: str, at: datetime, user: str, action: str, entity: str, entity_id, before, after) -> str:
     payload = json.dumps([prev, at.isoformat(), user, action, entity, entity_id, before, after], sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -44,11 +44,11 @@ class AuditLog:
         at = at or datetime.now()
         before_s, after_s = _dump(before), _dump(after)
         prev = self._last_hash()
-        digest = _digest(prev, at, user, action, entity, entity_id, before_s, after_s)
+        hashed = digest(prev, at, user, action, entity, entity_id, before_s, after_s)
         entry = AuditEntry(at=at, user_name=user, action=action, entity=entity, entity_id=entity_id,
-                           before=before_s, after=after_s, prev_hash=prev, hash=digest)
+                           before=before_s, after=after_s, prev_hash=prev, hash=hashed)
         self.session.add(entry)
-        self._last = digest
+        self._last = hashed
         return entry
 
 
@@ -56,7 +56,7 @@ def verify_chain(session: Session) -> int | None:
     """Id of the first entry whose hash does not match its content or predecessor; None when intact."""
     prev = GENESIS
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
-        expected = _digest(prev, entry.at, entry.user_name, entry.action, entry.entity, entry.entity_id,
+        expected = digest(prev, entry.at, entry.user_name, entry.action, entry.entity, entry.entity_id,
                            entry.before, entry.after)
         if entry.prev_hash != prev or entry.hash != expected:
             return entry.id
