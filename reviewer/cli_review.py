@@ -38,9 +38,8 @@ def build_accept(sub, user: str) -> None:
 
 
 def cmd_accept(args) -> int:
-    from reviewer.domain.people import User
     from reviewer.services import deciding
-    from reviewer.services.identity import os_account
+    from reviewer.services.identity import IdentityError, signed_in_user
     from reviewer.services.queue import open_database
 
     name = (args.user or "").strip()
@@ -53,9 +52,10 @@ def cmd_accept(args) -> int:
             raise UsageError(f"--section {args.section!r} is not a code section such as 11359")
     db = open_database(args.db)
     try:
+        user = signed_in_user(db, name, Role.ATTORNEY, args.bar_number)  # PostgreSQL: the connection's role
         ids = deciding.pending_ids(db, suggestion=args.suggestion, section=section, level=args.level)
-        result = deciding.accept_many(db, ids, User(name, Role.ATTORNEY, args.bar_number, account=os_account()))
-    except deciding.DecisionRefused as exc:
+        result = deciding.accept_many(db, ids, user)
+    except (deciding.DecisionRefused, IdentityError) as exc:
         raise UsageError(str(exc)) from None
     finally:
         db.dispose()
@@ -114,8 +114,8 @@ def build_answer(sub, user: str) -> None:
 
 
 def cmd_answer(args) -> int:
-    from reviewer.domain.people import User
     from reviewer.services.answering import AnswerRefused, answer_question
+    from reviewer.services.identity import IdentityError, signed_in_user
     from reviewer.services.queue import open_database
 
     name = (args.user or "").strip()
@@ -125,9 +125,9 @@ def cmd_answer(args) -> int:
         raise UsageError("only an attorney can answer: give --bar-number")
     db = open_database(args.db)
     try:
-        evaluation = answer_question(db, args.conviction, args.question, args.answer,
-                                     User(name, Role.ATTORNEY, args.bar_number.strip()))
-    except AnswerRefused as exc:
+        user = signed_in_user(db, name, Role.ATTORNEY, args.bar_number)  # PostgreSQL: the connection's role
+        evaluation = answer_question(db, args.conviction, args.question, args.answer, user)
+    except (AnswerRefused, IdentityError) as exc:
         raise UsageError(str(exc)) from None
     finally:
         db.dispose()

@@ -128,3 +128,18 @@ def test_state_bar_numbers_of_the_right_form(typed, stored):
 def test_state_bar_numbers_of_another_form_are_refused(typed):
     with pytest.raises(IdentityError, match="is not a State Bar number"):
         normalise_bar_number(typed)
+
+
+def test_cli_accept_signs_in_as_the_connections_role(office):
+    _, urls, logins = office
+    refused = run_cli("accept", "--db", urls["clerk"], "--user", "Typed Attorney", "--bar-number", "123456")
+    assert refused.returncode == 2 and "Clerks" in refused.stderr and "Traceback" not in refused.stderr
+    done = run_cli("accept", "--db", urls["attorney"], "--user", "Typed Name", "--bar-number", "SBN 123456")
+    assert done.returncode == 0, done.stderr
+    engine = sa.create_engine(urls["attorney"])
+    with engine.connect() as conn:
+        who = set(conn.execute(sa.text("SELECT DISTINCT user_name || '|' || account || '|' || bar_number FROM decision")).scalars())
+    engine.dispose()
+    assert who == {f"{logins['attorney']}|{logins['attorney']}|123456"}
+    bad = run_cli("accept", "--db", urls["attorney"], "--user", "X", "--bar-number", "12-34")
+    assert bad.returncode == 2 and "is not a State Bar number" in bad.stderr

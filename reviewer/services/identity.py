@@ -13,7 +13,7 @@ import re
 from reviewer.domain.people import User
 from reviewer.domain.vocabulary import Role
 from reviewer.store.database import Database
-from reviewer.store.office_roles import ATTORNEY_ROLE, CLERK_ROLE, connection_roles
+from reviewer.store.office_roles import ATTORNEY_ROLE, connection_roles
 
 # A California State Bar number is the member's number, up to six digits (Bus. & Prof. Code 6002.1
 # requires members to keep it on record; it is printed as e.g. "SBN 123456").
@@ -51,12 +51,11 @@ def signed_in_user(db: Database, typed_name: str, role: Role, bar_number: str = 
         return User(name, role, bar, account=os_account())
     with db.engine.connect() as conn:
         login, member_of = connection_roles(conn)
-    if ATTORNEY_ROLE in member_of:
-        actual = Role.ATTORNEY
-    elif CLERK_ROLE in member_of or member_of:
-        actual = Role.CLERK
-    else:
-        actual = role  # a database without office roles (setup not run): the owner's single-user use
-    if actual is Role.ATTORNEY and role is Role.CLERK:
+    if not member_of:
+        # Not signed in through an office role: the database's owner on a server without `office-db
+        # setup` (one person's use). As on a SQLite file: the typed name, the role name beside it.
+        return User((typed_name or "").strip() or login, role, bar, account=login)
+    actual = Role.ATTORNEY if ATTORNEY_ROLE in member_of else Role.CLERK  # reviewer_clerk, reviewer_admin
+    if role is Role.CLERK:
         actual = Role.CLERK  # an attorney may choose to work as a clerk, never the other way round
     return User(login, actual, bar, account=login)
