@@ -537,3 +537,20 @@ def test_a_killed_app_keeps_its_decisions(db_path, tmp_path):
     assert done.returncode == -signal.SIGKILL
     cid = int(done.stdout.split()[0])
     assert review_of(db_path, cid)[0] == "accepted"
+
+
+def test_about_box_says_whether_the_audit_log_verifies(open_window, db_path):
+    from sqlalchemy import text as sql
+
+    window = open_window()
+    seen = []
+    when_dialog_opens(lambda box: (seen.append(box.text()), box.accept()))
+    window.about_action.trigger()
+    assert "Reviewer " in seen[0] and "Audit log verified:" in seen[0] and "A. Deputy" in seen[0]
+    db = Database(db_path, migrate=False)
+    with db.session() as s:
+        s.execute(sql("UPDATE audit_log SET user_name = 'x' WHERE id = 1"))
+    db.dispose()
+    when_dialog_opens(lambda box: (seen.append(box.text()), box.accept()))
+    window.about_action.trigger()
+    assert "Audit log NOT verified: 1 problem(s): edited audit entry" in seen[1]

@@ -54,7 +54,7 @@ class VerifyReport:
         return f"Audit log NOT verified: {len(self.findings)} problem(s): {', '.join(kinds)}"
 
 
-def _safe_url(url: str) -> str:
+def safe_url(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - a file path, not a URL
@@ -90,7 +90,7 @@ def seal(db: Database, path: str | Path, at: datetime | None = None) -> Seal:
         raise SealError("the audit log does not verify; it cannot be sealed: " + str(report.findings[0]))
     head = report.head
     result = Seal(head.entry_id, head.hash, head.entries, (at or datetime.now()).isoformat(timespec="seconds"),
-                  _safe_url(db.url))
+                  safe_url(db.url))
     Path(path).write_text(json.dumps({"format": SEAL_FORMAT, "entry": result.entry_id, "hash": result.hash,
                                       "entries": result.entries, "sealed_at": result.sealed_at,
                                       "database": result.database}, indent=2) + "\n", encoding="utf-8")

@@ -185,6 +185,15 @@ class QueueService:
     def close(self) -> None:
         self.db.dispose()
 
+    def about_text(self) -> str:
+        """For the About box: version, database, who is signed in, and the audit log's check."""
+        from reviewer import __version__
+        from reviewer.services.auditing import safe_url, verify
+
+        who = self.user.name + (f" (signed in as {self.user.account})" if self.user.account else "")
+        return (f"Reviewer {__version__}\nDatabase: {safe_url(self.db.url)}\nUser: {who}, {self.user.role.value}\n\n"
+                f"{verify(self.db).line()}")
+
     # --- reading -------------------------------------------------------------------------------
 
     def view(self, flt: QueueFilter, sort: str | None = None, descending: bool = False) -> QueueView:
