@@ -55,3 +55,16 @@ def reevaluate(start, url: str, county: str) -> int:
         return evaluate(db, county, date(2020, 1, 31), resolve_policy("los-angeles-pilot-2019"), user="admin").run_id
     finally:
         db.dispose()
+
+
+def import_same(start, url: str, path: str) -> str:
+    from reviewer.services.importing import import_file
+    from reviewer.store.database import Database
+
+    db = Database(url, migrate=False)
+    try:
+        start.wait(30)
+        report = import_file(db, path, user="clerk")
+        return "imported" if report.imported else report.message
+    finally:
+        db.dispose()

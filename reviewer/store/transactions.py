@@ -106,6 +106,16 @@ def lock_county(session: Session, county: str) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(641362, hashtext(:county))"), {"county": county})
 
 
+def lock_import(session: Session, sha256: str) -> None:
+    """Serialise two imports of the same file: the second then finds the first's batch ("already imported").
+    PostgreSQL: an advisory lock on the file's hash; SQLite: the file's write lock, taken by a no-op UPDATE."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(641363, hashtext(:sha))"), {"sha": sha256})
+    else:
+        session.execute(update(m.ImportBatch).where(m.ImportBatch.id == -1).values(rows=m.ImportBatch.rows)
+                        .execution_options(synchronize_session=False))
+
+
 def chunks(ids: Iterable[int], size: int) -> Iterable[list[int]]:
     items = list(ids)
     for start in range(0, len(items), size):
