@@ -116,7 +116,7 @@ def _accept_chunk(session, ids: list[int], user: User, seen: Mapping[int, int] |
     """One chunk: lock its reviews (ascending id), then accept each one still as it was shown."""
     reviews = lock_reviews(session, ids)
     evaluations = d.current_evaluations(session, ids)
-    audit = AuditLog(session)
+    audit = AuditLog(session, deferred=True)  # the chain's lock (last in the lock order) only at the end
     now = datetime.now()
     done = []
     for cid in sorted(ids):
@@ -135,6 +135,8 @@ def _accept_chunk(session, ids: list[int], user: User, seen: Mapping[int, int] |
                 continue
             done.append(d.decide_locked(session, audit, review, evaluation, user, DecisionKind.ACCEPT, outcome, "",
                                          now, bulk=True))
+    session.flush()
+    audit.write_pending()
     return done
 
 
@@ -185,13 +187,15 @@ def undo_many(db: Database, results: Sequence[d.DecisionResult], user: User, job
         def work(session, part=part):
             attempt, out = _Tally(), []
             reviews = lock_reviews(session, part)
-            audit, now = AuditLog(session), datetime.now()
+            audit, now = AuditLog(session, deferred=True), datetime.now()
             for cid in part:
                 review, result = reviews.get(cid), wanted[cid]
                 if review is None or review.decision_id != result.decision_id or review.version != result.version:
                     attempt.skip(SkipReason.NOT_STANDING, cid)
                 else:
                     out.append(d.undo_locked(session, audit, review, user, now))
+            session.flush()
+            audit.write_pending()
             return out, attempt
 
         out, attempt = d.transaction(db, work)

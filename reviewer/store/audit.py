@@ -26,9 +26,13 @@ def _dump(value: Any) -> str | None:
 class AuditLog:
     """Writes entries in the caller's session; never updates or deletes."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, deferred: bool = False) -> None:
+        """`deferred`: keep the entries until `write_pending()` (called before commit), so that the chain's
+        lock is held only while they are written, not while the changes they record are made."""
         self.session = session
         self._last: str | None = None
+        self._deferred = deferred
+        self._pending: list[tuple] = []
 
     def _last_hash(self) -> str:
         if self._last is None:
@@ -40,8 +44,19 @@ class AuditLog:
         return self._last
 
     def record(self, user: str, action: str, entity: str, entity_id: int | None, before: Any = None, after: Any = None,
-               at: datetime | None = None) -> AuditEntry:
+               at: datetime | None = None) -> AuditEntry | None:
         at = at or datetime.now()
+        if self._deferred:
+            self._pending.append((user, action, entity, entity_id, before, after, at))
+            return None
+        return self._write(user, action, entity, entity_id, before, after, at)
+
+    def write_pending(self) -> None:
+        pending, self._pending, self._deferred = self._pending, [], False
+        for entry in pending:
+            self._write(*entry)
+
+    def _write(self, user, action, entity, entity_id, before, after, at: datetime) -> AuditEntry:
         before_s, after_s = _dump(before), _dump(after)
         prev = self._last_hash()
         hashed = digest(prev, at, user, action, entity, entity_id, before_s, after_s)
