@@ -200,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _load_feature_commands() -> None:
     """Subcommands defined next to their features (GUI and deciding, printing, reports)."""
+    import reviewer.cli_office  # noqa: F401
     import reviewer.cli_print  # noqa: F401
     import reviewer.cli_reports  # noqa: F401
     import reviewer.cli_review  # noqa: F401

@@ -38,8 +38,8 @@ def build_accept(sub, user: str) -> None:
 
 
 def cmd_accept(args) -> int:
-    from reviewer.domain.people import User
     from reviewer.services import deciding
+    from reviewer.services.identity import IdentityError, signed_in_user
     from reviewer.services.queue import open_database
 
     name = (args.user or "").strip()
@@ -52,15 +52,25 @@ def cmd_accept(args) -> int:
             raise UsageError(f"--section {args.section!r} is not a code section such as 11359")
     db = open_database(args.db)
     try:
+        user = signed_in_user(db, name, Role.ATTORNEY, args.bar_number)  # PostgreSQL: the connection's role
         ids = deciding.pending_ids(db, suggestion=args.suggestion, section=section, level=args.level)
-        accepted = deciding.accept_many(db, ids, User(name, Role.ATTORNEY, args.bar_number))
+        result = deciding.accept_many(db, ids, user)
+    except (deciding.DecisionRefused, IdentityError) as exc:
+        raise UsageError(str(exc)) from None
     finally:
         db.dispose()
-    left = len(ids) - accepted
-    text = f"accepted {accepted} of {len(ids)} pending convictions"
-    if left:
-        text += f"; {left} need an outcome chosen by hand (suggestion NEEDS_REVIEW) and stay pending"
+    text = f"accepted {result.accepted} of {len(ids)} pending convictions"
+    by_hand = result.skipped_count(deciding.SkipReason.NEEDS_OUTCOME)
+    if by_hand:
+        text += f"; {by_hand} need an outcome chosen by hand (suggestion NEEDS_REVIEW) and stay pending"
+    others = result.skipped_count(deciding.SkipReason.DECIDED_BY_OTHER)
+    if others:
+        who = ", ".join(f"{name} {n}" for name, n in sorted(result.decided_first_by.items()))
+        text += f"; {others} were decided by someone else first ({who}) and were left as they were"
     print(text)
+    by_outcome = result.by_outcome()
+    if by_outcome:
+        print("decided: " + ", ".join(f"{o.value} {n}" for o, n in sorted(by_outcome.items(), key=lambda i: i[0].value)))
     return 0
 
 
@@ -104,8 +114,8 @@ def build_answer(sub, user: str) -> None:
 
 
 def cmd_answer(args) -> int:
-    from reviewer.domain.people import User
     from reviewer.services.answering import AnswerRefused, answer_question
+    from reviewer.services.identity import IdentityError, signed_in_user
     from reviewer.services.queue import open_database
 
     name = (args.user or "").strip()
@@ -115,9 +125,9 @@ def cmd_answer(args) -> int:
         raise UsageError("only an attorney can answer: give --bar-number")
     db = open_database(args.db)
     try:
-        evaluation = answer_question(db, args.conviction, args.question, args.answer,
-                                     User(name, Role.ATTORNEY, args.bar_number.strip()))
-    except AnswerRefused as exc:
+        user = signed_in_user(db, name, Role.ATTORNEY, args.bar_number)  # PostgreSQL: the connection's role
+        evaluation = answer_question(db, args.conviction, args.question, args.answer, user)
+    except (AnswerRefused, IdentityError) as exc:
         raise UsageError(str(exc)) from None
     finally:
         db.dispose()

@@ -48,6 +48,7 @@ def test_shows_the_figures(dashboard, seeded):
     assert dashboard.tiles["persons"].value.text() == f"{f.persons:,}"
     assert dashboard.tiles["flagged"].value.text() == f"{f.flagged:,}"
     assert "Sacramento County as of 2019-11-11" in dashboard.subtitle.text()
+    assert dashboard.audit_line.text().startswith("Audit log verified: ")
     assert dashboard.people["no_felony"][0].text() == f"{f.projected.no_felony:,}"
     assert dashboard.pdf_button.isEnabled()
     image = dashboard.grab()
@@ -77,6 +78,7 @@ def test_export_pdf(dashboard, tmp_path):
     for expected in ("Proposition 64 review: summary", "Sacramento", f"{f.evaluated:,}", "Convictions by section and level",
                      "Will no longer have a felony", f"{f.projected.no_felony:,}", "Review queue"):
         assert expected in text, expected
+    assert f.audit.startswith("Audit log verified") and f.audit in text  # the head is on every summary PDF
 
 
 def test_empty_database(qtbot, tmp_path):

@@ -59,7 +59,7 @@ def loaded(tmp_path_factory):
     import_file(db, folder / "dangerous.csv")
     evaluate(db, "SACRAMENTO", AS_OF, resolve_policy("sacramento-configurable-2019"))
     pending = deciding.pending_ids(db)
-    accepted = deciding.accept_many(db, pending[:40], ATTORNEY)
+    accepted = deciding.accept_many(db, pending[:40], ATTORNEY).accepted
     assert accepted > 10
     with db.session() as s:
         dangerous_ids = [r[0] for r in s.execute(

@@ -5,7 +5,7 @@ import shutil
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from reviewer.domain.people import User
 from reviewer.domain.vocabulary import DecisionKind, Outcome, ReviewStatus, Role
@@ -78,8 +78,8 @@ def test_accept_override_undo_and_audit(loaded):
         deciding.decide(db, cid, ATTORNEY, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE, "  ")
     over = deciding.decide(db, cid, ATTORNEY, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE, "prior record")
     assert over.status is ReviewStatus.OVERRIDDEN
-    assert deciding.undo(db, cid, ATTORNEY) is ReviewStatus.ACCEPTED
-    assert deciding.undo(db, cid, ATTORNEY) is ReviewStatus.PENDING
+    assert deciding.undo(db, cid, ATTORNEY).status is ReviewStatus.ACCEPTED
+    assert deciding.undo(db, cid, ATTORNEY).status is ReviewStatus.PENDING
     with db.session() as s:
         review = s.get(m.Review, cid)
         assert review.status == "pending" and review.decision_id is None
@@ -102,6 +102,8 @@ def test_stale_version_is_a_conflict(loaded):
 def test_audit_tampering_is_detected(loaded):
     db = loaded
     with db.session() as s:
+        if not db.is_sqlite:  # the append-only trigger refuses everyone; only the owner can disable it
+            s.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
         entry = s.scalars(select(m.AuditEntry).order_by(m.AuditEntry.id)).first()
         entry.after = '{"rows": 1}'
     with db.session() as s:
@@ -111,7 +113,9 @@ def test_audit_tampering_is_detected(loaded):
 def test_bulk_accept_records_each(loaded):
     db = loaded
     ids = deciding.pending_ids(db)
-    n = deciding.accept_many(db, ids, ATTORNEY)
+    result = deciding.accept_many(db, ids, ATTORNEY)
+    n = result.accepted
+    assert n + result.skipped_count() == len(ids)
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(m.Decision)) == n
         assert s.scalar(select(func.count()).where(m.AuditEntry.action == "decision.accept")) == n

@@ -274,6 +274,44 @@ def test_undo_reverts_last_decision(qtbot, open_window, db_path):
     assert review_of(db_path, row.conviction_id)[0] == "accepted"
 
 
+def test_redo_after_a_colleagues_decision_is_a_conflict(qtbot, open_window, db_path):
+    from reviewer.domain.people import User
+    from reviewer.domain.vocabulary import DecisionKind, Outcome
+    from reviewer.services import deciding
+
+    window = open_window()
+    row = select_acceptable(window)
+    window.accept_current()
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo
+    assert review_of(db_path, row.conviction_id)[0] == "pending"
+    db = Database(db_path, migrate=False)
+    deciding.decide(db, row.conviction_id, User("B. Colleague"), DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE,
+                    "Prior found in the court file.")
+    db.dispose()
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    status, outcome, by, _ = review_of(db_path, row.conviction_id)
+    assert (status, outcome, by) == ("overridden", "CHALLENGE_NOT_ELIGIBLE", "B. Colleague")  # theirs stands
+    assert "B. Colleague decided this conviction since it was shown" in window.message.text()
+
+
+def test_undo_after_a_colleagues_decision_is_a_conflict(qtbot, open_window, db_path):
+    from reviewer.domain.people import User
+    from reviewer.domain.vocabulary import DecisionKind, Outcome
+    from reviewer.services import deciding
+
+    window = open_window()
+    row = select_acceptable(window)
+    window.accept_current()
+    db = Database(db_path, migrate=False)
+    deciding.decide(db, row.conviction_id, User("B. Colleague"), DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE,
+                    "Prior found in the court file.")
+    db.dispose()
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    status, _outcome, by, _ = review_of(db_path, row.conviction_id)
+    assert (status, by) == ("overridden", "B. Colleague")
+    assert "their decision stands" in window.message.text()
+
+
 def test_next_pending_skips_decided(open_window):
     window = open_window()
     first = select_acceptable(window)
@@ -499,3 +537,20 @@ def test_a_killed_app_keeps_its_decisions(db_path, tmp_path):
     assert done.returncode == -signal.SIGKILL
     cid = int(done.stdout.split()[0])
     assert review_of(db_path, cid)[0] == "accepted"
+
+
+def test_about_box_says_whether_the_audit_log_verifies(open_window, db_path):
+    from sqlalchemy import text as sql
+
+    window = open_window()
+    seen = []
+    when_dialog_opens(lambda box: (seen.append(box.text()), box.accept()))
+    window.about_action.trigger()
+    assert "Reviewer " in seen[0] and "Audit log verified:" in seen[0] and "A. Deputy" in seen[0]
+    db = Database(db_path, migrate=False)
+    with db.session() as s:
+        s.execute(sql("UPDATE audit_log SET user_name = 'x' WHERE id = 1"))
+    db.dispose()
+    when_dialog_opens(lambda box: (seen.append(box.text()), box.accept()))
+    window.about_action.trigger()
+    assert "Audit log NOT verified: 1 problem(s): edited audit entry" in seen[1]

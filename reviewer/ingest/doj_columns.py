@@ -45,10 +45,22 @@ def rows_that_matter(table: pa.Table, lines: np.ndarray) -> tuple[pa.Table, pa.T
     step = table.column("STP_TYPE_DESCR").combine_chunks()
     is_conv = _starts(disp, "CONVICTED")
     keep = pc.or_(is_conv, _starts(step, "(DECEASED|REGISTRATION|COURT ACTION)"))
-    kept = table.append_column("line", pa.array(lines)).append_column("is_conviction", is_conv).filter(keep)
+    kept = _grouped_by_person(table.append_column("line", pa.array(lines)).append_column("is_conviction", is_conv)
+                              .filter(keep))
     is_arrest = pc.and_(_starts(step, "ARREST"), pc.invert(is_conv))
     arrests = table.select(list(ARREST_COLUMNS)).filter(is_arrest)
     return kept, arrests
+
+
+def _grouped_by_person(kept: pa.Table) -> pa.Table:
+    """The rows of each person together, in file order within the person. A file that keeps them
+    together already (the DOJ export does) stays as it is; one that does not reads the same."""
+    subject = _trim(kept.column("SUBJECT_ID").combine_chunks())
+    if len(_run_starts(subject)) == pc.count_distinct(subject).as_py():
+        return kept
+    order = pc.sort_indices(pa.table({"subject": subject, "line": kept.column("line")}),
+                            sort_keys=[("subject", "ascending"), ("line", "ascending")])
+    return kept.take(order)
 
 
 def derive(t: pa.Table) -> dict[str, pa.Array]:
@@ -226,6 +238,7 @@ def persons(c: dict[str, pa.Array]) -> pa.Table:
         "deceased": pa.array(deceased),
         "pc290_registration": pa.array(any_reg),
         "registration_date": reg_date,
+        "line": pc.take(c["line"].filter(mask), take),  # the person's first line: where a problem with it is shown
     })
 
 

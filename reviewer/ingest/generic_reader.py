@@ -308,13 +308,14 @@ def _count_keys(subject, case, count, offense, disp_text) -> pa.Array:
 
 def _persons(t: pa.Table) -> pa.Table:
     g = t.group_by("subject_id", use_threads=False).aggregate(
-        [("cii", "first"), ("name", "first"), ("dob", "first"), ("deceased", "any")]
+        [("cii", "first"), ("name", "first"), ("dob", "first"), ("deceased", "any"), ("line", "min")]
     )
     n = g.num_rows
     return pa.table({
         "subject_id": g.column("subject_id"), "cii": g.column("cii_first"), "name": g.column("name_first"),
         "dob": g.column("dob_first"), "deceased": g.column("deceased_any"),
         "pc290_registration": pa.array(np.zeros(n, dtype=bool)), "registration_date": pa.nulls(n, pa.date32()),
+        "line": g.column("line_min"),  # the person's first line: where a problem with the person is shown
     })
 
 

@@ -46,6 +46,7 @@ class Figures:
     changed: int = 0  # decided convictions whose suggestion a re-evaluation changed since (decisions stand)
     projected: Relief = Relief()
     confirmed: Relief = Relief()
+    audit: str = ""  # the audit log's state: "verified, N entries, head ..." (services.auditing)
 
     @property
     def pending(self) -> int:

@@ -156,6 +156,8 @@ def write_summary_pdf(path: str | Path, figures: Figures, generated: datetime) -
     _people(c, f, left, y - 62)
     c.setFont("Helvetica", 7.5)
     c.setFillColor(colors.grey)
+    if f.audit:
+        c.drawString(left, 0.6 * inch + 11, _fit(c, f.audit, right - left, size=7.5))
     c.drawString(left, 0.6 * inch, "A felony counts as relieved when dismissed or redesignated; \"no conviction\" "
                                    "counts dismissals only. Figures cover every current evaluation.")
     c.showPage()

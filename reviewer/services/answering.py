@@ -22,6 +22,7 @@ from reviewer.engine.policy import Policy, policy_from_document
 from reviewer.services.evaluating import COMPUTED_COLUMNS, STATUTE_ONLY, evaluation_row
 from reviewer.store import models as m
 from reviewer.store.audit import AuditLog
+from reviewer.store.transactions import lock_county
 from reviewer.store.database import Database
 from reviewer.store.records import load_record
 
@@ -117,6 +118,7 @@ def answer_question(db: Database, conviction_id: int, key: str, value: str, user
         if current is None:
             raise AnswerRefused(f"conviction {conviction_id} has no current evaluation (evaluate its county first)")
         evaluation, run = current
+        lock_county(session, run.county)  # a re-evaluation of the county at the same time waits (one current each)
         questions = questions_from_json(evaluation.questions)
         if not questions:
             raise AnswerRefused(f"conviction {conviction_id} has no questions to answer "

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from reviewer.engine import ENGINE_VERSION
 from reviewer.engine.evaluate import evaluate_records, normalise_county
@@ -21,6 +22,7 @@ from reviewer.store import bulk, models as m
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
 from reviewer.store.records import records_in_county
+from reviewer.store.transactions import lock_county
 
 STATUTE_ONLY = "statute only"
 SHARDS_PER_WORKER = 3
@@ -28,6 +30,10 @@ EVALUATION_COLUMNS = (
     "run_id", "conviction_id", "current", "suggestion", "statute_suggestion", "policy_reason", "reasons",
     "sentence_status", "disqualified", "flagged", "priority", "questions",
 )
+
+
+class EvaluationConflict(Exception):
+    """Another evaluation of the same convictions was saved at the same moment; nothing of this one was."""
 
 
 @dataclass
@@ -148,7 +154,20 @@ def evaluate(db: Database, county: str, as_of: date, policy: Policy | None = Non
             computed = _as_table(_rows(conn, county, as_of, policy, job=job))
     job.check()
     evaluated = computed.num_rows
+    try:
+        return _save(db, county, as_of, policy, name, user, computed, job)
+    except IntegrityError:  # the one-current-evaluation index: a writer that did not wait for the county lock
+        raise EvaluationConflict(
+            f"another evaluation of {county} was saved at the same moment; nothing of this one was saved. "
+            "Reload the queue and evaluate again if still needed.") from None
+
+
+def _save(db: Database, county: str, as_of: date, policy: Policy | None, name: str, user: str, computed: pa.Table,
+          job: Job) -> EvaluationReport:
+    """Store one run's rows in one transaction; a second evaluation of the county waits for the first."""
+    evaluated = computed.num_rows
     with db.staged_session({"evaluation": computed}) as (session, stage):
+        lock_county(session, county)
         run = m.EvaluationRun(
             county=county, as_of=as_of, engine_version=ENGINE_VERSION,
             policy_name=policy.name if policy else STATUTE_ONLY, policy_version=policy.version if policy else "",

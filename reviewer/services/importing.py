@@ -9,8 +9,11 @@ from reviewer.ingest.problems import FileRejected, RowProblem
 from reviewer.services.jobs import NO_JOB, Job
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
-from reviewer.store.imports import add_batch, find_batch, problems_json, write_convictions, write_persons
+from reviewer.store.imports import (
+    FieldTooLong, add_batch, find_batch, problems_json, write_convictions, write_persons,
+)
 from reviewer.store.sources import write_source
+from reviewer.store.transactions import lock_import
 
 
 @dataclass
@@ -44,55 +47,82 @@ def import_file(db: Database, path: str | Path, user: str = "", job: Job = NO_JO
     return store_extract(db, extract, user, job, kind="doj")
 
 
+# Where a DOJ research file's value lands (for messages that name the file's own field).
+DOJ_FIELDS = {"subject_id": "SUBJECT_ID", "cii": "CII_NUMBER", "name": "PRI_NAME", "count_order": "CNT_ORDER",
+              "county": "STP_ORI_CNTY_NAME", "offense_text": "OFFENSE_DESCR", "code_section": "OFFENSE_DESCR",
+              "court_case": "OFN", "cannabis_arrest": "OFFENSE_DESCR of the arrest"}
+
+
+def _already(extract: DojExtract, previous) -> ImportReport:
+    when = previous.imported_at.strftime("%Y-%m-%d %H:%M")
+    return ImportReport(
+        extract.source_file, False, rows=extract.rows,
+        message=f"{extract.source_file}: already imported on {when} (batch {previous.id}); nothing added",
+        batch_id=previous.id,
+    )
+
+
 def store_extract(db: Database, extract: DojExtract, user: str, job: Job = NO_JOB, kind: str = "doj") -> ImportReport:
-    """Write an extract in one transaction, with the file itself when the reader kept it (for gogen exports)."""
+    """Write an extract in one transaction, with the file itself when the reader kept it (for gogen exports).
+
+    The same answers on SQLite and PostgreSQL: a value too long for its column rejects the file
+    (file, line, field) on both; a second import of the same file at the same time waits for the
+    first and reports it already imported."""
     with db.session() as session:
         previous = find_batch(session, extract.sha256)
         if previous is not None:
-            when = previous.imported_at.strftime("%Y-%m-%d %H:%M")
-            return ImportReport(
-                extract.source_file,
-                False,
-                rows=extract.rows,
-                message=f"{extract.source_file}: already imported on {when} (batch {previous.id}); nothing added",
-                batch_id=previous.id,
-            )
+            return _already(extract, previous)
     job.progress(1, 4, "Writing persons")
-    with db.staged_session({"person": extract.persons, "conviction": extract.convictions}) as (session, stage):
-        batch = add_batch(
-            session,
-            file_name=extract.source_file,
-            sha256=extract.sha256,
-            encoding=extract.encoding,
-            kind=kind,
-            imported_by=user,
-            rows=extract.rows,
-            persons=extract.persons.num_rows,
-            convictions=extract.convictions.num_rows,
-            flagged_rows=extract.flagged_rows,
-            problems=problems_json(extract.problems),
-        )
-        conn = session.connection()
-        write_persons(conn, extract.persons, stage)
-        job.check()
-        job.progress(2, 4, "Writing convictions")
-        new = write_convictions(conn, extract.convictions, batch.id, extract.source_file, stage)
-        job.check()
-        if extract.kept is not None:
-            write_source(conn, batch.id, extract.kept)
-        AuditLog(session).record(
-            user or "system", "import", "import_batch", batch.id,
-            after={"file": extract.source_file, "rows": extract.rows, "convictions": extract.convictions.num_rows,
-                   "new_convictions": new, "flagged_rows": extract.flagged_rows},
-        )
-        job.progress(3, 4, "Committing")
-        report = ImportReport(
-            extract.source_file, True, extract.rows, extract.persons.num_rows, extract.convictions.num_rows, new,
-            extract.flagged_rows, [p.describe(extract.source_file) for p in extract.problems], batch_id=batch.id,
-        )
-        if new < extract.convictions.num_rows:
-            report.message = f"{extract.convictions.num_rows - new} convictions were already on file and were kept as they were"
-    job.progress(4, 4, "Done")
+    try:
+        with db.staged_session({"person": extract.persons, "conviction": extract.convictions}) as (session, stage):
+            lock_import(session, extract.sha256)
+            previous = find_batch(session, extract.sha256)  # an import of the same file that finished meanwhile
+            if previous is not None:
+                return _already(extract, previous)
+            return _write(session, stage, extract, user, job, kind)
+    except FieldTooLong as exc:
+        column = DOJ_FIELDS.get(exc.field) if kind == "doj" else None
+        field = f"{exc.field} (the file's {column})" if column else exc.field
+        raise FileRejected(extract.source_file, exc.line, f"{field} is {exc.length} characters long; Reviewer "
+                                                          f"keeps at most {exc.limit}") from None
+    finally:
+        job.progress(4, 4, "Done")
+
+
+def _write(session, stage, extract: DojExtract, user: str, job: Job, kind: str) -> ImportReport:
+    batch = add_batch(
+        session,
+        file_name=extract.source_file,
+        sha256=extract.sha256,
+        encoding=extract.encoding,
+        kind=kind,
+        imported_by=user,
+        rows=extract.rows,
+        persons=extract.persons.num_rows,
+        convictions=extract.convictions.num_rows,
+        flagged_rows=extract.flagged_rows,
+        problems=problems_json(extract.problems),
+    )
+    conn = session.connection()
+    write_persons(conn, extract.persons, stage)
+    job.check()
+    job.progress(2, 4, "Writing convictions")
+    new = write_convictions(conn, extract.convictions, batch.id, extract.source_file, stage)
+    job.check()
+    if extract.kept is not None:
+        write_source(conn, batch.id, extract.kept)
+    AuditLog(session).record(
+        user or "system", "import", "import_batch", batch.id,
+        after={"file": extract.source_file, "rows": extract.rows, "convictions": extract.convictions.num_rows,
+               "new_convictions": new, "flagged_rows": extract.flagged_rows},
+    )
+    job.progress(3, 4, "Committing")
+    report = ImportReport(
+        extract.source_file, True, extract.rows, extract.persons.num_rows, extract.convictions.num_rows, new,
+        extract.flagged_rows, [p.describe(extract.source_file) for p in extract.problems], batch_id=batch.id,
+    )
+    if new < extract.convictions.num_rows:
+        report.message = f"{extract.convictions.num_rows - new} convictions were already on file and were kept as they were"
     return report
 
 

@@ -25,7 +25,10 @@ from reviewer.engine.policy import load_policy, policy_from_document
 from reviewer.ingest.problems import FileRejected
 from reviewer.resources import shipped_policies
 from reviewer.services import deciding
-from reviewer.services.deciding import ConflictError, DecisionRefused, DecisionResult, public_safety_allowed
+from reviewer.services.deciding import (
+    BulkAcceptResult, BulkUndoResult, ConflictError, DecisionRefused, DecisionResult, SkipReason, UndoResult,
+    public_safety_allowed,
+)
 from reviewer.services.jobs import NO_JOB, Cancelled, Job
 from reviewer.services.queue_index import (
     STATUS_CHANGED, STATUS_DONE, Choices, Counts, QueueFilter, QueueIndex, QueueView,
@@ -41,6 +44,7 @@ if TYPE_CHECKING:  # the import and evaluation stacks load only when a job needs
     from reviewer.services.importing import ImportReport
 
 __all__ = [
+    "BulkAcceptResult", "BulkUndoResult", "SkipReason", "UndoResult",
     "OVERRIDE_OUTCOMES", "STATUS_CHANGED", "AnswerEntry", "STATUS_DONE", "CaseView", "Cancelled", "Choices", "ConflictError", "Counts",
     "DatabaseError", "DecisionEntry", "DecisionRefused", "DecisionResult", "FileRejected", "Job", "QueueFilter", "QueueIndex",
     "QueueRow", "QueueService", "QueueView", "ReviewState", "RunInfo", "TimelineEntry", "accept_in_chunks", "import_files",
@@ -181,6 +185,15 @@ class QueueService:
     def close(self) -> None:
         self.db.dispose()
 
+    def about_text(self) -> str:
+        """For the About box: version, database, who is signed in, and the audit log's check."""
+        from reviewer import __version__
+        from reviewer.services.auditing import safe_url, verify
+
+        who = self.user.name + (f" (signed in as {self.user.account})" if self.user.account else "")
+        return (f"Reviewer {__version__}\nDatabase: {safe_url(self.db.url)}\nUser: {who}, {self.user.role.value}\n\n"
+                f"{verify(self.db).line()}")
+
     # --- reading -------------------------------------------------------------------------------
 
     def view(self, flt: QueueFilter, sort: str | None = None, descending: bool = False) -> QueueView:
@@ -248,29 +261,44 @@ class QueueService:
     # --- deciding (each call is committed before it returns) ------------------------------------
 
     def accept(self, conviction_id: int, expected_version: int | None = None) -> DecisionResult:
-        result = deciding.decide(self.db, conviction_id, self.user, DecisionKind.ACCEPT,
-                                 expected_version=expected_version)
-        self.index.set_state(conviction_id, result.status.value, self.user.name)
-        return result
+        return self._decide(conviction_id, DecisionKind.ACCEPT, None, "", expected_version)
 
     def override(self, conviction_id: int, outcome: Outcome, reason: str,
                  expected_version: int | None = None) -> DecisionResult:
-        result = deciding.decide(self.db, conviction_id, self.user, DecisionKind.OVERRIDE, outcome, reason,
-                                 expected_version=expected_version)
+        return self._decide(conviction_id, DecisionKind.OVERRIDE, outcome, reason, expected_version)
+
+    def _decide(self, conviction_id, kind, outcome, reason, expected_version) -> DecisionResult:
+        try:
+            result = deciding.decide(self.db, conviction_id, self.user, kind, outcome, reason,
+                                     expected_version=expected_version)
+        except ConflictError:
+            self.refresh_states([conviction_id])  # show the colleague's decision
+            raise
         self.index.set_state(conviction_id, result.status.value, self.user.name)
         return result
 
-    def undo(self, conviction_id: int, decision_id: int) -> ReviewStatus:
-        """Revert this decision, only if it is still the one standing on the conviction."""
-        with self.db.engine.connect() as conn:
-            state = q.review_states(conn, [conviction_id]).get(conviction_id)
-        if state is None or state.decision_id != decision_id:
-            who = state.decided_by if state and state.decided_by else "someone else"
+    def undo(self, conviction_id: int, decision_id: int, expected_version: int | None = None) -> UndoResult:
+        """Revert this decision, only if it is still the one standing (at `expected_version`, the version it
+        left): ConflictError otherwise, and a colleague's later decision stays."""
+        try:
+            result = deciding.undo(self.db, conviction_id, self.user, expected_version=expected_version,
+                                   decision_id=decision_id)
+        finally:
             self.refresh_states([conviction_id])
-            raise ConflictError(f"This conviction was decided again since (by {who}); that decision stays.")
-        status = deciding.undo(self.db, conviction_id, self.user)
-        self.refresh_states([conviction_id])
-        return status
+        return result
+
+    def accept_shown(self, conviction_ids: Sequence[int], seen_versions: dict[int, int] | None = None,
+                     job: Job = NO_JOB) -> BulkAcceptResult:
+        """Bulk accept on this service's database (see services.bulk_deciding.accept_many)."""
+        result = deciding.accept_many(self.db, conviction_ids, self.user, seen_versions=seen_versions, job=job)
+        self.refresh_states([r.conviction_id for r in result.decided])
+        return result
+
+    def undo_bulk(self, result: BulkAcceptResult, job: Job = NO_JOB) -> BulkUndoResult:
+        """Undo a bulk accept's decisions that still stand as it left them; the others stay."""
+        undone = deciding.undo_many(self.db, result.decided, self.user, job=job)
+        self.refresh_states([r.conviction_id for r in result.decided])
+        return undone
 
     def refresh_states(self, conviction_ids: Sequence[int]) -> None:
         with self.db.engine.connect() as conn:
@@ -323,20 +351,13 @@ def _timeline(record, conviction_id: int) -> tuple[TimelineEntry, ...]:
 # --- long jobs: run in a worker with their own Database -------------------------------------------
 
 def accept_in_chunks(db: Database, conviction_ids: Sequence[int], user: User, job: Job = NO_JOB,
-                     chunk: int = 500) -> int:
+                     chunk: int = 500, seen_versions: dict[int, int] | None = None) -> BulkAcceptResult:
     """Bulk accept, one committed transaction per chunk so that progress shows and Stop is possible.
 
-    Each conviction still gets its own decision and audit entry. Stopping keeps the chunks done.
+    Each conviction goes through the same versioned, audited call as a single decision; the result
+    says what was decided (by outcome) and what was skipped and why. Stopping keeps the chunks done.
     """
-    done = 0
-    total = len(conviction_ids)
-    job.progress(0, max(total, 1), "Accepting")
-    for start in range(0, total, chunk):
-        if job.cancelled:
-            break
-        done += deciding.accept_many(db, conviction_ids[start:start + chunk], user)
-        job.progress(min(start + chunk, total), max(total, 1), "Accepting")
-    return done
+    return deciding.accept_many(db, conviction_ids, user, seen_versions=seen_versions, job=job, chunk=chunk)
 
 
 # SQLite attaches at most 10 databases to a connection, and a stage can only be detached after

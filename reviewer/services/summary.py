@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -15,8 +16,11 @@ __all__ = ["Figures", "LEVELS", "LEVEL_NAMES", "RECENT_YEARS", "Relief", "SECTIO
 
 def summary_figures(db: Database) -> Figures:
     """All figures, computed in SQL over the current evaluations (read-only; safe from a worker thread)."""
+    from reviewer.services.auditing import verify
+
     with db.engine.connect() as conn:
-        return compute_figures(conn)
+        figures = compute_figures(conn)
+    return replace(figures, audit=verify(db).line())  # the dashboard and every summary PDF say it
 
 
 def export_summary_pdf(db: Database, out: str | Path, figures: Figures | None = None,

@@ -6,11 +6,11 @@ from datetime import datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, String, select
 from sqlalchemy.orm import Session
 
 from reviewer.store import bulk
-from reviewer.store.models import ImportBatch, Person
+from reviewer.store.models import Conviction, ImportBatch, Person
 
 PERSON_COLUMNS = ("subject_id", "cii", "name", "dob", "deceased", "pc290_registration", "registration_date")
 PERSON_UPSERT = (
@@ -25,6 +25,38 @@ CONVICTION_COLUMNS = (
     "is_cannabis", "level", "has_sentence", "sentence_end", "issues", "offense_date", "cycle_age", "sentence_kind",
     "cannabis_arrest",
 )
+
+
+class FieldTooLong(Exception):
+    """A value longer than its column: refused the same way on SQLite (which would keep it) and PostgreSQL."""
+
+    def __init__(self, line: int | None, field: str, length: int, limit: int) -> None:
+        self.line, self.field, self.length, self.limit = line, field, length, limit
+        super().__init__(f"{field} is {length} characters long; Reviewer keeps at most {limit}")
+
+
+def check_lengths(table: pa.Table, model) -> None:
+    """FieldTooLong for the first row (by file line) whose text does not fit its column of `model`."""
+    worst = None
+    for name in table.column_names:
+        column = model.__table__.c.get("source_line" if name == "line" else name)
+        if column is None or not isinstance(column.type, String) or not column.type.length:
+            continue
+        values = table.column(name)
+        if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+            continue
+        lengths = pc.utf8_length(values)
+        over = pc.fill_null(pc.greater(lengths, column.type.length), False)
+        if not pc.any(over).as_py():
+            continue
+        lines = table.column("line") if "line" in table.column_names else None
+        for i in pc.indices_nonzero(over).to_pylist():
+            line = lines[i].as_py() if lines is not None else None
+            if worst is None or (line or 0) < (worst.line or 0):
+                worst = FieldTooLong(line, name, lengths[i].as_py(), column.type.length)
+            break
+    if worst is not None:
+        raise worst
 
 
 def find_batch(session: Session, sha256: str) -> ImportBatch | None:
@@ -50,6 +82,7 @@ def _as_text_dates(table: pa.Table) -> list[list]:
 
 def write_persons(conn: Connection, persons: pa.Table, stage: str | None = None) -> None:
     """Insert or merge persons; with `stage`, they are already in <stage>.person (SQLite, see staging.py)."""
+    check_lengths(persons, Person)
     if stage:
         cols = ", ".join(PERSON_COLUMNS)
         conn.exec_driver_sql(f"INSERT INTO person ({cols}) SELECT {cols} FROM {stage}.person WHERE true {PERSON_UPSERT}")
@@ -69,6 +102,7 @@ def person_ids(conn: Connection, subject_ids: pa.Array) -> pa.Array:
 def write_convictions(conn: Connection, convictions: pa.Table, batch_id: int, source_file: str,
                       stage: str | None = None) -> int:
     """Insert convictions; a (person, count) already on file is skipped. Returns how many were new."""
+    check_lengths(convictions, Conviction)
     if stage:
         return _write_staged_convictions(conn, batch_id, source_file, stage)
     n = convictions.num_rows

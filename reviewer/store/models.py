@@ -103,6 +103,9 @@ class Evaluation(Base):
     __table_args__ = (
         Index("ix_evaluation_current", "conviction_id", "current"),
         Index("ix_evaluation_queue", "current", "flagged", "priority"),
+        # At most one current evaluation per conviction, whatever runs at once (migration 0006).
+        Index("ux_evaluation_one_current", "conviction_id", unique=True, sqlite_where=text("current IS 1"),
+              postgresql_where=text("current IS true")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,7 +114,7 @@ class Evaluation(Base):
     current: Mapped[bool] = mapped_column(Boolean, default=True)
     suggestion: Mapped[str] = mapped_column(String(40))
     statute_suggestion: Mapped[str] = mapped_column(String(40))
-    policy_reason: Mapped[str] = mapped_column(String(400), default="")
+    policy_reason: Mapped[str] = mapped_column(Text, default="")  # a policy rule's reason: any length
     reasons: Mapped[str] = mapped_column(Text)  # JSON list of {rule, citation, text}
     sentence_status: Mapped[str] = mapped_column(String(12))
     disqualified: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -147,6 +150,7 @@ class Decision(Base):
     user_name: Mapped[str] = mapped_column(String(200))
     bar_number: Mapped[str] = mapped_column(String(40), default="")
     role: Mapped[str] = mapped_column(String(20), default="attorney")
+    account: Mapped[str] = mapped_column(String(200), default="", server_default="")  # OS user or database role
     decided_at: Mapped[datetime] = mapped_column(DateTime)
     undone_at: Mapped[datetime | None] = mapped_column(DateTime)
     undone_by: Mapped[str | None] = mapped_column(String(200))

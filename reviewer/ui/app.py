@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from reviewer.domain.people import User
 from reviewer.domain.vocabulary import Role
 from reviewer.services.demo import DEMO_FILE_NAME, DEMO_ROWS
+from reviewer.services.identity import IdentityError, normalise_bar_number, signed_in_user
 from reviewer.services.queue import DatabaseError, QueueService, open_database
 from reviewer.ui.settings import APPLICATION, ORGANIZATION, Settings, data_folder, default_database
 
@@ -38,10 +39,11 @@ def open_main_window(db: str | Path, user: str, role: str | Role = Role.ATTORNEY
 
     if QApplication.instance() is None:
         raise RuntimeError("open_main_window needs a QApplication")
-    who = User(user, Role(role), bar_number)
     if service is None:
-        service = QueueService(open_database(db), who, background=True)
-    service.user = who
+        service = QueueService(open_database(db), User(user, Role(role), bar_number), background=True)
+    # PostgreSQL: who is there (and whether they may decide) comes from the connection's role;
+    # a SQLite file keeps the typed name, with the operating-system user beside it.
+    service.user = signed_in_user(service.db, user, Role(role), bar_number)
     window = MainWindow(service, settings or Settings())
     window.show()
     return window
@@ -103,14 +105,22 @@ def choose_user(settings: Settings, name: str | None, role: str, bar_number: str
     if name:
         return User(name.strip(), Role(role), bar_number.strip())
     known = settings.identity()
-    if known is not None:
+    if known is not None and _bar_number_ok(known.bar_number):
         return known
-    dialog = IdentityDialog()
+    dialog = IdentityDialog(known)  # asked again when a stored State Bar number is not of its form
     if dialog.exec() != IdentityDialog.DialogCode.Accepted:
         return None
     user = dialog.user()
     settings.set_identity(user)
     return user
+
+
+def _bar_number_ok(text: str) -> bool:
+    try:
+        normalise_bar_number(text)
+    except IdentityError:
+        return False
+    return True
 
 
 def known_database(db: str | None, demo: bool) -> str | None:
@@ -175,7 +185,7 @@ def run(db: str | None = None, demo: bool = False, user: str | None = None, role
     try:
         window = open_main_window(target, who.name, who.role, bar_number=who.bar_number, settings=settings,
                                   service=early if early is not None and target == known_database(db, demo) else None)
-    except DatabaseError as exc:
+    except (DatabaseError, IdentityError) as exc:
         QMessageBox.critical(None, "Reviewer", str(exc))
         return 2
     except Exception as exc:  # noqa: BLE001 - e.g. the file is locked or damaged: a message, never a traceback

@@ -2,7 +2,9 @@
 
 The decision is made (and committed) before the command is pushed, so a refused decision
 never reaches the stack; the first redo() that QUndoStack.push() calls does nothing.
-Undo and redo call the services again; their refusals are reported, never raised into Qt.
+Undo and redo call the services again with the version they last saw (what this decision left,
+what the undo left), so a colleague's decision in between gives a conflict, never an overwrite;
+their refusals are reported, never raised into Qt.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ class DecisionCommand(QUndoCommand):
         self._on_change = on_change
         self._on_error = on_error
         self._pushed = False
+        self._undone_version: int | None = None  # the version the undo left: what a redo must find
 
     @property
     def conviction_id(self) -> int:
@@ -35,10 +38,11 @@ class DecisionCommand(QUndoCommand):
             return
         cid = self._result.conviction_id
         try:
+            seen = self._undone_version
             if self._reason:
-                self._result = self._service.override(cid, self._result.outcome, self._reason)
+                self._result = self._service.override(cid, self._result.outcome, self._reason, expected_version=seen)
             else:
-                self._result = self._service.accept(cid)
+                self._result = self._service.accept(cid, expected_version=seen)
         except DecisionRefused as exc:
             self.setObsolete(True)
             self._on_error(str(exc))
@@ -47,7 +51,8 @@ class DecisionCommand(QUndoCommand):
     def undo(self) -> None:
         cid = self._result.conviction_id
         try:
-            self._service.undo(cid, self._result.decision_id)
+            undone = self._service.undo(cid, self._result.decision_id, expected_version=self._result.version or None)
+            self._undone_version = undone.version
         except DecisionRefused as exc:
             self.setObsolete(True)
             self._on_error(str(exc))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from reviewer.domain.people import User
 from reviewer.domain.vocabulary import Outcome, Role
+from reviewer.services.identity import IdentityError, normalise_bar_number
 from reviewer.services.queue import OVERRIDE_OUTCOMES, CaseView, RunInfo
 
 
@@ -151,7 +152,12 @@ class IdentityDialog(QDialog):
         self._check()
 
     def user(self) -> User:
-        return User(" ".join(self.name.text().split()), Role(self.role.currentData()), self.bar_number.text().strip())
+        bar = self.bar_number.text().strip()
+        try:
+            bar = normalise_bar_number(bar)
+        except IdentityError:
+            pass  # _problem says what is wrong; OK stays disabled
+        return User(" ".join(self.name.text().split()), Role(self.role.currentData()), bar)
 
     def _problem(self) -> str:
         user = self.user()
@@ -159,6 +165,10 @@ class IdentityDialog(QDialog):
             return "Enter your name."
         if user.role is Role.ATTORNEY and not user.bar_number:
             return "Attorneys: enter your State Bar number (it goes on each decision)."
+        try:
+            normalise_bar_number(user.bar_number)
+        except IdentityError as exc:
+            return str(exc) + "."
         return ""
 
     def _check(self) -> None:

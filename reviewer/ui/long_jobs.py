@@ -92,7 +92,10 @@ class LongJobsMixin:
             self.message.show_text(result.summary(), "info", sticky=True)
         elif title == BULK_ACCEPT:
             self.reload_queue()
-            self.message.show_text(f"Accepted {result:,} convictions; each decision is in the audit log.", "info")
+            text = f"Accepted {result.accepted:,} convictions; each decision is in the audit log."
+            if result.skipped_count():
+                text = result.summary().capitalize() + "."
+            self.message.show_text(text, "info", sticky=bool(result.skipped_count()))
         self.refresh_dashboard()
 
     def _job_failed(self, title: str, message: str) -> None:

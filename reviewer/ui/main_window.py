@@ -201,6 +201,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
         self._action("&Clear filters", self.filters.clear, "Ctrl+Shift+L", view)
         help_menu = self.menuBar().addMenu("&Help")
         self._action("&Keyboard shortcuts", self.show_shortcuts, "F1", help_menu)
+        self.about_action = self._action("&About Reviewer", self.show_about, None, help_menu)
 
     def _connect(self) -> None:
         self.filters.changed.connect(self.apply_filter)
@@ -590,6 +591,10 @@ class MainWindow(LongJobsMixin, QMainWindow):
         summary = report.summary() if hasattr(report, "summary") else "Import finished."
         self.message.show_text(f"{summary} Re-evaluate (Ctrl+R) to bring new convictions into the queue.", "info",
                                sticky=True)
+
+    def show_about(self) -> None:
+        """Version, who is signed in, and the audit log checked end to end (services.auditing)."""
+        QMessageBox.information(self, "About Reviewer", self.service.about_text())
 
     def show_shortcuts(self) -> None:
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", shortcuts_text(),
