@@ -24,9 +24,9 @@ _TEXT_BYTES = bytes([8, 9, 10, 12, 13, 26, 27]) + bytes(range(0x20, 0x7F)) + byt
 CONTROL_SHARE = 0.01  # more control bytes than this in the first block: not a text file
 
 
-def read_regular_file(path: str | Path) -> bytes:
-    """The bytes of a regular file; a FIFO, socket or device is refused before it is opened (reading one
-    would block or never end)."""
+def refuse_special_file(path: str | Path) -> None:
+    """A FIFO, socket, device or folder is refused before it is opened (reading one would block, or never
+    end)."""
     path = Path(path)
     try:
         info = os.stat(path)
@@ -36,6 +36,12 @@ def read_regular_file(path: str | Path) -> bytes:
         kind = ("a folder" if stat.S_ISDIR(info.st_mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode)
                 else "a socket" if stat.S_ISSOCK(info.st_mode) else "a device")
         raise FileRejected(path.name, None, f"is {kind}, not a file: only regular files are imported")
+
+
+def read_regular_file(path: str | Path) -> bytes:
+    """The bytes of a regular file (refuse_special_file first)."""
+    path = Path(path)
+    refuse_special_file(path)
     try:
         return path.read_bytes()
     except OSError as exc:
