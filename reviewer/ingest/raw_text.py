@@ -52,12 +52,12 @@ def check_not_binary(data: bytes, name: str, what: str = "a DOJ text file") -> N
     """Reject empty files and binary content before parsing."""
     if not data or data.isspace():  # (isspace stops at the first other byte; strip would copy the file)
         raise FileRejected(name, 1, "the file is empty")
+    if data.startswith(ZIP_MAGIC):
+        raise FileRejected(name, 1, f"a ZIP archive or Excel workbook: this is not {what}")
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise FileRejected(name, line, f"binary content (NUL byte): this is not {what}")
-    if data.startswith(ZIP_MAGIC):
-        raise FileRejected(name, 1, f"a ZIP archive or Excel workbook: this is not {what}")
     sample = data[:SAMPLE]
     control = len(sample.translate(None, _TEXT_BYTES))
     if control > CONTROL_SHARE * len(sample):
@@ -109,15 +109,22 @@ def _lf_lines(text: str):
 
 
 def _csv_problem(message: str) -> str:
-    if "field larger than field limit" in message:
-        return f"a field longer than {csv.field_size_limit():,} characters"
     if "new-line character seen in unquoted field" in message:
         return "a carriage return (CR) inside a field that is not quoted (mixed line ends?)"
     return f"not readable as CSV ({message.split(':')[0]})"
 
 
 def first_bad_line(data: bytes, expected: int, skip_header: bool, delimiter: str = ",") -> BadLine | None:
-    """Slow path, run only when a file is already known to be malformed. Never raises."""
+    """Slow path, run only when a file is already known to be malformed. Never raises. (Fields as long as
+    the file are allowed here, so that a long field never hides the line that is wrong.)"""
+    limit = csv.field_size_limit(max(len(data), csv.field_size_limit()))
+    try:
+        return _first_bad_line(data, expected, skip_header, delimiter)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _first_bad_line(data: bytes, expected: int, skip_header: bool, delimiter: str) -> BadLine | None:
     reader = csv.reader(_lf_lines(data.decode("utf-8", errors="replace")), delimiter=delimiter)
     index = 0
     while True:
