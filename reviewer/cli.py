@@ -172,12 +172,46 @@ def register(name, builder, handler) -> None:
     COMMANDS[name] = handler
 
 
+def _private_files() -> None:
+    """Everything this process creates (database, its WAL, exports, PDFs, folders) is readable by the user
+    only: 0600 files and 0700 folders on POSIX. (On Windows the user data folder's ACL is the profile's.)"""
+    if os.name == "posix":
+        os.umask(0o077)
+
+
+def _sigterm_interrupts() -> None:
+    """SIGTERM ends a command as Ctrl+C does: the open transaction rolls back, partial files are removed,
+    a print job is marked interrupted (instead of dying with nothing cleaned up)."""
+    import signal
+
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (main() called from a thread): leave it
+        pass
+
+
+def _clean_up_after_killed_processes() -> None:
+    from reviewer.services.cleanup import at_start
+
+    try:
+        at_start()
+    except Exception:  # noqa: BLE001 - cleaning up must never keep a command from running
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _private_files()
     _load_feature_commands()
     parser = build_parser()
     args = parser.parse_args(argv)
+    _clean_up_after_killed_processes()
     if args.command is None:
         return COMMANDS["gui"](args) if "gui" in COMMANDS else (parser.print_help() or 0)
+    if args.command != "gui":
+        _sigterm_interrupts()
     try:
         return COMMANDS[args.command](args)
     except UsageError as exc:

@@ -40,3 +40,11 @@ def workbook_to_doj(xlsx: Path, out_csv: Path) -> dict[int, tuple[Suggestion, st
             if str(row[0]).lower() == "true":
                 expected[line] = (GOGEN_WORDS[row[det]], _text(row[why]))
     return expected
+
+
+def dob_after_conviction(doj_file) -> set[int]:
+    """Lines of a DOJ file whose conviction predates the date of birth (gogen's fabricated fixtures have a
+    few): Reviewer flags them and sends them to review instead of reproducing gogen's result."""
+    from reviewer.ingest.doj_reader import read_doj_file
+
+    return {p.line for p in read_doj_file(doj_file).problems if "date of birth is after" in p.problem}

@@ -11,7 +11,7 @@ from reviewer.services.evaluating import evaluate, resolve_policy
 from reviewer.services.exporting import export_results
 from reviewer.services.importing import import_file
 from reviewer.store.database import Database
-from tests.gogen_workbooks import workbook_to_doj
+from tests.gogen_workbooks import dob_after_conviction, workbook_to_doj
 
 AS_OF = date(2019, 11, 11)
 CASES = [
@@ -35,6 +35,9 @@ def test_workbook_reproduces(tmp_path, gogen_dir, workbook, county, policy):
         got = {int(r["source_line"]): r for r in csv.DictReader(fh)}
     assert set(got) == set(expected), "exactly the rows with an expectation are evaluated"
     for line, (suggestion, reason) in expected.items():
+        if line in dob_after_conviction(doj):  # gogen ignores it; Reviewer sends the count to review (issue 15)
+            assert got[line]["suggestion"] == "NEEDS_REVIEW", f"line {line}"
+            continue
         assert (got[line]["suggestion"], got[line]["policy_reason"]) == (suggestion.value, reason), f"line {line}"
 
 

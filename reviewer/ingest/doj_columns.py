@@ -9,11 +9,14 @@ unique keys.
 """
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from reviewer.domain.code_section import read_offense
+from reviewer.ingest import value_limits as lim
 from reviewer.ingest.doj_format import LEVEL_CODES, LEVEL_WORDS
 from reviewer.ingest.problems import RowProblem
 
@@ -73,7 +76,12 @@ def derive(t: pa.Table) -> dict[str, pa.Array]:
     step = pc.utf8_upper(_trim(t.column("STP_TYPE_DESCR").combine_chunks()))
     c["line"] = t.column("line").combine_chunks()
     c["is_conviction"] = t.column("is_conviction").combine_chunks()
-    c["has_subject"] = pc.not_equal(c["SUBJECT_ID"], "")
+    c["subject_too_long"] = pc.greater(pc.utf8_length(c["SUBJECT_ID"]), lim.MAX_KEY)
+    c["has_subject"] = pc.and_(pc.not_equal(c["SUBJECT_ID"], ""), pc.invert(c["subject_too_long"]))
+    c["cut"] = _bound_lengths(c)
+    c["unsafe_count_order"] = lim.unsafe_in_file_name(c["CNT_ORDER"])  # its first 6 name the case's PDF
+    if c["unsafe_count_order"] is not None:
+        c["CNT_ORDER"] = lim.file_name_safe(c["CNT_ORDER"])
     c["is_deceased"] = pc.equal(step, "DECEASED")
     c["cycle_date"] = _date(c["CYC_DATE"])
     age_ok = pc.match_substring_regex(c["CYC_AGE"], r"^\d{1,3}$")
@@ -98,9 +106,30 @@ def derive(t: pa.Table) -> dict[str, pa.Array]:
     c["length_ok"], c["unit"] = length_ok, unit
     unit_np = unit.to_numpy(zero_copy_only=False)
     c["has_sentence"] = pc.and_(length_ok, pc.is_in(unit, pa.array(["D", "M", "Y"])))
-    c["sent_days"] = np.where(unit_np == "D", length, 0)
-    c["sent_months"] = np.where(unit_np == "M", length, 0) + np.where(unit_np == "Y", length * 12, 0)
+    days = np.where(unit_np == "D", length, 0)
+    months = np.where(unit_np == "M", length, 0) + np.where(unit_np == "Y", length * 12, 0)
+    too_long = lim.sentence_too_long(months, days)  # would end past the calendar's last year
+    c["sentence_too_long"] = pa.array(too_long)
+    c["sent_days"] = np.where(too_long, 0, days)
+    c["sent_months"] = np.where(too_long, lim.MAX_SENTENCE_MONTHS, months)
     return c
+
+
+# Text columns bounded at import: (column, limit). The cut columns replace the originals.
+_BOUNDED = (("PRI_NAME", lim.MAX_NAME), ("CII_NUMBER", lim.MAX_CII), ("OFN", lim.MAX_COURT_CASE),
+            ("STP_ORI_CNTY_NAME", lim.MAX_COUNTY), ("CNT_ORDER", lim.MAX_KEY), ("OFFENSE_DESCR", lim.MAX_OFFENSE),
+            ("COMMENT_TEXT", lim.MAX_OFFENSE))
+
+
+def _bound_lengths(c: dict[str, pa.Array]) -> list[tuple[str, int, pa.Array, pa.Array]]:
+    """Cut over-long texts in place; (column, limit, mask, original lengths) of each column that had one."""
+    out = []
+    for name, limit in _BOUNDED:
+        lengths = pc.utf8_length(c[name])
+        c[name], mask = lim.cut(c[name], limit)
+        if mask is not None:
+            out.append((name, limit, mask, lengths))
+    return out
 
 
 def _sentence_kinds(location: pa.Array) -> pa.Array:
@@ -136,7 +165,7 @@ def _level_of(stat: str, code: str) -> tuple[str | None, str | None]:
     return None, "CONV_STAT_DESCR and OFFENSE_TOC: level missing"
 
 
-def row_problems(c: dict[str, pa.Array]) -> list[RowProblem]:
+def row_problems(c: dict[str, pa.Array], today: date | None = None) -> list[RowProblem]:
     """Bad values on conviction rows (rare): the only per-row Python work, and only for those rows."""
     conv = c["is_conviction"]
     blank_or = lambda v: f"{v!r} is not a valid date (YYYYMMDD)" if v else "date missing"  # noqa: E731
@@ -158,11 +187,33 @@ def row_problems(c: dict[str, pa.Array]) -> list[RowProblem]:
     for i in _where(pc.and_(conv, pc.is_valid(c["level_problem"]))):
         field_name, _, problem = c["level_problem"][i].as_py().partition(": ")
         out.append(RowProblem(lines[i].as_py(), field_name, problem))
-    for i in _where(pc.invert(c["has_subject"])):
+    for i in _where(pc.and_(pc.invert(c["has_subject"]), pc.invert(c["subject_too_long"]))):
         out.append(RowProblem(lines[i].as_py(), "SUBJECT_ID", "missing: row skipped (no person to attach it to)"))
+    for i in _where(c["subject_too_long"]):
+        out.append(RowProblem(lines[i].as_py(), "SUBJECT_ID", f"longer than {lim.MAX_KEY} characters: row skipped"))
+    out += _poisoning_values(c, today or date.today())
     out += _unreadable_cannabis(c)
     out.sort(key=lambda p: p.line)
     return out
+
+
+def _poisoning_values(c: dict[str, pa.Array], today: date) -> list[RowProblem]:
+    """Values that pass the format checks but would break later steps (value_limits), on rows that import."""
+    kept, conv = c["has_subject"], pc.and_(c["is_conviction"], c["has_subject"])
+    lines = c["line"]
+    checks = [(pc.and_(kept, mask), name, lambda i, n=lengths, lm=limit: lim.too_long_text(lm)(n[i].as_py()))
+              for name, limit, mask, lengths in c["cut"]]
+    checks += [
+        (pc.and_(conv, c["sentence_too_long"]), "SENT_LENGTH",
+         lambda i: f"{c['SENT_LENGTH'][i].as_py()} {c['unit'][i].as_py()} is {lim.SENTENCE_CAPPED}"),
+        (pc.and_(conv, lim.after(c["dob"], c["event_date"])), "PRI_DOB", lambda i: lim.DOB_AFTER_CONVICTION),
+        (pc.and_(conv, lim.after_day(c["dob"], today)), "PRI_DOB", lambda i: lim.DOB_IN_FUTURE),
+        (pc.and_(conv, lim.after_day(c["event_date"], today)), "STP_EVENT_DATE",
+         lambda i: f"{c['STP_EVENT_DATE'][i].as_py()!r} is in the future"),
+    ]
+    if c["unsafe_count_order"] is not None:
+        checks.append((pc.and_(kept, c["unsafe_count_order"]), "CNT_ORDER", lambda i: lim.KEY_CHARACTERS))
+    return [RowProblem(lines[i].as_py(), name, describe(i)) for mask, name, describe in checks for i in _where(mask)]
 
 
 def _unreadable_cannabis(c: dict[str, pa.Array]) -> list[RowProblem]:
@@ -411,7 +462,8 @@ def _attach_case_numbers(g: pa.Table, c: dict[str, pa.Array]) -> pa.Table:
         case_keys = grouped.column("key")
         numbers = pc.binary_join(grouped.column("ofn_list"), "; ")
     wanted = _case_keys(g.column("subject_id"), g.column("case_key"))
-    court_case = pc.fill_null(pc.take(numbers, pc.index_in(wanted, value_set=case_keys)), "")
+    court_case, _ = lim.cut(pc.fill_null(pc.take(numbers, pc.index_in(wanted, value_set=case_keys)), ""),
+                            lim.MAX_COURT_CASE)  # several numbers joined may exceed one number's bound
     return g.append_column("court_case", court_case)
 
 

@@ -6,16 +6,20 @@ only per *distinct* offense text and level pair, and per flagged row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from reviewer.ingest.doj_columns import convictions, derive, persons, row_problems, rows_that_matter
 from reviewer.ingest.doj_format import DOJ_COLUMNS, FIELD_COUNT, USED_COLUMNS
 from reviewer.ingest.kept_file import KeptFile
 from reviewer.ingest.problems import FileRejected, RowProblem
+from reviewer.ingest.line_decoding import decode_lines
 from reviewer.ingest.raw_text import (
-    NotUtf8, check_not_binary, first_bad_line, first_line_fields, line_numbers, parse_string_columns, transcode,
+    NotUtf8, check_not_binary, cr_line_ends_to_lf, first_bad_line, first_line_fields, line_numbers,
+    parse_string_columns, read_regular_file, rejection, strip_bom,
 )
 
 
@@ -37,36 +41,51 @@ class DojExtract:
         return len({p.line for p in self.problems})
 
 
-def read_doj_file(path: str | Path) -> DojExtract:
+def read_doj_file(path: str | Path, today: date | None = None) -> DojExtract:
     path = Path(path)
-    name = path.name
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FileRejected(name, None, f"cannot be read ({exc.strerror})") from None
-    return read_doj_bytes(raw, name)
+    return read_doj_bytes(read_regular_file(path), path.name, today)
 
 
-def read_doj_bytes(raw: bytes, name: str) -> DojExtract:
+def read_doj_bytes(raw: bytes, name: str, today: date | None = None) -> DojExtract:
+    """`today`: dates after it are flagged (a conviction or birth in the future)."""
     check_not_binary(raw, name)
     keep = KeptFile(raw)  # hashed and compressed on another thread while the file is parsed
-    header = _check_first_line(raw, name)
-    try:
-        data, encoding = raw, "utf-8"
-        table = _parse(data, name, header)
-    except NotUtf8:
-        data, encoding = transcode(raw)
-        table = _parse(data, name, header)
+    data = cr_line_ends_to_lf(strip_bom(raw))
     del raw
+    header = _check_first_line(data, name)
+    table, data, encoding, fallback = _decode_and_parse(data, name, header)
     if table.num_rows == 0:
         raise FileRejected(name, 1, "no data rows")
     lines = line_numbers(data, table.num_rows, 2 if header else 1)
     del data
+    _check_not_all_empty(table, name)
     kept, arrests = rows_that_matter(table, lines)
     cols = derive(kept)
-    problems = row_problems(cols)
+    problems = sorted(row_problems(cols, today) + [_fallback_problem(line) for line in fallback], key=lambda p: p.line)
     return DojExtract(name, keep.sha256(), encoding, table.num_rows, persons(cols), convictions(cols, problems, name, arrests), problems,
                       keep)
+
+
+def _decode_and_parse(data: bytes, name: str, header: bool):
+    """(table, UTF-8 bytes, encoding, lines read as Windows-1252 in a mixed file). UTF-8 is tried on the
+    whole buffer first (the parser checks it for free); lines are decoded one by one only if that fails."""
+    try:
+        return _parse(data, name, header), data, "utf-8", []
+    except NotUtf8:
+        decoded = decode_lines(data)
+        return _parse(decoded.data, name, header), decoded.data, decoded.encoding, decoded.fallback_lines
+
+
+def _fallback_problem(line: int) -> RowProblem:
+    return RowProblem(line, "encoding", "not UTF-8 like the rest of the file: read as Windows-1252, check the names")
+
+
+def _check_not_all_empty(table: pa.Table, name: str) -> None:
+    """A file of empty fields (or without a single SUBJECT_ID) has nothing to import."""
+    subject = table.column("SUBJECT_ID")
+    if pc.all(pc.equal(pc.utf8_trim_whitespace(subject), "")).as_py():
+        raise FileRejected(name, None, f"no row has a SUBJECT_ID ({table.num_rows} rows of empty fields?): "
+                                       "nothing to import")
 
 
 def _check_first_line(data: bytes, name: str) -> bool:
@@ -89,11 +108,5 @@ def _check_first_line(data: bytes, name: str) -> bool:
 def _parse(data: bytes, name: str, header: bool) -> pa.Table:
     table = parse_string_columns(data, list(DOJ_COLUMNS), list(USED_COLUMNS), 1 if header else 0)
     if table is None:
-        found = first_bad_line(data, FIELD_COUNT, header)
-        if found:
-            line, count = found
-            raise FileRejected(name, line, f"{count} fields, expected {FIELD_COUNT}")
-        raise FileRejected(name, None, "malformed CSV (unbalanced quotes)")
+        raise rejection(name, first_bad_line(data, FIELD_COUNT, header), f"expected {FIELD_COUNT}")
     return table
-
-

@@ -19,64 +19,82 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from reviewer.ingest import value_limits as lim
 from reviewer.ingest.doj_columns import attach_code_sections, cannabis_read_problems
 from reviewer.ingest.doj_reader import DojExtract
-from reviewer.ingest.mapping import DEFAULT_DATE_FORMATS, Mapping, resolve_columns
+from reviewer.ingest.line_decoding import decode_lines
+from reviewer.ingest.mapping import DEFAULT_DATE_FORMATS, Mapping, MappingError, resolve_columns
 from reviewer.ingest.problems import FileRejected, RowProblem
-from reviewer.ingest.raw_text import first_bad_line, line_numbers, parse_string_columns
+from reviewer.ingest.raw_text import (
+    check_not_binary, cr_line_ends_to_lf, first_bad_line, first_line, first_line_fields, line_numbers, parse_string_columns, read_regular_file,
+    refuse_special_file, rejection, strip_bom,
+)
 
 ZIP_MAGIC = b"PK\x03\x04"
 TRUE_WORDS = ["Y", "YES", "TRUE", "1", "DECEASED", "X"]
 NULL_DATE = pa.scalar(None, pa.date32())
-MAX_SUBJECT = 40
+MAX_SUBJECT = lim.MAX_KEY
 
 
 def is_workbook(raw: bytes) -> bool:
     return raw[:4] == ZIP_MAGIC
 
 
-def read_mapped_file(path: str | Path, mapping: Mapping) -> DojExtract:
+def read_mapped_file(path: str | Path, mapping: Mapping, today: date | None = None) -> DojExtract:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FileRejected(path.name, None, f"cannot be read ({exc.strerror})") from None
-    return read_mapped_bytes(raw, path.name, mapping)
+    return read_mapped_bytes(read_regular_file(path), path.name, mapping, today)
 
 
-def read_mapped_bytes(raw: bytes, name: str, mapping: Mapping) -> DojExtract:
+def read_mapped_bytes(raw: bytes, name: str, mapping: Mapping, today: date | None = None) -> DojExtract:
+    """`today`: dates after it are flagged. A mapping that reads no conviction from the file is refused
+    (MappingError), so that it is neither saved nor the file recorded as imported."""
     digest = hashlib.sha256(raw).hexdigest()
+    fallback: list[int] = []
     if is_workbook(raw):
         header, columns, lines = _read_workbook(raw, name, mapping)
         encoding = "xlsx"
     else:
-        data, encoding = _decode(raw, name)
+        data, encoding, fallback = _decode(raw, name)
         header, columns, lines = _read_csv(data, name, mapping)
     if len(lines) == 0:
         raise FileRejected(name, 1, "no data rows under the header")
     cols = {fld: pc.utf8_trim_whitespace(arr) for fld, arr in columns.items()}
-    return _extract(cols, np.asarray(lines, dtype=np.int64), header, mapping, name, digest, encoding)
+    extract = _extract(cols, np.asarray(lines, dtype=np.int64), header, mapping, name, digest, encoding,
+                       today or date.today(), fallback)
+    if extract.convictions.num_rows == 0:
+        raise MappingError(name, None, _reads_nothing(cols, mapping, len(lines)))
+    return extract
+
+
+def _reads_nothing(cols: dict[str, pa.Array], mapping: Mapping, rows: int) -> str:
+    """Why a mapping found no conviction, in terms of the mapping (never a value of the file)."""
+    def empty(fld: str) -> bool:
+        return fld in cols and pc.all(pc.equal(cols[fld], "")).as_py()
+
+    if all(empty(fld) for fld in cols):
+        return f"every mapped column is empty on all {rows} rows: nothing to import"
+    for fld in ("person_id", "court_case", "offense"):
+        if empty(fld):
+            return (f"the column {mapping.columns[fld]!r} (mapped to {fld}) is empty on all {rows} rows: "
+                    "the mapping reads no conviction from this file; check the mapping")
+    if "disposition" in cols:
+        return (f"no row's disposition (column {mapping.columns['disposition']!r}) starts with one of "
+                f"{', '.join(mapping.convicted)}: the mapping reads no conviction from this file; set \"convicted\"")
+    return f"the mapping reads no conviction from the {rows} rows of this file; check the mapping"
 
 
 # --- reading ---------------------------------------------------------------------------------
 
-def _decode(raw: bytes, name: str) -> tuple[bytes, str]:
-    if not raw.strip():
-        raise FileRejected(name, 1, "the file is empty")
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        raise FileRejected(name, raw.count(b"\n", 0, nul) + 1, "binary content (NUL byte): not a CSV or XLSX file")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+def _decode(raw: bytes, name: str) -> tuple[bytes, str, list[int]]:
+    """(UTF-8 bytes, encoding, lines read as Windows-1252 in a mixed file)."""
+    check_not_binary(raw, name, "a CSV or XLSX file")
+    raw = cr_line_ends_to_lf(strip_bom(raw))
     try:
         raw.decode("utf-8")
-        return raw, "utf-8"
+        return raw, "utf-8", []
     except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252").encode("utf-8"), "cp1252"
-    except UnicodeDecodeError:
-        return raw.decode("latin-1").encode("utf-8"), "latin-1"
+        decoded = decode_lines(raw)
+        return decoded.data, decoded.encoding, decoded.fallback_lines
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -86,10 +104,8 @@ def sniff_delimiter(first_line: str) -> str:
 
 
 def csv_header(data: bytes) -> tuple[list[str], str]:
-    end = data.find(b"\n")
-    line = data[: end if end >= 0 else len(data)].decode("utf-8", errors="replace").rstrip("\r")
-    delimiter = sniff_delimiter(line)
-    return next(csv.reader([line], delimiter=delimiter), []), delimiter
+    delimiter = sniff_delimiter(first_line(data))
+    return first_line_fields(data, delimiter), delimiter
 
 
 def _read_csv(data: bytes, name: str, mapping: Mapping):
@@ -101,10 +117,7 @@ def _read_csv(data: bytes, name: str, mapping: Mapping):
     wanted = sorted(set(where.values()))
     table = parse_string_columns(data, names, [names[i] for i in wanted], 1, delimiter)
     if table is None:
-        found = first_bad_line(data, len(header), True, delimiter)
-        if found:
-            raise FileRejected(name, found[0], f"{found[1]} fields, the header has {len(header)}")
-        raise FileRejected(name, None, "malformed CSV (unbalanced quotes)")
+        raise rejection(name, first_bad_line(data, len(header), True, delimiter), f"the header has {len(header)}")
     lines = line_numbers(data, table.num_rows, 2)
     columns = {fld: table.column(names[i]).combine_chunks() for fld, i in where.items()}
     return header, columns, lines
@@ -192,9 +205,10 @@ def _per_distinct(values: pa.Array, fn, typ) -> pa.Array:
     return pc.take(pa.array([fn(v) for v in encoded.dictionary.to_pylist()], typ), encoded.indices)
 
 
-def _short_key(limit: int):
+def _short_key(limit: int, file_name: bool = False):
+    """Keys as they are when short (and, for case keys, which name PDFs, fit for a file name), else a hash."""
     def shorten(text: str) -> str:
-        if len(text) <= limit:
+        if len(text) <= limit and not (file_name and re.search(lim.UNSAFE_IN_FILE_NAME, text)):
             return text
         return "#" + hashlib.sha1(text.encode("utf-8")).hexdigest()[: limit - 1]
     return shorten
@@ -223,9 +237,23 @@ class _Problems:
             self.out.append(RowProblem(int(self.lines[i]), column, describe(value)))
 
 
-def _extract(cols, lines, header, mapping: Mapping, name, digest, encoding) -> DojExtract:
+def _bound(cols: dict[str, pa.Array], p: "_Problems") -> None:
+    """Over-long texts cut to the database's bounds, and flagged (value_limits)."""
+    for fld, limit in (("name", lim.MAX_NAME), ("cii", lim.MAX_CII), ("court_case", lim.MAX_COURT_CASE),
+                       ("county", lim.MAX_COUNTY), ("offense", lim.MAX_OFFENSE), ("count", lim.MAX_KEY)):
+        if fld in cols:
+            lengths = pc.utf8_length(cols[fld])
+            cols[fld], mask = lim.cut(cols[fld], limit)
+            if mask is not None:
+                p.add(mask, fld, lim.too_long_text(limit), lengths)
+
+
+def _extract(cols, lines, header, mapping: Mapping, name, digest, encoding, today: date,
+             fallback: list[int]) -> DojExtract:
     n = len(lines)
     where_field = lambda fld: mapping.columns.get(fld) or fld  # noqa: E731 - the user's own column name
+    p = _Problems(lines, header, where_field)
+    _bound(cols, p)
     get = lambda fld: cols.get(fld, _blank(n))  # noqa: E731
     person = get("person_id")
     ns = mapping.namespace
@@ -251,14 +279,21 @@ def _extract(cols, lines, header, mapping: Mapping, name, digest, encoding) -> D
     has_sentence = pc.and_(length_ok, pc.is_in(unit, pa.array(["D", "M", "Y"])))
     sent_days = np.where(unit_np == "D", length, 0)
     sent_months = np.where(unit_np == "M", length, 0) + np.where(unit_np == "Y", length * 12, 0)
+    too_long = lim.sentence_too_long(sent_months, sent_days)  # would end past the calendar's last year
+    sent_days, sent_months = np.where(too_long, 0, sent_days), np.where(too_long, lim.MAX_SENTENCE_MONTHS, sent_months)
     case = get("court_case")
 
-    p = _Problems(lines, header, where_field)
     conv = pc.and_(is_conv, has_subject)
     p.add(pc.and_(conv, pc.is_null(disp)), "disposition_date",
           lambda v: f"{v!r} is not a date (expected {mapping.date_format or 'YYYY-MM-DD or MM/DD/YYYY'})" if v else "date missing",
           disp_text)
-    p.add(pc.and_(conv, pc.and_(pc.is_null(dob), pc.not_equal(dob_text, ""))), "dob", lambda v: f"{v!r} is not a date", dob_text)
+    p.add(pc.and_(conv, pc.and_(pc.is_null(dob), pc.not_equal(dob_text, ""))), "dob", lambda v: "not a date")
+    p.add(pc.and_(conv, lim.after(dob, disp)), "dob", lambda v: lim.DOB_AFTER_CONVICTION)
+    p.add(pc.and_(conv, lim.after_day(dob, today)), "dob", lambda v: lim.DOB_IN_FUTURE)
+    p.add(pc.and_(conv, lim.after_day(disp, today)), "disposition_date", lambda v: f"{v!r} is in the future", disp_text)
+    p.add(pc.and_(conv, pa.array(too_long)), "sentence_length", lambda v: f"{v!r} is {lim.SENTENCE_CAPPED}", length_text)
+    for line in fallback:
+        p.out.append(RowProblem(line, "encoding", "not UTF-8 like the rest of the file: read as Windows-1252, check the names"))
     p.add(pc.and_(conv, pc.is_null(level)), "level",
           lambda v: f"unknown level {v!r} (expected felony, misdemeanor or infraction)" if v else "level missing", get("level"))
     p.add(pc.and_(conv, pc.and_(pc.invert(length_ok), pc.not_equal(length_text, ""))), "sentence_length",
@@ -277,7 +312,7 @@ def _extract(cols, lines, header, mapping: Mapping, name, digest, encoding) -> D
     count_key = _count_keys(subject, case, get("count"), get("offense"), disp_text)
     rows = pa.table({
         "subject_id": subject, "count_order": count_key,
-        "case_key": _per_distinct(case, _short_key(20), pa.string()), "court_case": case,
+        "case_key": _per_distinct(case, _short_key(20, file_name=True), pa.string()), "court_case": case,
         "county": county, "disposition_date": disp, "offense_text": get("offense"), "level": level,
         "sent_days": pa.array(sent_days), "sent_months": pa.array(sent_months), "has_sentence": has_sentence,
         "line": pa.array(lines), "cii": get("cii"), "name": get("name"), "dob": dob,
@@ -341,7 +376,7 @@ def _sentence_end(g: pa.Table) -> pa.Array:
     valid = pc.and_(pc.is_valid(disp), g.column("has_sentence").combine_chunks())
     start = pc.fill_null(disp, pa.scalar(0, pa.int32()).cast(pa.date32())).to_numpy(zero_copy_only=False).astype("datetime64[D]")
     month_start = start.astype("datetime64[M]")
-    months = g.column("sent_months").to_numpy().astype("timedelta64[M]")
+    months = np.minimum(g.column("sent_months").to_numpy(), lim.MAX_SENTENCE_MONTHS).astype("timedelta64[M]")
     days = g.column("sent_days").to_numpy().astype("timedelta64[D]")
     end = (month_start + months).astype("datetime64[D]") + (start - month_start.astype("datetime64[D]")) + days
     return pc.if_else(valid, pa.array(end, pa.date32()), NULL_DATE)
@@ -363,6 +398,7 @@ def _issues(g: pa.Table, problems: list[RowProblem], name: str) -> pa.Array:
 def preview_file(path: str | Path, sheet: str = "", rows: int = 10) -> tuple[list[str], list[list[str]], list[str]]:
     """(header, first rows, sheet names) without reading the whole file."""
     path = Path(path)
+    refuse_special_file(path)
     try:
         with open(path, "rb") as fh:
             head = fh.read(4)
@@ -385,16 +421,25 @@ def preview_file(path: str | Path, sheet: str = "", rows: int = 10) -> tuple[lis
                 break
         return header or [], out, names
     with open(path, "rb") as fh:
-        data, _ = _decode(fh.read(1 << 20), path.name)
+        data, _, _ = _decode(fh.read(1 << 20), path.name)
     text = data.decode("utf-8", errors="replace")
-    header_line = text.split("\n", 1)[0].rstrip("\r")
-    delimiter = sniff_delimiter(header_line)
+    delimiter = sniff_delimiter(first_line(data))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, [])
+    header: list[str] = []
     out = []
-    for fields in reader:
-        if fields:
-            out.append(fields)
-        if len(out) >= rows:
-            break
+    try:
+        header = next(reader, [])
+        for fields in reader:
+            if fields:
+                out.append(fields)
+            if len(out) >= rows:
+                break
+    except csv.Error as exc:
+        raise FileRejected(path.name, reader.line_num or 1, _preview_problem(str(exc))) from None
     return header, out, []
+
+
+def _preview_problem(message: str) -> str:
+    if "field larger than field limit" in message:
+        return f"a field longer than {csv.field_size_limit():,} characters"
+    return "not readable as CSV (a line break inside a field that is not quoted?)"

@@ -218,17 +218,27 @@ def resolve_columns(mapping: Mapping, header: list[str], file: str) -> dict[str,
     for i, name in enumerate(header):
         index.setdefault(normalise_header(name), i)
     out = {}
+    missing = []
     for fld, column in mapping.columns.items():
         found = index.get(normalise_header(column))
         if found is None:
-            shown = ", ".join(repr(h) for h in header[:30] if str(h).strip())
-            raise MappingError(
-                file, 1,
-                f"column {column!r} (mapped to {fld}, {SPEC[fld].label.lower()}) is not in the header; "
-                f"the file's columns are: {shown}",
-            )
-        out[fld] = found
-    return out
+            missing.append((fld, column))
+        else:
+            out[fld] = found
+    if not missing:
+        return out
+    fld, column = missing[0]
+    what = f"column {column!r} (mapped to {fld}, {SPEC[fld].label.lower()}) is not in the header"
+    if not out and _looks_like_data(header):  # no header at all: never echo the row, it may hold names
+        raise MappingError(file, 1, f"{what}; the first line holds no mapped column and looks like a data row: "
+                                    "the first line must be the header naming the columns")
+    shown = ", ".join(repr(str(h)[:40]) for h in header[:30] if str(h).strip())
+    raise MappingError(file, 1, f"{what}; the file's columns are: {shown}")
+
+
+def _looks_like_data(header: list[str]) -> bool:
+    """A first line with a date or a long number in it is a record, not column names."""
+    return any(re.search(r"\d{3}|\d{1,2}/\d{1,2}/", str(h)) for h in header)
 
 
 _GUESSES = {

@@ -1,51 +1,159 @@
-"""Bytes to parseable text: empty and binary files rejected, latin-1 / cp1252 transcoded."""
+"""Bytes to parseable text: empty, binary and device files refused, line ends and BOM handled.
+
+The fast path costs nothing per row: the checks here look at the first block of the file,
+and the slow paths (finding a bad line, counting lines around quoted line breaks) run only
+when a file is already known to need them.
+"""
 from __future__ import annotations
 
 import csv
 import io
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
 
 from reviewer.ingest.problems import FileRejected
 
+BOM = b"\xef\xbb\xbf"
+ZIP_MAGIC = b"PK\x03\x04"
+SAMPLE = 1 << 16
+# Bytes a text file may hold besides printable ones: TAB, LF, FF, CR, ESC, SUB (a DOS end-of-file mark).
+_TEXT_BYTES = bytes([8, 9, 10, 12, 13, 26, 27]) + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
+CONTROL_SHARE = 0.01  # more control bytes than this in the first block: not a text file
 
-def check_not_binary(data: bytes, name: str) -> None:
+
+def refuse_special_file(path: str | Path) -> None:
+    """A FIFO, socket, device or folder is refused before it is opened (reading one would block, or never
+    end)."""
+    path = Path(path)
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise FileRejected(path.name, None, f"cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a folder" if stat.S_ISDIR(info.st_mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode)
+                else "a socket" if stat.S_ISSOCK(info.st_mode) else "a device")
+        raise FileRejected(path.name, None, f"is {kind}, not a file: only regular files are imported")
+
+
+def read_regular_file(path: str | Path) -> bytes:
+    """The bytes of a regular file (refuse_special_file first)."""
+    path = Path(path)
+    refuse_special_file(path)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise FileRejected(path.name, None, f"cannot be read ({exc.strerror})") from None
+
+
+def check_not_binary(data: bytes, name: str, what: str = "a DOJ text file") -> None:
     """Reject empty files and binary content before parsing."""
     if not data or data.isspace():  # (isspace stops at the first other byte; strip would copy the file)
         raise FileRejected(name, 1, "the file is empty")
+    if data.startswith(ZIP_MAGIC):
+        raise FileRejected(name, 1, f"a ZIP archive or Excel workbook: this is not {what}")
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
-        raise FileRejected(name, line, "binary content (NUL byte): this is not a DOJ text file")
+        raise FileRejected(name, line, f"binary content (NUL byte): this is not {what}")
+    sample = data[:SAMPLE]
+    control = len(sample.translate(None, _TEXT_BYTES))
+    if control > CONTROL_SHARE * len(sample):
+        first = next(i for i, b in enumerate(sample) if bytes([b]) not in _TEXT_BYTES)
+        line = sample.count(b"\n", 0, first) + 1
+        raise FileRejected(name, line, f"binary content ({control} control bytes in the first {len(sample):,}): "
+                                       f"this is not {what}")
 
 
-def transcode(data: bytes) -> tuple[bytes, str]:
-    """Bytes that are not UTF-8: Windows-1252 (what DOJ exports on Windows use), else latin-1."""
+def strip_bom(data: bytes) -> bytes:
+    """A UTF-8 byte order mark before the header is not part of the first column's name."""
+    return data[len(BOM):] if data.startswith(BOM) else data
+
+
+def cr_line_ends_to_lf(data: bytes) -> bytes:
+    """Files from old Mac software end lines with CR alone; read them as LF files. (A file with LF line
+    ends and a stray CR is left as it is: the CR is inside a field, and the parse says where.)"""
+    if b"\n" in data[:SAMPLE] or b"\r" not in data[:SAMPLE] or b"\n" in data:
+        return data
+    return data.replace(b"\r", b"\n")
+
+
+def first_line(data: bytes) -> str:
+    ends = [i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0]
+    return data[: min(ends) if ends else len(data)].decode("utf-8", errors="replace")
+
+
+def first_line_fields(data: bytes, delimiter: str = ",") -> list[str]:
     try:
-        return data.decode("cp1252").encode("utf-8"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1").encode("utf-8"), "latin-1"
+        return next(csv.reader([first_line(data)], delimiter=delimiter), [])
+    except csv.Error:
+        return first_line(data).split(delimiter)
 
 
-def first_line_fields(data: bytes) -> list[str]:
-    end = data.find(b"\n")
-    line = data[: end if end >= 0 else len(data)].decode("utf-8", errors="replace").rstrip("\r")
-    return next(csv.reader([line]), [])
+@dataclass(frozen=True)
+class BadLine:
+    """Where a malformed file first goes wrong: a line with the wrong number of fields (`fields`), or
+    one the CSV rules cannot read at all (`problem`)."""
+
+    line: int | None
+    fields: int | None = None
+    problem: str = ""
 
 
-def first_bad_line(data: bytes, expected: int, skip_header: bool, delimiter: str = ",") -> tuple[int, int] | None:
-    """Slow path, run only when a file is already known to be malformed: (line, fields)."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""), delimiter=delimiter)
-    for index, fields in enumerate(reader):
-        if index == 0 and skip_header:
+def _lf_lines(text: str):
+    """Lines ended by LF only (a lone CR stays inside its line, as in the physical line count)."""
+    for match in re.finditer(r"[^\n]*\n|[^\n]+\Z", text):
+        yield match.group()
+
+
+def _csv_problem(message: str) -> str:
+    if "new-line character seen in unquoted field" in message:
+        return "a carriage return (CR) inside a field that is not quoted (mixed line ends?)"
+    return f"not readable as CSV ({message.split(':')[0]})"
+
+
+def first_bad_line(data: bytes, expected: int, skip_header: bool, delimiter: str = ",") -> BadLine | None:
+    """Slow path, run only when a file is already known to be malformed. Never raises. (Fields as long as
+    the file are allowed here, so that a long field never hides the line that is wrong.)"""
+    limit = csv.field_size_limit(max(len(data), csv.field_size_limit()))
+    try:
+        return _first_bad_line(data, expected, skip_header, delimiter)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _first_bad_line(data: bytes, expected: int, skip_header: bool, delimiter: str) -> BadLine | None:
+    reader = csv.reader(_lf_lines(data.decode("utf-8", errors="replace")), delimiter=delimiter)
+    index = 0
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            return BadLine(reader.line_num or 1, None, _csv_problem(str(exc)))
+        index += 1
+        if index == 1 and skip_header:
             continue
-        if not fields:
-            continue
-        if len(fields) != expected:
-            return reader.line_num, len(fields)
+        if fields and len(fields) != expected:
+            return BadLine(reader.line_num, len(fields))
     return None
 
 
+def rejection(name: str, bad: BadLine | None, expected_text: str) -> FileRejected:
+    """The rejection for a file that did not parse: its first bad line, else unbalanced quotes."""
+    if bad is None:
+        return FileRejected(name, None, "malformed CSV (unbalanced quotes)")
+    if bad.fields is not None:
+        return FileRejected(name, bad.line, f"{bad.fields} fields, {expected_text}")
+    return FileRejected(name, bad.line, bad.problem)
+
+
 def line_numbers(data: bytes, rows: int, first_line: int):
-    """Physical line of each parsed row; blank lines (skipped by the parser) are accounted for."""
+    """Physical line where each parsed row begins; blank lines (skipped by the parser) and line breaks
+    inside quoted fields are accounted for."""
     import numpy as np
 
     newlines = data.count(b"\n")
@@ -54,19 +162,38 @@ def line_numbers(data: bytes, rows: int, first_line: int):
         return np.arange(first_line, first_line + rows, dtype=np.int64)
     buf = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(buf == 10)
-    starts = np.concatenate(([0], ends + 1))
-    stops = np.concatenate((ends, [len(buf)]))
+    found = _row_start_lines(buf, ends, _row_ends_outside_quotes(buf, ends), first_line)
+    if len(found) != rows:  # a stray quote in an unquoted field: fall back to non-blank physical lines
+        found = _row_start_lines(buf, ends, ends, first_line)
+    return found[:rows].astype(np.int64)
+
+
+def _row_ends_outside_quotes(buf, ends):
+    """The LFs that end a row: an even number of quote characters before them ("" escapes add two)."""
+    import numpy as np
+
+    quotes = np.flatnonzero(buf == 34)
+    if not len(quotes):
+        return ends
+    return ends[np.searchsorted(quotes, ends) % 2 == 0]
+
+
+def _row_start_lines(buf, ends, row_ends, first_line: int):
+    import numpy as np
+
+    starts = np.concatenate(([0], row_ends + 1))
+    stops = np.concatenate((row_ends, [len(buf)]))
     lengths = stops - starts
     has_cr = lengths > 0
     last = np.where(has_cr, stops - 1, 0)
-    lengths = lengths - (has_cr & (buf[last] == 13))
-    non_empty = np.flatnonzero(lengths > 0) + 1  # 1-based line numbers
-    non_empty = non_empty[non_empty >= first_line]
-    return non_empty[:rows].astype(np.int64)
+    lengths = lengths - (has_cr & (buf[np.minimum(last, len(buf) - 1)] == 13) if len(buf) else 0)
+    starts = starts[lengths > 0]
+    lines = np.searchsorted(ends, starts) + 1  # 1-based: LFs before the row's first byte, plus one
+    return lines[lines >= first_line]
 
 
 class NotUtf8(Exception):
-    """The bytes are not UTF-8: the caller transcodes and parses again."""
+    """The bytes are not UTF-8: the caller decodes line by line and parses again."""
 
 
 def parse_string_columns(data: bytes, names: list[str], wanted: list[str], skip_rows: int,
@@ -74,21 +201,23 @@ def parse_string_columns(data: bytes, names: list[str], wanted: list[str], skip_
     """Parse CSV bytes (pyarrow, threaded) keeping `wanted` columns as strings.
 
     None when any row has the wrong number of fields or the quoting is broken: the caller then
-    finds the line on the slow path and rejects the whole file."""
+    finds the line on the slow path and rejects the whole file. A file whose quoted fields hold
+    line breaks is parsed again with the parser told so (slower, so only when needed)."""
+    table = _parse(data, names, wanted, skip_rows, delimiter, newlines_in_values=False)
+    if table is None and b'"' in data:
+        table = _parse(data, names, wanted, skip_rows, delimiter, newlines_in_values=True)
+    return table
+
+
+def _parse(data: bytes, names, wanted, skip_rows: int, delimiter: str, newlines_in_values: bool):
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    bad: list[int] = []
-
-    def on_invalid(row) -> str:
-        bad.append(row.actual_columns)
-        return "skip"
-
     try:
-        table = pacsv.read_csv(
+        return pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip_rows, block_size=8 << 20),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines_in_values),
             convert_options=pacsv.ConvertOptions(
                 include_columns=wanted,
                 column_types={c: pa.string() for c in wanted},
@@ -100,4 +229,3 @@ def parse_string_columns(data: bytes, names: list[str], wanted: list[str], skip_
         if "UTF8" in str(exc) or "UTF-8" in str(exc):
             raise NotUtf8() from None
         return None
-    return None if bad else table

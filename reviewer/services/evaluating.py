@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from json.encoder import encode_basestring_ascii as _quote
@@ -17,6 +18,7 @@ from reviewer.engine import ENGINE_VERSION
 from reviewer.engine.evaluate import evaluate_records, normalise_county
 from reviewer.engine.policy import Policy, load_policy
 from reviewer.resources import shipped_policies
+from reviewer.services.worker_lifetime import start_worker
 from reviewer.services.jobs import NO_JOB, Cancelled, Job
 from reviewer.store import bulk, models as m
 from reviewer.store.audit import AuditLog
@@ -129,7 +131,7 @@ def _parallel_rows(db: Database, county: str, as_of: date, policy: Policy | None
     """Split persons over worker processes (fork: only from a process without other threads, e.g. the CLI)."""
     ctx = multiprocessing.get_context("fork")
     shards = workers * SHARDS_PER_WORKER  # smaller pieces even out the workers' finishing times
-    with ctx.Pool(workers) as pool:
+    with ctx.Pool(workers, initializer=start_worker, initargs=(os.getpid(),)) as pool:  # they die with this process
         pending = [pool.apply_async(_shard_worker, (db.url, county, as_of, policy, (k, shards))) for k in range(shards)]
         tables: list[pa.Table] = []
         for result in pending:

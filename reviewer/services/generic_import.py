@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from reviewer.ingest.mapping import (
     FIELDS, REQUIRED, FieldSpec, Mapping, MappingError, guess_columns, load_mapping, mapping_from_dict, parse_mapping,
 )
 from reviewer.ingest.problems import FileRejected
-from reviewer.ingest.raw_text import first_line_fields
+from reviewer.ingest.raw_text import first_line_fields, refuse_special_file
 from reviewer.services.importing import ImportReport, import_file, store_extract
 from reviewer.services.jobs import NO_JOB, Job
 from reviewer.store import models as m
@@ -57,6 +58,7 @@ class Validation:
 
 def detect_kind(path: str | Path) -> str:
     """"doj" for a DOJ research file (95 columns), "case" for anything else (needs a mapping)."""
+    refuse_special_file(path)
     try:
         with open(path, "rb") as fh:
             head = fh.read(1 << 16)
@@ -88,10 +90,11 @@ def validate(path: str | Path, mapping: Mapping | None) -> Validation:
 
 
 def import_with_mapping(db: Database, path: str | Path, mapping: Mapping, user: str = "", job: Job = NO_JOB,
-                        remember: bool = True) -> ImportReport:
-    """Import one file; the mapping is saved under its source for next time when the import succeeds."""
+                        remember: bool = True, today: date | None = None) -> ImportReport:
+    """Import one file; the mapping is saved under its source for next time when the import succeeds (a
+    mapping that reads no conviction from the file is refused, MappingError: neither saved nor imported)."""
     job.progress(0, 4, f"Reading {Path(path).name}")
-    extract = read_mapped_file(path, mapping)
+    extract = read_mapped_file(path, mapping, today or date.today())
     job.check()
     report = store_extract(db, extract, user, job, kind=KIND)
     if remember and report.imported:

@@ -8,7 +8,6 @@ the current evaluations of one county (the latest evaluation run's, unless named
 from __future__ import annotations
 
 import csv
-import io
 import re
 import time
 from datetime import date
@@ -27,6 +26,7 @@ from reviewer.store.database import Database
 from reviewer.store.records import records_in_county
 from reviewer.store.audit import AuditLog
 from reviewer.ingest.kept_file import decompress
+from reviewer.ingest.line_decoding import text_stream
 from reviewer.store.sources import SourceUnavailable, forget_sources, read_source
 
 SUMMARY_FILE = "gogen.json"
@@ -113,9 +113,7 @@ def _person_summary(facts: PersonFacts) -> PersonSummary:
 
 def _rows(raw: bytes, encoding: str):
     """The file's data rows as lists of 95 strings (header skipped, blank lines skipped)."""
-    codec = encoding if encoding not in ("", "ascii", "xlsx") else "utf-8"
-    text = io.TextIOWrapper(io.BytesIO(raw), encoding=codec, errors="replace", newline="")
-    reader = csv.reader(text)
+    reader = csv.reader(text_stream(raw, encoding))  # decoded as at import (BOM, lines in Windows-1252)
     first = True
     for row in reader:
         if not row:

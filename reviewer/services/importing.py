@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from reviewer.ingest.doj_reader import DojExtract, read_doj_file
@@ -39,10 +40,12 @@ class ImportReport:
         return text + (f"; {self.message}" if self.message else "")
 
 
-def import_file(db: Database, path: str | Path, user: str = "", job: Job = NO_JOB) -> ImportReport:
-    """Import one file. FileRejected propagates (nothing written); a repeat import is reported, not redone."""
+def import_file(db: Database, path: str | Path, user: str = "", job: Job = NO_JOB,
+                today: date | None = None) -> ImportReport:
+    """Import one file. FileRejected propagates (nothing written); a repeat import is reported, not redone.
+    Dates after `today` (default: the computer's date) are flagged."""
     job.progress(0, 4, f"Reading {Path(path).name}")
-    extract = read_doj_file(path)
+    extract = read_doj_file(path, today or date.today())
     job.check()
     return store_extract(db, extract, user, job, kind="doj")
 

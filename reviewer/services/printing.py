@@ -32,8 +32,11 @@ from reviewer.domain.people import User
 from reviewer.domain.vocabulary import Level, Outcome, ReviewStatus, SentenceStatus
 from reviewer.resources import resource_path
 from reviewer.services.jobs import NO_JOB, Cancelled, Job
+from reviewer import scratch
 from reviewer.services.office import load_office, load_wording
+from reviewer.services.print_recovery import recover_interrupted_jobs
 from reviewer.services.safe_text import spreadsheet_safe
+from reviewer.services.worker_lifetime import start_worker
 from reviewer.store import printing as q
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
@@ -281,9 +284,11 @@ def print_batch(db: Database, out_dir: str | Path, user: User | str, scope: str 
         raise PrintRefused(f"cannot write to {out}: {exc.strerror}") from None
     wording = _wording(db)
     report = PrintReport(job_id=0, out_dir=out, example_office=wording.office.is_example)
+    recover_interrupted_jobs(db)  # a killed batch's cases are printed again by this one
     chosen, referrals, prints = _select(db, scope, list(keys) if keys is not None else None, report)
     with db.session() as session:
-        report.job_id = q.start_job(session, user_name, scope if keys is None else "selected", str(out), len(chosen)).id
+        report.job_id = q.start_job(session, user_name, scope if keys is None else "selected", str(out), len(chosen),
+                                    owner=scratch.owner_text()).id
     combined = PdfAppender(out / f"combined-job{report.job_id}.pdf")
     status = "failed"
     try:
@@ -303,8 +308,8 @@ def print_batch(db: Database, out_dir: str | Path, user: User | str, scope: str 
     except Cancelled:
         report.cancelled, status = True, "cancelled"
         combined.abort()
-    except KeyboardInterrupt:
-        status = "cancelled"
+    except (KeyboardInterrupt, SystemExit):  # Ctrl+C, SIGTERM: the next batch prints these cases again
+        status = "interrupted"
         combined.abort()
         raise
     except BaseException:
@@ -334,8 +339,8 @@ def _print_cases(db, chosen, prints, folder, wording, user, report, combined, jo
     workers = _worker_count(total) if workers is None else workers
     pool = None
     if workers > 0:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker,
-                                   initargs=(str(_fonts_dir()), wording.data, wording.office))
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker,
+                                   initargs=(os.getpid(), init_worker, str(_fonts_dir()), wording.data, wording.office))
     else:
         init_worker(str(_fonts_dir()), wording.data, wording.office)
     pending: deque = deque()

@@ -215,6 +215,7 @@ class PrintJob(Base):
     cases_printed: Mapped[int] = mapped_column(Integer, default=0)
     combined_path: Mapped[str | None] = mapped_column(String(1000))
     bulk_path: Mapped[str | None] = mapped_column(String(1000))
+    owner: Mapped[str | None] = mapped_column(String(200))  # the running process (reviewer.scratch), see 0007
 
 
 class PrintedCase(Base):

@@ -12,6 +12,8 @@ from reviewer.store import models as m
 C, P, E, R, D = m.Conviction, m.Person, m.Evaluation, m.Review, m.Decision
 SA = m.SentenceAnswer
 Key = tuple[int, str]  # (person id, case key): one court case
+# Batches that ended before their combined PDF and bulk motion: their cases count as not printed.
+REPRINT_AFTER = ("interrupted", "failed")
 
 CASE_FIELDS = (
     C.person_id, C.case_key, C.id, C.count_order, C.court_case, C.code_section, C.level, C.disposition_date,
@@ -54,8 +56,9 @@ def case_rows(conn: Connection, keys: Iterable[Key] | None = None, chunk: int = 
 
 def latest_prints(conn: Connection) -> dict[Key, tuple]:
     """(decisions, printed_at, printed_by, file_path, job_id) of each case's latest print."""
-    pc = m.PrintedCase
-    latest = select(func.max(pc.id).label("id")).group_by(pc.person_id, pc.case_key).subquery()
+    pc, job = m.PrintedCase, m.PrintJob
+    latest = (select(func.max(pc.id).label("id")).join(job, job.id == pc.job_id)
+              .where(job.status.not_in(REPRINT_AFTER)).group_by(pc.person_id, pc.case_key).subquery())
     query = select(pc.person_id, pc.case_key, pc.decisions, pc.printed_at, pc.printed_by, pc.file_path, pc.job_id).join(
         latest, latest.c.id == pc.id)
     return {(r[0], r[1]): tuple(r[2:]) for r in conn.execute(query)}
@@ -68,9 +71,9 @@ def latest_filings(conn: Connection) -> dict[Key, date]:
     return {(r[0], r[1]): r[2] for r in conn.execute(query)}
 
 
-def start_job(session: Session, user: str, scope: str, out_dir: str, total: int) -> m.PrintJob:
+def start_job(session: Session, user: str, scope: str, out_dir: str, total: int, owner: str | None = None) -> m.PrintJob:
     job = m.PrintJob(started_at=datetime.now(), user_name=user, scope=scope, out_dir=out_dir, status="running",
-                     cases_total=total, cases_printed=0)
+                     cases_total=total, cases_printed=0, owner=owner)
     session.add(job)
     session.flush()
     return job
@@ -87,6 +90,10 @@ def record_printed(session: Session, job_id: int, user: str, rows: list[tuple[Ke
     )
     job = session.get(m.PrintJob, job_id)
     job.cases_printed += len(rows)
+
+
+def running_jobs(session: Session) -> list[m.PrintJob]:
+    return list(session.scalars(select(m.PrintJob).where(m.PrintJob.status == "running").with_for_update()))
 
 
 def finish_job(session: Session, job_id: int, status: str, combined: str | None = None, bulk: str | None = None) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterator
@@ -26,29 +25,16 @@ from typing import Iterator
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from reviewer import scratch
+
 log = logging.getLogger(__name__)
 PREFIX = "reviewer-stage-"
-STALE_AFTER_S = 6 * 3600  # no import job takes this long: an older stage was left by a killed process
+STALE_AFTER_S = scratch.LEGACY_STALE_AFTER_S  # only for stages without an owner file (older versions)
 
 
 def sweep_stale_stages(now: float | None = None) -> None:
-    """Delete stage folders a killed process left in the temporary folder (they hold personal data)."""
-    import shutil
-    import time
-
-    now = time.time() if now is None else now
-    root = tempfile.gettempdir()
-    try:
-        names = [n for n in os.listdir(root) if n.startswith(PREFIX)]
-    except OSError:
-        return
-    for name in names:
-        path = os.path.join(root, name)
-        try:
-            if now - os.stat(path).st_mtime > STALE_AFTER_S:
-                shutil.rmtree(path)
-        except OSError:
-            continue  # gone already, or not ours to delete
+    """Delete scratch folders (stages, previews) whose owner process is gone (they hold personal data)."""
+    scratch.sweep(now=now)
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +98,7 @@ class Stage:
             return
         sweep_stale_stages()
         try:
-            self._folder = tempfile.mkdtemp(prefix=PREFIX)
+            self._folder = str(scratch.make_scratch_dir("stage"))
             path = os.path.join(self._folder, "stage.sqlite")
             _write(path, tables)
             dbapi_connection.execute(f"ATTACH DATABASE ? AS {name}", (path,))
@@ -132,9 +118,7 @@ class Stage:
             self._connection.execute(f"DETACH DATABASE {self.name}")
             self.name = None
         if self._folder is not None:
-            for leftover in os.listdir(self._folder):
-                os.unlink(os.path.join(self._folder, leftover))
-            os.rmdir(self._folder)
+            scratch.remove_scratch_dir(self._folder)
             self._folder = None
 
 

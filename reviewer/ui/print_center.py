@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
-import tempfile
 import traceback
 from datetime import date
 from pathlib import Path
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from reviewer.domain.people import User
 from reviewer.domain.vocabulary import SentenceStatus
-from reviewer.services import printing
+from reviewer.services import cleanup, printing
 from reviewer.services.jobs import Job
 from reviewer.services.office import OfficeError, load_office
 
@@ -134,7 +133,7 @@ class PrintCenter(QWidget):
         self._job: Job | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._preview_dir = tempfile.TemporaryDirectory(prefix="reviewer-preview-")
+        self._preview_dir = cleanup.preview_folder()  # private, owned by this process (swept if it is killed)
         self._build()
         self.refresh()
 
@@ -270,7 +269,7 @@ class PrintCenter(QWidget):
         if len(keys) != 1:
             return None
         row = next(r for r in self.model.rows if r.key == keys[0])
-        target = Path(self._preview_dir.name) / f"preview-{keys[0][0]}-{keys[0][1]}.pdf"
+        target = self._preview_dir / f"preview-{keys[0][0]}-{keys[0][1]}.pdf"
         try:
             pages = printing.preview(self.db, keys[0], target)
         except (printing.PrintRefused, OfficeError) as exc:
@@ -397,5 +396,5 @@ class PrintCenter(QWidget):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.cancel()
         self.wait(30000)
-        self._preview_dir.cleanup()
+        cleanup.remove_folder(self._preview_dir)
         super().closeEvent(event)

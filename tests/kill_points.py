@@ -1,0 +1,90 @@
+"""Run a `reviewer` command that stops at a named point, so a test can kill it there (kill -9).
+
+    python -m tests.kill_points POINT READY_DIR -- reviewer-arguments...
+
+At POINT the process (or a worker process of it) writes READY_DIR/<point>-<pid> and waits for ever;
+the test waits for that file, then kills the command. Points:
+
+* import-staged: an import's rows are in its scratch stage (personal data), not yet committed;
+* evaluate-staged: an evaluation's rows are in its scratch stage;
+* evaluate-worker: each evaluation worker process is reading its share of persons;
+* accept-mid: an accept run has recorded some decisions in its (uncommitted) transaction;
+* print-second-chunk: a print batch has committed its first chunk of printed cases, and workers
+  are rendering the next ones.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def _stop(ready: Path, point: str) -> None:
+    (ready / f"{point}-{os.getpid()}").write_text("ready")
+    while True:
+        time.sleep(3600)
+
+
+def _after(owner, name: str, ready: Path, point: str, calls: int = 1) -> None:
+    original = getattr(owner, name)
+    seen = {"n": 0}
+
+    def wrapper(*args, **kwargs):
+        result = original(*args, **kwargs)
+        seen["n"] += 1
+        if seen["n"] >= calls:
+            _stop(ready, point)
+        return result
+
+    _same_name(wrapper, original)
+    setattr(owner, name, wrapper)
+
+
+def _same_name(wrapper, original) -> None:
+    """Pickled by reference as the original (a forked worker finds the patched module attribute)."""
+    wrapper.__module__, wrapper.__qualname__, wrapper.__name__ = original.__module__, original.__qualname__, original.__name__
+
+
+def _before(owner, name: str, ready: Path, point: str, calls: int = 1) -> None:
+    original = getattr(owner, name)
+    seen = {"n": 0}
+
+    def wrapper(*args, **kwargs):
+        seen["n"] += 1
+        if seen["n"] >= calls:
+            _stop(ready, point)
+        return original(*args, **kwargs)
+
+    _same_name(wrapper, original)
+    setattr(owner, name, wrapper)
+
+
+def install(point: str, ready: Path) -> None:
+    if point in ("import-staged", "evaluate-staged"):
+        from reviewer.store import staging
+
+        _after(staging, "_write", ready, point)
+    elif point == "evaluate-worker":
+        from reviewer.services import evaluating
+
+        _before(evaluating, "_shard_worker", ready, point)  # forked workers inherit the patch
+    elif point == "accept-mid":
+        from reviewer.store.audit import AuditLog
+
+        _after(AuditLog, "record", ready, point, calls=5)
+    elif point == "print-second-chunk":
+        from reviewer.store import printing
+
+        _before(printing, "record_printed", ready, point, calls=2)
+    else:
+        raise SystemExit(f"unknown kill point {point!r}")
+
+
+if __name__ == "__main__":
+    point, ready, separator, *args = sys.argv[1:]
+    assert separator == "--"
+    install(point, Path(ready))
+    from reviewer.cli import main
+
+    raise SystemExit(main(args))
