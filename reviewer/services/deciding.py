@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from reviewer.domain.people import User
 from reviewer.domain.vocabulary import DecisionKind, Outcome, ReviewStatus, SentenceStatus, Suggestion
+from reviewer.services.grounds import challenge_problem, engine_facts, grants_nothing
 from reviewer.store import models as m
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
@@ -84,6 +85,10 @@ def _decide(session, audit, conviction_id, user, kind, outcome, reason, expected
             allowed, why = public_safety_allowed(SentenceStatus(evaluation.sentence_status))
             if not allowed:
                 raise DecisionRefused(why)
+        why = grants_nothing(outcome, session.get(m.Conviction, conviction_id).level) or challenge_problem(
+            outcome, reason, engine_facts(evaluation.reasons, evaluation.suggestion))
+        if why:
+            raise DecisionRefused(why)
     version = review.version if expected_version is None else expected_version
     now = datetime.now()
     decision = m.Decision(conviction_id=conviction_id, evaluation_id=evaluation.id, kind=kind.value,
