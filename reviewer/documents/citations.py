@@ -16,6 +16,7 @@ CODES = {
     "BP": "Bus. & Prof. Code",
 }
 _CITE = re.compile(r"\b(HS|PC|VC|WIC|BP)\s+(\d+(?:\.\d+)?)((?:\([0-9A-Za-z]+\))*)(?:\s*,\s*(\([0-9A-Za-z]+\)))?")
+_SUFFIXED = re.compile(r"\b(\d{4,5}(?:\.\d+)?(?:\([0-9A-Za-z]+\))*) (HS|PC)\b")  # the DOJ's '11359 HS'
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
@@ -38,7 +39,7 @@ def california(text: str) -> str:
     """Every engine-style citation in `text` written in California style.
 
     'HS 11361.8(e),(f)' -> 'Health & Saf. Code, § 11361.8, subds. (e), (f)'."""
-    return _CITE.sub(_one, text)
+    return _CITE.sub(_one, _SUFFIXED.sub(r"\2 \1", text))
 
 
 def us_dates(text: str) -> str:

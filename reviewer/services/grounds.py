@@ -22,7 +22,8 @@ from reviewer.domain.vocabulary import Level, Outcome
 # Engine rules whose text states a disqualifying fact of the record (when the engine concluded NOT_ELIGIBLE).
 FACT_RULES = frozenset({
     "disqualifying-subsection", "prior-super-strike", "prior-pc290", "prior-pc290-registration",
-    "two-priors-same-section", "after-auma", "after-auma-disqualified",
+    "two-priors-same-section", "after-auma", "after-auma-disqualified", "already-lesser", "auma-subsection",
+    "still-a-felony",
 })
 _DOUBT = re.compile(
     r"\?|\bdepends? on\b|\bpossibl[ey]\b|\bmay\b(?!\s+\d)|\bmight\b|\bunclear\b|\bunknown\b|\bnot sure\b|\bperhaps\b"
