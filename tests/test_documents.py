@@ -15,7 +15,7 @@ from reviewer.documents.fonts import register_fonts
 from reviewer.documents.grounds import ground_sentence
 from reviewer.documents.merge import PdfAppender
 from reviewer.documents.model import NO_CASE_NUMBER, CaseFile, CountLine
-from reviewer.documents.render import render_bulk, render_case
+from reviewer.documents.render import render_bulk, render_case, render_case_file
 from reviewer.domain.vocabulary import Outcome as O, SentenceStatus as S
 from reviewer.resources import resource_path
 from reviewer.services.office import office_from_document
@@ -174,14 +174,17 @@ def test_bulk_motion_exhibit_repeats_headers(tmp_path, wording):
 
 
 def test_combined_file_appends_cases_and_shares_fonts(tmp_path, wording):
-    paths = []
+    paths, rendered = [], []
+    mixed = (CountLine("1", "HS 11359", "Felony", date(2010, 5, 6), O.REDESIGNATE_MISDEMEANOR, S.COMPLETED),
+             CountLine("2", "HS 11360(a)", "Felony", date(2015, 1, 2), O.CHALLENGE_NOT_ELIGIBLE, S.COMPLETED, (PRIOR,)))
     for i, name in enumerate(("DOE,JANE", "ROE,RICHARD", "阮,明")):
         paths.append(tmp_path / f"{i}.pdf")
-        render_case(case(name=name, court_case=f"CR{i}"), wording, paths[-1])
+        rendered.append(render_case_file(case(name=name, court_case=f"CR{i}", counts=mixed if i == 1 else None),
+                                         wording, paths[-1]))
     combined = PdfAppender(tmp_path / "combined.pdf")
     for _ in range(20):
-        for p in paths:
-            combined.add(p)
+        for p, r in zip(paths, rendered):
+            combined.add(p, r.title, r.marks)
     pages = combined.close()
     texts = pages_text(tmp_path / "combined.pdf")
     assert pages == len(texts) == 20 * sum(len(pypdf.PdfReader(str(p)).pages) for p in paths)
@@ -191,6 +194,25 @@ def test_combined_file_appends_cases_and_shares_fonts(tmp_path, wording):
     single = sum(p.stat().st_size for p in paths)
     assert (tmp_path / "combined.pdf").stat().st_size < 3 * single  # one copy of the shared fonts, not sixty
     assert not list(tmp_path.glob(".*.part"))
+    # a bookmark per case, and under it one per document, each on the page it names
+    reader = pypdf.PdfReader(str(tmp_path / "combined.pdf"))
+    outline = reader.outline
+    cases = [item for item in outline if not isinstance(item, list)]
+    assert len(cases) == 60 and cases[0].title == "People v. DOE, JANE, Case No. CR0"
+    assert cases[1].title == "People v. ROE, RICHARD, Case No. CR1"
+    children = outline[outline.index(cases[1]) + 1]
+    assert [c.title for c in children] == ["Motion for relief and [proposed] order", "Notice of challenge",
+                                           "Proof of service"]
+    for child, expected in zip(children, ("NOTICE OF NO CHALLENGE AND MOTION", "NOTICE OF CHALLENGE TO RELIEF",
+                                          "PROOF OF SERVICE")):
+        assert expected in flat([texts[reader.get_destination_page_number(child)]])
+    assert all("ROE, RICHARD" in texts[reader.get_destination_page_number(c)] for c in cases[1::3])
+    # each distinct font subset once: the same subset in sixty files is one object
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.setdefault(font.get_object()["/BaseFont"], set()).add(font.idnum)
+    assert all(len(ids) == 1 for ids in fonts.values()), fonts
 
 
 def test_documents_layer_is_pure():

@@ -71,7 +71,7 @@ def write_motion_and_order(w: PleadingWriter, case: CaseFile, wording: Wording) 
     counts = case.relief_counts
     n = len(counts)
     convictions = plural(n, "conviction", "convictions")
-    w.start_document(m["footer"], running_head(wording, case))
+    w.start_document(m["footer"], running_head(wording, case), wording["bookmarks"]["motion"])
     first_page_heading(w, office, wording)
     caption(w, wording, case.display_name, wording["defendant_role"], case_right_column(wording, case), m["title"])
 

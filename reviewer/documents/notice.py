@@ -15,7 +15,7 @@ def write_notice_of_challenge(w: PleadingWriter, case: CaseFile, wording: Wordin
     office = wording.office
     t = wording["notice"]
     counts = case.challenged_counts
-    w.start_document(t["footer"], running_head(wording, case))
+    w.start_document(t["footer"], running_head(wording, case), wording["bookmarks"]["notice"])
     first_page_heading(w, office, wording)
     caption(w, wording, case.display_name, wording["defendant_role"], case_right_column(wording, case), t["title"])
 
@@ -45,6 +45,7 @@ def _proof_of_service(w: PleadingWriter, case: CaseFile, wording: Wording) -> No
     office = wording.office
     t = wording["notice"]
     w.new_page()
+    w.mark(wording["bookmarks"]["service"])
     w.heading(t["service_heading"], underline=True)
     w.paragraph(wording.fill(t["service_declarant"]))
     w.paragraph(wording.fill(t["service_act"], name=case.display_name, case_number=case.case_number))

@@ -56,6 +56,7 @@ class PleadingWriter:
         self.page = 0
         self.pages_total = 0
         self.footer = ""
+        self.marks: list[tuple[str, int]] = []  # (document or part, its first page from 0) for bookmarks
         self.running_head: tuple[str, str] = ("", "")  # (defendant, case number) atop every page after the first
         self.on_new_page = None  # called after the frame of each continuation page is drawn
         self._open = False
@@ -63,13 +64,19 @@ class PleadingWriter:
         seed(canvas)
 
     # --- pages -------------------------------------------------------------------------
-    def start_document(self, footer_title: str, running_head: tuple[str, str] = ("", "")) -> None:
+    def start_document(self, footer_title: str, running_head: tuple[str, str] = ("", ""), bookmark: str = "") -> None:
         """A new document starts on a new page, numbered 1; every later page names the case at its top."""
         self._close_page()
         self.footer = footer_title
         self.running_head = running_head
         self.page = 0
         self._new_page()
+        if bookmark:
+            self.mark(bookmark)
+
+    def mark(self, title: str) -> None:
+        """Bookmark the current page (the combined file lists it under the case)."""
+        self.marks.append((title, self.pages_total - 1))
 
     def finish(self) -> None:
         self._close_page()

@@ -366,9 +366,10 @@ def _print_cases(db, chosen, prints, folder, wording, user, report, combined, jo
 
     def settle(chunk, pages_list) -> None:
         rows = []
-        for (case, target), pages in zip(chunk, pages_list):
+        for (case, target), rendered in zip(chunk, pages_list):
             key = (case.person_id, case.case_key)
-            combined.add(Path(target))
+            pages = rendered.pages
+            combined.add(Path(target), rendered.title, rendered.marks)
             rows.append((key, str(target), ",".join(case.document_kinds), pages, stamps[key]))
             report.pages += pages
             report.reprinted += key in prints
