@@ -36,7 +36,7 @@ from reviewer.resources import resource_path
 from reviewer.services.jobs import NO_JOB, Cancelled, Job
 from reviewer.services.office import load_office, load_wording
 from reviewer.services.grounds import challenge_problem, engine_facts, violent_felony_named
-from reviewer.services.safe_text import spreadsheet_safe
+from reviewer.services.safe_text import safe_row
 from reviewer.store import printing as q
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
@@ -440,8 +440,8 @@ def _write_referrals(path: Path, referrals: list) -> Path:
         writer = csv.writer(fh)
         writer.writerow(("name", "dob", "cii", "court_case", "count", "code_section", "level", "convicted"))
         for case, c in referrals:
-            writer.writerow((spreadsheet_safe(case.display_name), case.dob or "", spreadsheet_safe(case.cii),
-                             spreadsheet_safe(case.court_case), c.count, c.code_section, c.level, c.convicted_on or ""))
+            writer.writerow(safe_row((case.display_name, case.dob or "", case.cii, case.court_case, c.count,
+                                      c.code_section, c.level, c.convicted_on or "")))
     os.replace(tmp, path)
     return path
 
