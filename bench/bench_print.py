@@ -55,12 +55,15 @@ def build(rows: int) -> Path:
     deciding.accept_many(db, deciding.pending_ids(db), attorney)
     with db.engine.connect() as conn:
         status = dict(conn.execute(text("SELECT conviction_id, sentence_status FROM evaluation WHERE current")).all())
+    with db.engine.connect() as conn:
+        levels = dict(conn.execute(text("SELECT id, level FROM conviction")).all())
     for i, cid in enumerate(deciding.pending_ids(db)):
-        outcome, reason = Outcome.REDESIGNATE_MISDEMEANOR, "Reviewed the court file: relief is due."
+        relief = Outcome.REDESIGNATE_MISDEMEANOR if levels[cid] == "F" else Outcome.DISMISS_AND_SEAL
+        outcome, reason = relief, "Reviewed the court file: relief is due."
         if i % 10 == 3:
             outcome, reason = Outcome.CHALLENGE_NOT_ELIGIBLE, "Court file shows sale to a minor."
         elif i % 10 == 7 and status[cid] != "COMPLETED":
-            outcome, reason = Outcome.CHALLENGE_PUBLIC_SAFETY, "Recent violent conduct, see probation report."
+            outcome, reason = Outcome.CHALLENGE_PUBLIC_SAFETY, "Probation report of 06/01/2019: threatened to kill his neighbor with a firearm."
         deciding.decide(db, cid, attorney, DecisionKind.OVERRIDE, outcome, reason)
     with db.engine.connect() as conn:  # unknown sentences answered so that every case can print
         conn.execute(text(

@@ -87,7 +87,7 @@ def cmd_export(args) -> int:
     if args.what == "gogen":
         from reviewer.services.gogen_export import export_gogen
 
-        files = export_gogen(db, args.out)
+        files = export_gogen(db, args.out, raw=args.raw)
         print("wrote " + ", ".join(str(f) for f in files))
         return 0
     raise UsageError(f"unknown export {args.what!r}")
@@ -149,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["results", "register", "gogen"])
     p.add_argument("--db", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--raw", action="store_true",
+                   help="gogen: repeat the DOJ cells byte for byte (to compare with gogen's own files); "
+                        "by default a cell a spreadsheet would run as a formula is written as text")
 
     sub.add_parser("about", help="versions of Reviewer and what it runs on (for support)")
 

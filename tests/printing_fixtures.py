@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from reviewer.domain.people import User
 from reviewer.domain.vocabulary import DecisionKind, Outcome, Role
@@ -23,9 +24,15 @@ OFFICE = OFFICE_DOCUMENT
 
 def decide_everything(db: Database) -> None:
     deciding.accept_many(db, deciding.pending_ids(db), ATTORNEY)
+    with db.engine.connect() as conn:
+        levels = dict(conn.execute(text("SELECT id, level FROM conviction")).all())
     for i, cid in enumerate(deciding.pending_ids(db)):
-        outcome = Outcome.CHALLENGE_NOT_ELIGIBLE if i % 4 == 1 else Outcome.REDESIGNATE_MISDEMEANOR
-        deciding.decide(db, cid, ATTORNEY, DecisionKind.OVERRIDE, outcome, "Reviewed the court file.")
+        # relief that is lesser than the conviction (a felony becomes a misdemeanor; anything else is dismissed)
+        relief = Outcome.REDESIGNATE_MISDEMEANOR if levels[cid] == "F" else Outcome.DISMISS_AND_SEAL
+        outcome = Outcome.CHALLENGE_NOT_ELIGIBLE if i % 4 == 1 else relief
+        deciding.decide(db, cid, ATTORNEY, DecisionKind.OVERRIDE, outcome,
+                        "Reviewed the court file: it shows a sale to a minor on 05/01/2012." if i % 4 == 1
+                        else "Reviewed the court file.")
 
 
 @pytest.fixture(scope="session")

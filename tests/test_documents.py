@@ -12,16 +12,18 @@ import pytest
 from reviewer.documents.bulk import BulkSummary
 from reviewer.documents.common import Wording
 from reviewer.documents.fonts import register_fonts
+from reviewer.documents.grounds import ground_sentence
 from reviewer.documents.merge import PdfAppender
 from reviewer.documents.model import NO_CASE_NUMBER, CaseFile, CountLine
-from reviewer.documents.render import render_bulk, render_case
+from reviewer.documents.render import render_bulk, render_case, render_case_file
 from reviewer.domain.vocabulary import Outcome as O, SentenceStatus as S
 from reviewer.resources import resource_path
 from reviewer.services.office import office_from_document
 from tests.sample_office import OFFICE_DOCUMENT
 
 OFFICE = office_from_document(OFFICE_DOCUMENT)
-PRIOR = "prior conviction PC 187 on 1991-04-11 is listed in PC 667(e)(2)(C)(iv) [HS 11360(a)(3)(A)]"
+PRIOR = ground_sentence("prior conviction PC 187 on 1991-04-11, Yolo County, court case 91-123 is a super strike under "
+                        "PC 667(e)(2)(C)(iv)", "HS 11360(a)(3)(A); PC 667(e)(2)(C)(iv)")
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +72,7 @@ def test_motion_and_order_for_completed_sentence(tmp_path, wording):
         "PAT EXAMPLE", "Jane Q. Deputy, SBN 234567", "State Bar No. 234567", "Deputy District Attorney",
         "Attorneys for Plaintiff, The People of the State of California", "Respectfully submitted,",
         "JUDGE OF THE SUPERIOR COURT", "[PROPOSED] ORDER", "Health and Safety Code section 11361.9",
-        "section 11361.8, subdivisions (e) and (f)", "HS 11359", "HS 11357(a)", "05/06/2010",
+        "section 11361.8, subdivision (f)", "Health & Saf. Code, § 11359", "§ 11357, subd. (a)", "05/06/2010",
         "Redesignated as a misdemeanor", "Dismissed and sealed", "sealed",
         "Health and Safety Code section 11590",
     ):
@@ -86,7 +88,10 @@ def test_serving_sentence_cites_11361_8_b(tmp_path, wording):
     text = flat(pages_text(tmp_path / "c.pdf"))
     assert "section 11361.8, subdivision (b)" in text
     assert "still serving the sentence" in text and "Sentence recalled; dismissed and sealed" in text
-    assert "(e) and (f)" not in text
+    assert "subdivision (f)" not in text and "subd. (g)" not in text
+    # dismissed while serving: the sentence is recalled, nothing is imposed, no supervision to choose
+    assert "Count 3, Health & Saf. Code, § 11360, subd. (a): the sentence is recalled and the conviction dismissed" in text
+    assert "no supervision follows" in text and "releases the defendant from supervision" not in text
 
 
 def test_challenges_notice_and_proof_of_service(tmp_path, wording):
@@ -95,7 +100,7 @@ def test_challenges_notice_and_proof_of_service(tmp_path, wording):
         CountLine("2", "HS 11360(a)", "Felony", date(2015, 1, 2), O.CHALLENGE_NOT_ELIGIBLE, S.COMPLETED,
                   (PRIOR,), "Prior homicide confirmed in the court file."),
         CountLine("3", "HS 11359", "Felony", date(2016, 1, 2), O.CHALLENGE_PUBLIC_SAFETY, S.SERVING, (),
-                  "Threatened a witness with a firearm in 2016."),
+                  "Threatened to kill a witness with a firearm in 2016.", risk="a homicide or attempted homicide"),
     )
     target = tmp_path / "mixed.pdf"
     render_case(case(counts=counts), wording, target)
@@ -107,15 +112,18 @@ def test_challenges_notice_and_proof_of_service(tmp_path, wording):
     notice = flat(texts[[i for i, t in enumerate(texts) if "NOTICE OF CHALLENGE (HEALTH" in t][0]:])
     for expected in (
         "TO THE COURT AND TO THE PUBLIC DEFENDER OF THE COUNTY OF SAN JOAQUIN",
-        "does not meet the criteria of Health and Safety Code section 11361.8", "PC 187 on 1991-04-11",
-        "Prior homicide confirmed in the court file.", "unreasonable risk of danger to public safety",
-        "Pen. Code, § 1170.18, subd. (c)", "Threatened a witness with a firearm in 2016.", "PROOF OF SERVICE",
+        "does not satisfy the criteria of Health and Safety Code section 11361.8",
+        "previously convicted of Pen. Code, § 187 on 04/11/1991, Yolo County, court case 91-123",
+        "The People state: Prior homicide confirmed in the court file.", "unreasonable risk of danger to public safety",
+        "Pen. Code, § 1170.18, subd. (c)", "The People state: Threatened to kill a witness with a firearm in 2016.",
+        "a new violent felony described in Penal Code section 667, subdivision (e)(2)(C)(iv), namely a homicide",
+        "PROOF OF SERVICE",
         "under penalty of perjury", "Office of the Public Defender, County of San Joaquin", "Stockton, California",
-        "Not eligible", "Public safety", "HS 11360(a)",
+        "Not eligible", "Public safety", "Health & Saf. Code, § 11360, subd. (a)",
     ):
         assert expected in notice, expected
     order = flat(texts[: [i for i, t in enumerate(texts) if "NOTICE OF CHALLENGE (HEALTH" in t][0]])
-    assert "HS 11360(a)" not in order  # challenged counts are not in the order
+    assert "§ 11360" not in order  # challenged counts are not in the order
 
 
 def test_names_in_any_script_print_as_written(tmp_path, wording):
@@ -153,20 +161,30 @@ def test_bulk_motion_exhibit_repeats_headers(tmp_path, wording):
     assert len(exhibit) >= 3
     for t in exhibit:
         assert "Name" in t and "Case No." in t and "Relief" in t and "DOB / CII" in t
+    for t in exhibit:
+        assert "Count / Code" in t and "Section / Level /" in t and "Convicted" in t
+    # each conviction: its count number, code section and original level (point 7)
+    row = text[text.index("PERSON59, TEST") - 40:]
+    assert "Count 1 Health & Saf. Code, § 11359 Felony, 05/06/2010" in text
+    assert "Count 2 Health & Saf. Code, § 11357, subd. (a) Misdemeanor, 05/06/2010" in text or \
+        "Count 2 Health & Saf. Code, § 11357, subd. (a)" in row
     for expected in ("PERSON59, TEST", "CR00059", "阮, 明", "03/14/1960", "A12345678", "Dismiss & seal",
-                     "Misdemeanor", "§ 11361.8(f)", "HS 11357(a)"):
+                     "Misdemeanor", "§ 11361.8, subd. (f)", "§ 11357, subd. (a)"):
         assert expected in text, expected
 
 
 def test_combined_file_appends_cases_and_shares_fonts(tmp_path, wording):
-    paths = []
+    paths, rendered = [], []
+    mixed = (CountLine("1", "HS 11359", "Felony", date(2010, 5, 6), O.REDESIGNATE_MISDEMEANOR, S.COMPLETED),
+             CountLine("2", "HS 11360(a)", "Felony", date(2015, 1, 2), O.CHALLENGE_NOT_ELIGIBLE, S.COMPLETED, (PRIOR,)))
     for i, name in enumerate(("DOE,JANE", "ROE,RICHARD", "阮,明")):
         paths.append(tmp_path / f"{i}.pdf")
-        render_case(case(name=name, court_case=f"CR{i}"), wording, paths[-1])
+        rendered.append(render_case_file(case(name=name, court_case=f"CR{i}", counts=mixed if i == 1 else None),
+                                         wording, paths[-1]))
     combined = PdfAppender(tmp_path / "combined.pdf")
     for _ in range(20):
-        for p in paths:
-            combined.add(p)
+        for p, r in zip(paths, rendered):
+            combined.add(p, r.title, r.marks)
     pages = combined.close()
     texts = pages_text(tmp_path / "combined.pdf")
     assert pages == len(texts) == 20 * sum(len(pypdf.PdfReader(str(p)).pages) for p in paths)
@@ -176,6 +194,25 @@ def test_combined_file_appends_cases_and_shares_fonts(tmp_path, wording):
     single = sum(p.stat().st_size for p in paths)
     assert (tmp_path / "combined.pdf").stat().st_size < 3 * single  # one copy of the shared fonts, not sixty
     assert not list(tmp_path.glob(".*.part"))
+    # a bookmark per case, and under it one per document, each on the page it names
+    reader = pypdf.PdfReader(str(tmp_path / "combined.pdf"))
+    outline = reader.outline
+    cases = [item for item in outline if not isinstance(item, list)]
+    assert len(cases) == 60 and cases[0].title == "People v. DOE, JANE, Case No. CR0"
+    assert cases[1].title == "People v. ROE, RICHARD, Case No. CR1"
+    children = outline[outline.index(cases[1]) + 1]
+    assert [c.title for c in children] == ["Motion for relief and [proposed] order", "Notice of challenge",
+                                           "Proof of service"]
+    for child, expected in zip(children, ("NOTICE OF NO CHALLENGE AND MOTION", "NOTICE OF CHALLENGE TO RELIEF",
+                                          "PROOF OF SERVICE")):
+        assert expected in flat([texts[reader.get_destination_page_number(child)]])
+    assert all("ROE, RICHARD" in texts[reader.get_destination_page_number(c)] for c in cases[1::3])
+    # each distinct font subset once: the same subset in sixty files is one object
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.setdefault(font.get_object()["/BaseFont"], set()).add(font.idnum)
+    assert all(len(ids) == 1 for ids in fonts.values()), fonts
 
 
 def test_documents_layer_is_pure():
@@ -193,3 +230,100 @@ def test_documents_layer_is_pure():
                 continue
             if top.startswith("reviewer") or top.split(".")[0] in ("sqlalchemy", "PySide6"):
                 assert top.startswith(allowed), f"{path.name} imports {top}"
+
+
+def _between(text: str, start: str, end: str) -> str:
+    return text[text.index(start): text.index(end, text.index(start))]
+
+
+def test_resentencing_order_sets_the_new_sentence_credit_and_supervision(tmp_path, wording):
+    """HS 11361.8(b), (c) (as PC 1170.18(d)): recall, the new level and offense, credit, at most a year or none."""
+    counts = (
+        CountLine("1", "HS 11359", "Felony", date(2018, 5, 6), O.REDESIGNATE_MISDEMEANOR, S.SERVING),
+        CountLine("2", "HS 11360(a)", "Felony", date(2018, 5, 6), O.REDESIGNATE_MISDEMEANOR, S.SERVING),
+        CountLine("3", "HS 11357(a)", "Misdemeanor", date(2012, 5, 6), O.REDESIGNATE_INFRACTION, S.COMPLETED),
+    )
+    render_case(case(counts=counts), wording, tmp_path / "r.pdf")
+    text = flat(pages_text(tmp_path / "r.pdf"))
+    order = text[text.index("[PROPOSED] ORDER", text.index("Respectfully submitted")):]
+    recall = _between(order, "the sentence is recalled (Health & Saf. Code, § 11361.8, subd. (b)) and the defendant is "
+                             "resentenced as follows:", "Each conviction")
+    assert "Count 1, Health & Saf. Code, § 11359: resentenced to a misdemeanor under Health & Saf. Code, § 11359, " \
+           "subd. (b). Sentence imposed:" in recall
+    assert "Count 2, Health & Saf. Code, § 11360, subd. (a): resentenced to a misdemeanor under Health & Saf. Code, " \
+           "§ 11360, subd. (a)(2)." in recall
+    assert recall.count("Credit for time already served: ________ days (Health & Saf. Code, § 11361.8, subd. (c))") == 2
+    assert "Count 3" not in recall  # completed: redesignated, never resentenced
+    assert "subject to supervision for one year following completion of the time in custody, or to whatever " \
+           "supervision time the defendant would otherwise have been subject to after release, whichever is shorter" in recall
+    assert "[ ] The Court, in its discretion, releases the defendant from supervision." in recall
+    assert "see Pen. Code, § 1170.18, subd. (d)" in recall
+
+
+def test_order_is_a_finding_granted_denied_or_other(tmp_path, wording):
+    render_case(case(), wording, tmp_path / "f.pdf")
+    texts = pages_text(tmp_path / "f.pdf")
+    text = flat(texts)
+    order = text[text.index("[PROPOSED] ORDER", text.index("Respectfully submitted")):]
+    granted, denied, other = (order.index("[ ] GRANTED. The Court finds that the defendant would not have been guilty "
+                                          "of an offense, or would have been guilty of a lesser offense"),
+                              order.index("[ ] DENIED. The Court finds that the defendant does not satisfy the "
+                                          "criteria of Health and Safety Code section 11361.8. The motion is denied."),
+                              order.index("[ ] OTHER: ____"))
+    assert granted < order.index("1. The convictions below") < denied < other < order.index("JUDGE OF THE SUPERIOR COURT")
+    assert "public safety" not in order  # completed sentences: no public-safety ground to deny on (HS 11361.8(f))
+    # "without a hearing" cites the subdivision that says it
+    assert "no hearing is necessary unless the defendant requests one (Health & Saf. Code, § 11361.8, subd. (g))" in text
+    serving = (CountLine("1", "HS 11359", "Felony", date(2018, 5, 6), O.REDESIGNATE_MISDEMEANOR, S.SERVING),)
+    render_case(case(counts=serving), wording, tmp_path / "s.pdf")
+    order = flat(pages_text(tmp_path / "s.pdf"))
+    assert "or that granting relief would pose an unreasonable risk of danger to public safety (Health & Saf. Code, " \
+           "§ 11361.8, subd. (b); Pen. Code, § 1170.18, subd. (c)). The motion is denied." in order
+
+
+def test_every_page_after_the_first_names_the_case(tmp_path, wording):
+    counts = tuple(CountLine(str(i), "HS 11359", "Felony", date(2010, 5, 6), O.REDESIGNATE_MISDEMEANOR, S.COMPLETED)
+                   for i in range(1, 15)) + (
+        CountLine("15", "HS 11360(a)", "Felony", date(2016, 1, 2), O.CHALLENGE_PUBLIC_SAFETY, S.SERVING, (),
+                  "Threatened to kill a witness on 03/02/2016.", risk="a homicide or attempted homicide"),)
+    render_case(case(counts=counts), wording, tmp_path / "p.pdf")
+    texts = pages_text(tmp_path / "p.pdf")
+    assert len(texts) >= 6
+    firsts = [i for i, t in enumerate(texts) if "SUPERIOR COURT OF THE STATE OF CALIFORNIA" in t]
+    assert len(firsts) == 2  # the motion and order, the notice of challenge
+    for i, t in enumerate(texts):
+        if i in firsts:
+            assert "People v. MUÑOZ, JOSÉ ANDRÉS" not in t
+            continue
+        assert "People v. MUÑOZ, JOSÉ ANDRÉS" in t and "Case No.: SC012345A" in t, f"page {i + 1}"
+    signed = [i for i, t in enumerate(texts)
+              if any(line.strip() in ("JUDGE OF THE SUPERIOR COURT", "(Signature)") for line in t.splitlines())]
+    assert len(signed) == 2 and all(i not in firsts for i in signed)
+    bulk = [case(name=f"P{i},T", court_case=f"CR{i}") for i in range(40)]
+    render_bulk(bulk, BulkSummary.of(bulk), wording, tmp_path / "b.pdf")
+    for t in pages_text(tmp_path / "b.pdf")[1:]:
+        assert "People v. THE PERSONS LISTED IN EXHIBIT A" in t and "Case No.: See Exhibit A" in t
+
+
+def test_dates_and_citations_in_california_style(tmp_path, wording):
+    from reviewer.documents.grounds import ground_sentence
+
+    fact = ground_sentence("prior conviction PC 187 on 1991-04-11, Yolo County, court case 91-123 is a super strike "
+                           "under PC 667(e)(2)(C)(iv)", "HS 11360(a)(3)(A); PC 667(e)(2)(C)(iv)")
+    assert fact == ("The defendant was previously convicted of Pen. Code, § 187 on 04/11/1991, Yolo County, court case "
+                    "91-123, an offense described in Pen. Code, § 667, subd. (e)(2)(C)(iv). (Health & Saf. Code, "
+                    "§ 11360, subd. (a)(3)(A); Pen. Code, § 667, subd. (e)(2)(C)(iv).)")
+    counts = (CountLine("1", "HS 11359", "Felony", date(2010, 5, 6), O.REDESIGNATE_MISDEMEANOR, S.COMPLETED),
+              CountLine("2", "HS 11360(a)", "Felony", date(2015, 1, 2), O.CHALLENGE_NOT_ELIGIBLE, S.COMPLETED, (fact,),
+                        "Prior homicide confirmed in the court file."))
+    render_case(case(counts=counts), wording, tmp_path / "d.pdf")
+    text = flat(pages_text(tmp_path / "d.pdf"))
+    import re
+
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), "no ISO dates on paper"
+    assert not re.search(r"\b(HS|PC) \d", text), "no engine-style citations on paper"
+    dates = re.findall(r"\b\d{1,2}/\d{1,2}/\d{4}\b", text)
+    assert dates and all(re.fullmatch(r"\d{2}/\d{2}/\d{4}", d) for d in dates)
+    assert "Dated: ____/____/________" in text and "Executed on ____/____/________" in text
+    assert "The People state: Prior homicide confirmed in the court file." in text
+    assert "reviewing attorney" not in text

@@ -53,7 +53,7 @@ def configurable(tmp_path_factory, gogen_dir):
     db = Database(folder / "r.db")
     import_file(db, doj)
     evaluate(db, "SACRAMENTO", AS_OF, resolve_policy(gogen_dir / "eligibility_options.json"))
-    files = export_gogen(db, folder / "out")
+    files = export_gogen(db, folder / "out", raw=True)  # compared with gogen byte for byte
     yield db, folder / "out", files
     db.dispose()
 
@@ -91,7 +91,7 @@ def test_los_angeles_determinations_match_too(tmp_path, gogen_dir):
     db = Database(tmp_path / "la.db")
     import_file(db, doj)
     evaluate(db, "LOS ANGELES", AS_OF, resolve_policy("los-angeles-pilot-2019"))
-    export_gogen(db, tmp_path / "out")
+    export_gogen(db, tmp_path / "out", raw=True)
     names, expected_rows = _workbook_rows(gogen_dir / "los_angeles.xlsx")
     det, why = names.index("Eligibility Determination"), names.index("Eligibility Reason")
     got = _read_csv(tmp_path / "out" / "All_Results_1.csv")[1:]

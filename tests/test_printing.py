@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from reviewer import cli
+from reviewer.documents.citations import code_section
 from reviewer.domain.people import User
 from reviewer.domain.vocabulary import DecisionKind, Outcome, Role, SentenceStatus
 from reviewer.services import deciding, printing
@@ -85,11 +86,12 @@ def test_counts_code_sections_and_relief_match_decisions(gogen_db, tmp_path):
     for case in printing.case_files(gogen_db):
         text = text_of(printing.case_path(tmp_path / "out" / "cases", case))
         for count in case.relief_counts:
-            assert count.code_section in text
+            assert code_section(count.code_section) in text
             assert ("11361.8, subdivision (b)" if count.sentence_status is SentenceStatus.SERVING
-                    else "11361.8, subdivisions (e) and (f)") in text
+                    else "11361.8, subdivision (f)") in text
         for count in case.challenged_counts:
-            assert "NOTICE OF CHALLENGE" in text and "PROOF OF SERVICE" in text and count.code_section in text
+            assert "NOTICE OF CHALLENGE" in text and "PROOF OF SERVICE" in text
+            assert code_section(count.code_section) in text
         if any(c.outcome is Outcome.DISMISS_AND_SEAL for c in case.relief_counts):
             assert "Dismissed and sealed" in text or "dismissed and sealed" in text
 
@@ -115,7 +117,8 @@ def test_a_later_decision_makes_the_print_stale(gogen_db, tmp_path):
         from reviewer.store.printing import case_conviction_ids
 
         cid = case_conviction_ids(conn, (case.person_id, case.case_key))[0]
-    deciding.decide(gogen_db, cid, ATTORNEY, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE, "New facts.")
+    deciding.decide(gogen_db, cid, ATTORNEY, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE,
+                    "New facts: the court file shows a sale to a minor.")
     stale = printing.list_cases(gogen_db, "not-printed")
     assert [s.key for s in stale] == [(case.person_id, case.case_key)] and stale[0].stale
     assert printing.print_batch(gogen_db, tmp_path / "b", CLERK).printed == 1

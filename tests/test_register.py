@@ -46,6 +46,8 @@ def _dangerous_file(path):
         rows.append(doj_rows.conviction(SUBJECT_ID=subject, PRI_NAME=name, CNT_ORDER="002001001000",
                                         OFFENSE_DESCR="11357(B) HS", CONV_STAT_DESCR="MISDEMEANOR",
                                         STP_EVENT_DATE="20150101"))
+    rows.append(doj_rows.conviction(SUBJECT_ID="900100", PRI_NAME="COUNT,INJECTED", CNT_ORDER="=1+2",
+                                    OFFENSE_DESCR="11359 HS-POSSESS FOR SALE", STP_EVENT_DATE="20100304"))
     path.write_text(doj_rows.text(rows), encoding="utf-8")
 
 
@@ -164,7 +166,7 @@ def test_types(loaded):
         assert isinstance(disp.value, datetime) and disp.is_date and "yy" in disp.number_format
         dob = row[col["Date of birth"]]
         assert dob.value is None or (isinstance(dob.value, datetime) and dob.is_date)
-        assert isinstance(row[col["Count"]].value, int)
+        assert isinstance(row[col["Count"]].value, int) or row[0].value == "COUNT,INJECTED"  # text kept as text
         assert row[col["Status"]].value in ("Pending", "Accepted", "Overridden")
     decided = [r for r in rows if r[col["Status"]].value != "Pending"]
     assert decided and all(isinstance(r[col["Decided on"]].value, datetime) for r in decided)
@@ -198,6 +200,8 @@ def test_formula_safety(loaded):
         case = by_name[name][0][col["Court case"]]
         assert case.value.startswith("=SUM(") and case.quotePrefix
     assert "BELL,NAME" in by_name
+    count = by_name["COUNT,INJECTED"][0][col["Count"]]  # CNT_ORDER "=1+2" was a live formula
+    assert count.value == "=1+2" and count.data_type == "s" and count.quotePrefix
     reasons = [r[col["Decision reason"]] for rows in by_name.values() for r in rows if r[col["Decision reason"]].value]
     assert [c.value for c in reasons] == [INJECTED_REASON] and reasons[0].quotePrefix
     reviewers = {r[col["Reviewer"]].value for rows in by_name.values() for r in rows} - {None}

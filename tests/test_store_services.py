@@ -76,7 +76,8 @@ def test_accept_override_undo_and_audit(loaded):
     assert result.status is ReviewStatus.ACCEPTED
     with pytest.raises(deciding.DecisionRefused, match="reason"):
         deciding.decide(db, cid, ATTORNEY, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE, "  ")
-    over = deciding.decide(db, cid, ATTORNEY, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE, "prior record")
+    over = deciding.decide(db, cid, ATTORNEY, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE,
+                           "Court file shows a sale to a minor on 05/01/2012.")
     assert over.status is ReviewStatus.OVERRIDDEN
     assert deciding.undo(db, cid, ATTORNEY).status is ReviewStatus.ACCEPTED
     assert deciding.undo(db, cid, ATTORNEY).status is ReviewStatus.PENDING
@@ -96,7 +97,8 @@ def test_stale_version_is_a_conflict(loaded):
     deciding.decide(db, cid, ATTORNEY, DecisionKind.ACCEPT, expected_version=0)
     other = User("B. Deputy", Role.ATTORNEY)
     with pytest.raises(deciding.ConflictError):
-        deciding.decide(db, cid, other, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE, "x", expected_version=0)
+        deciding.decide(db, cid, other, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE,
+                        "Court file shows a sale to a minor.", expected_version=0)
 
 
 def test_audit_tampering_is_detected(loaded):

@@ -7,7 +7,7 @@ from typing import Any
 from reviewer.documents.common import Wording
 from reviewer.documents.fonts import register_fonts
 from reviewer.documents.model import CaseFile, Office
-from reviewer.documents.render import render_case
+from reviewer.documents.render import Rendered, render_case_file
 
 _state: dict[str, Wording] = {}
 
@@ -17,7 +17,7 @@ def init_worker(font_dir: str, wording: dict[str, Any], office: Office) -> None:
     _state["wording"] = Wording(wording, office)
 
 
-def render_chunk(items: list[tuple[CaseFile, str]]) -> list[int]:
-    """Render each (case, target path); returns the page count of each, in order."""
+def render_chunk(items: list[tuple[CaseFile, str]]) -> list[Rendered]:
+    """Render each (case, target path); returns each file's pages and bookmarks, in order."""
     wording = _state["wording"]
-    return [render_case(case, wording, Path(target)) for case, target in items]
+    return [render_case_file(case, wording, Path(target)) for case, target in items]

@@ -12,12 +12,13 @@ from typing import Iterable
 from reviewer.documents.common import (
     JUDGE_SLOTS, SIGNATURE_SLOTS, Wording, caption, first_page_heading, judge_signature, signature,
 )
+from reviewer.documents.citations import code_section
 from reviewer.documents.fonts import wrap
 from reviewer.documents.model import CaseFile, format_date
 from reviewer.documents.pleading import LEFT, RIGHT, Cell, PleadingWriter
 from reviewer.domain.vocabulary import Outcome, SentenceStatus
 
-_W = (28, 112, 70, 76, 84)
+_W = (24, 100, 66, 66, 112)
 EXHIBIT_COLUMNS: list[tuple[float, float]] = []
 _x = LEFT
 for _w in _W:
@@ -51,17 +52,22 @@ class BulkSummary:
 
 
 def exhibit_cells(number: int, case: CaseFile, wording: Wording) -> list[Cell]:
-    sections, relief = [], []
+    """One exhibit row: per count its number, code section, original level and date, and the relief."""
+    counts, relief = [], []
     for count in case.relief_counts:
-        sections += [*wrap(count.code_section, _W[4] - 6), format_date(count.convicted_on)]
-        relief += [wording["relief_short"][count.outcome.value],
-                   wording["subdivision_short"][count.sentence_status.value]]
+        block = [f"Count {count.count}", *wrap(code_section(count.code_section), _W[4] - 6),
+                 f"{count.level}, {format_date(count.convicted_on)}"]
+        granted = [wording["relief_short"][count.outcome.value],
+                   *wrap(wording["subdivision_short"][count.sentence_status.value], RIGHT - EXHIBIT_COLUMNS[-1][0] - 6)]
+        granted += [""] * (len(block) - len(granted))
+        counts += block
+        relief += granted
     return [
         Cell([str(number)]),
         Cell(wrap(case.display_name, _W[1] - 6)),
         Cell([format_date(case.dob) if case.dob else "DOB unknown", case.cii or "CII unknown"]),
         Cell(wrap(case.case_number, _W[3] - 6)),
-        Cell(sections),
+        Cell(counts),
         Cell(relief),
     ]
 
@@ -71,7 +77,8 @@ def write_bulk_motion(w: PleadingWriter, cases: Iterable[CaseFile], summary: Bul
     office = wording.office
     b = wording["bulk"]
     m = wording["motion"]
-    w.start_document(b["footer"])
+    w.start_document(b["footer"], (wording.fill(wording["running_head_people"], name=wording["bulk_defendants"].rstrip(",")),
+                                   b["case_number"]))
     first_page_heading(w, office, wording)
     caption(w, wording, wording["bulk_defendants"].rstrip(","), wording["bulk_defendants_role"], [b["case_number"]],
             b["title"])

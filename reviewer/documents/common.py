@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from reviewer.documents.citations import code_section
 from reviewer.documents.fonts import wrap
 from reviewer.documents.model import CaseFile, CountLine, Office, format_date
 from reviewer.documents.pleading import (
@@ -133,7 +134,7 @@ def count_table(w: PleadingWriter, counts: tuple[CountLine, ...], headers: list[
     for count in counts:
         x0, x1 = COUNT_COLUMNS[-1]
         cells = [
-            Cell([count.count]), Cell(wrap(count.code_section, 90)), Cell([format_date(count.convicted_on)]),
+            Cell([count.count]), Cell(wrap(code_section(count.code_section), 90)), Cell([format_date(count.convicted_on)]),
             Cell([count.level]), Cell(wrap(last_column(count), x1 - x0 - 6)),
         ]
         if w.slots_left < max(len(c.lines) for c in cells) + 1:
@@ -145,6 +146,12 @@ def count_table(w: PleadingWriter, counts: tuple[CountLine, ...], headers: list[
 
 def relief_text(wording: Wording, count: CountLine) -> str:
     return wording["relief"][count.sentence_status.value][count.outcome.value]
+
+
+def running_head(wording: Wording, case: CaseFile) -> tuple[str, str]:
+    """What names the case atop every page after the first: 'People v. NAME' and 'Case No.: ...'."""
+    return (wording.fill(wording["running_head_people"], name=case.display_name.upper()),
+            wording.fill(wording["running_head_case"], case_number=case.case_number))
 
 
 def case_right_column(wording: Wording, case: CaseFile) -> list[str]:

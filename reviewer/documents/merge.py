@@ -1,174 +1,205 @@
-"""Append Reviewer's own PDFs, one after another, into one combined PDF, streaming.
+"""One combined PDF of many case files, with pikepdf (qpdf): a bookmark per case and per document.
 
-Built for the files `render` writes (reportlab output: a classic xref table, direct stream
-lengths, a flat page tree), not for PDFs in general. Each input file is read whole (one court
-case: a few pages), its page objects and everything they use are renumbered and written out
-at once; only the object offsets stay in memory. An object byte-identical to one already
-written (after renumbering) is written once: with `fonts.seed` every case file embeds the same
-subset of the main fonts, so the combined file carries one copy, not one per case. Font
-subsets that do differ get distinct subset tags, so no two different fonts share a name.
+Each case file's pages are copied into the combined file as it comes (qpdf copies the objects
+they use); then the fonts and forms those pages use are compared with the ones already in the
+combined file, by content, and an identical one is shared rather than kept again. With
+`fonts.seed` every case file embeds the same subset of the main fonts, so the combined file
+carries one copy of them, not one per case. Stream data is read into the combined file at once,
+so each case file is closed right after it is added (no file stays open; thousands can be
+combined). The file is written through a temporary name and renamed into place on `close`.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import re
-from array import array
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
-_REF = re.compile(rb"(\d+) 0 R")
-_TAG = re.compile(rb"/(BaseFont|FontName) /([A-Z]{6})\+")
-_KIDS = re.compile(rb"/Kids \[([^\]]*)\]")
-_PAGES_REF = re.compile(rb"/Pages (\d+) 0 R")
-_ROOT = re.compile(rb"/Root (\d+) 0 R")
-_CONTENTS = re.compile(rb"/Contents (\d+) 0 R")
-KIDS_PER_NODE = 128
+import pikepdf
+from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf, Stream
+
+SHARED = (Name.Font, Name.XObject, Name.ExtGState)
 
 
 class MergeError(Exception):
-    """An input file is not a PDF this module can append."""
+    """An input file cannot be read as a PDF; the message names it."""
 
 
-def _objects(data: bytes) -> tuple[dict[int, tuple[bytes, bytes]], int]:
-    """{number: (dictionary text, stream part)} and the catalog's number."""
-    start = data.rfind(b"startxref")
-    if start < 0:
-        raise MergeError("no startxref: the file is incomplete")
-    xref = int(data[start + 9 :].split()[0])
-    if data[xref : xref + 4] != b"xref":
-        raise MergeError("unexpected cross-reference section")
-    lines = data[xref:].split(b"\n", 2)
-    first, count = (int(x) for x in lines[1].split())
-    table = lines[2]
-    offsets = {}
-    for i in range(count):
-        entry = table[i * 20 : i * 20 + 18].split()
-        if len(entry) == 3 and entry[2] == b"n":
-            offsets[first + i] = int(entry[0])
-    trailer = data[data.rfind(b"trailer", 0, start) : start]
-    root = _ROOT.search(trailer)
-    if root is None:
-        raise MergeError("no /Root in the trailer")
-    objects = {}
-    for number, offset in offsets.items():
-        head_end = data.index(b"obj", offset) + 3
-        end = data.index(b"endobj", head_end)
-        split = data.find(b"\nstream\n", head_end, end)
-        if split < 0:
-            objects[number] = (data[head_end:end].strip(), b"")
-        else:
-            stream_start = split + 8
-            length = int(re.search(rb"/Length (\d+)", data[head_end:split]).group(1))
-            stream_end = data.index(b"endstream", stream_start + length)
-            objects[number] = (data[head_end:split].strip(), data[split + 1 : stream_end + 9])
-            end = stream_end
-    return objects, int(root.group(1))
-
-
-def _tag(number: int) -> bytes:
-    letters = []
-    for _ in range(6):
-        number, rem = divmod(number, 26)
-        letters.append(65 + rem)
-    return bytes(reversed(letters))
+@dataclass
+class _Bookmark:
+    title: str
+    page: int
+    children: list[tuple[str, int]] = field(default_factory=list)
 
 
 class PdfAppender:
-    """Writes `target` (through a temporary file, renamed on `close`) page by page."""
+    """Appends case files to `target`, keeping one copy of shared resources, with bookmarks."""
 
     def __init__(self, target: Path) -> None:
         self.target = Path(target)
         self.tmp = self.target.with_name(f".{self.target.name}.{os.getpid()}.part")
-        self.out = open(self.tmp, "wb")
-        self.out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-        self.offsets = array("q", [0, 0, 0])  # 0 unused, 1 catalog, 2 root page node (written last)
-        self.pages = array("q")
-        self.nodes = array("q")
-        self.seen: dict[bytes, int] = {}
-        self.descriptor_tags: dict[int, bytes] = {}
+        self.pdf = Pdf.new()
+        self.shared: dict[bytes, pikepdf.Object] = {}
+        self.bookmarks: list[_Bookmark] = []
+        self.font_names: set[str] = set()  # subset names in use: two different subsets never share one
 
-    def _reserve(self) -> int:
-        self.offsets.append(0)
-        return len(self.offsets) - 1
+    @property
+    def pages(self) -> int:
+        return len(self.pdf.pages)
 
-    def _write(self, number: int, body: bytes) -> None:
-        self.offsets[number] = self.out.tell()
-        self.out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    def add(self, path: Path, title: str = "", documents: Iterable[tuple[str, int]] = ()) -> int:
+        """Append every page of `path`; `title` bookmarks its first page, `documents` (title, first page
+        within the file) bookmark each document under it. Returns the number of pages added."""
+        first = len(self.pdf.pages)
+        try:
+            with Pdf.open(path) as source:
+                for page in source.pages:
+                    self.pdf.pages.append(page)
+                for page in self.pdf.pages[first:]:
+                    self._share(page.obj)
+                    self._own_streams(page.obj.get(Name.Contents))
+        except pikepdf.PdfError as exc:
+            del self.pdf.pages[first:]
+            raise MergeError(f"{Path(path).name}: not a readable PDF ({exc})") from None
+        added = len(self.pdf.pages) - first
+        if title:
+            self.bookmarks.append(_Bookmark(title, first, [(t, first + p) for t, p in documents if p < added]))
+        return added
 
-    def _parent_for_next_page(self) -> int:
-        if len(self.pages) % KIDS_PER_NODE == 0:
-            self.nodes.append(self._reserve())
-        return self.nodes[-1]
+    # --- one copy of what the pages share ----------------------------------------------------------
+    def _share(self, holder: Dictionary) -> None:
+        """Replace each font, form and graphics state in `holder`'s resources by an identical one already kept."""
+        resources = holder.get(Name.Resources)
+        if not isinstance(resources, Dictionary):
+            return
+        for kind in SHARED:
+            group = resources.get(kind)
+            if not isinstance(group, Dictionary):
+                continue
+            for name in list(group.keys()):
+                item = group[name]
+                if isinstance(item, Stream) and item.get(Name.Subtype) == Name.Form:
+                    self._share(item)  # a form's own fonts first, so that identical forms digest alike
+                key = _digest(item, {})
+                kept = self.shared.get(key)
+                if kept is None:
+                    self._own_streams(item)
+                    if kind == Name.Font:
+                        self._unique_name(item, key)
+                    self.shared[key] = item
+                else:
+                    group[name] = kept
 
-    def add(self, path: Path) -> int:
-        """Append every page of `path`; returns the number of pages added."""
-        data = Path(path).read_bytes()
-        objects, root = _objects(data)
-        pages_node = _PAGES_REF.search(objects[root][0])
-        kids = _KIDS.search(objects[int(pages_node.group(1))][0]) if pages_node else None
-        if kids is None:
-            raise MergeError(f"{Path(path).name}: no page list")
-        page_numbers = [int(n) for n in _REF.findall(kids.group(1))]
-        contents = {int(m.group(1)) for n in page_numbers for m in [_CONTENTS.search(objects[n][0])] if m}
-        done: dict[int, int] = {}
+    def _unique_name(self, font: Dictionary, key: bytes) -> None:
+        """Give a font subset a tag of its own ('ABCDEF+Name') when another subset already has its name."""
+        base = str(font.get(Name.BaseFont, ""))
+        if base not in self.font_names:
+            self.font_names.add(base)
+            return
+        number = int.from_bytes(key[:8], "big")
+        letters = []
+        for _ in range(6):
+            number, rest = divmod(number, 26)
+            letters.append(chr(65 + rest))
+        renamed = Name("/" + "".join(letters) + "+" + base.split("+", 1)[-1])
+        font.BaseFont = renamed
+        descriptor = font.get(Name.FontDescriptor)
+        if isinstance(descriptor, Dictionary):
+            descriptor.FontName = renamed
+        self.font_names.add(str(renamed))
 
-        def place(number: int) -> int:
-            if number in done:
-                return done[number]
-            text, stream = objects[number]
-            done[number] = -1  # cycle guard (a page's /Parent is handled below)
-            renumbered = _REF.sub(lambda m: b"%d 0 R" % place(int(m.group(1))), text)
-            if b"/FontFile2" in renumbered:
-                font_file = int(re.search(rb"/FontFile2 (\d+) 0 R", renumbered).group(1))
-                renumbered = _TAG.sub(lambda m: b"/%s /%s+" % (m.group(1), _tag(font_file)), renumbered)
-            elif b"/FontDescriptor" in renumbered:
-                descriptor = int(re.search(rb"/FontDescriptor (\d+) 0 R", renumbered).group(1))
-                tag = self.descriptor_tags.get(descriptor)
-                if tag:
-                    renumbered = _TAG.sub(lambda m: b"/%s /%s+" % (m.group(1), tag), renumbered)
-            body = renumbered + (b"\n" + stream if stream else b"")
-            key = None if number in contents else hashlib.sha1(body).digest()
-            if key is not None and key in self.seen:
-                done[number] = self.seen[key]
-                return done[number]
-            new = self._reserve()
-            self._write(new, body)
-            if b"/FontFile2" in renumbered:
-                self.descriptor_tags[new] = _tag(font_file)
-            if key is not None:
-                self.seen[key] = new
-            done[number] = new
-            return new
+    def _own_streams(self, obj, seen: set | None = None) -> None:
+        """Read every stream reachable from `obj` into the combined file (nothing left to read from the case file)."""
+        seen = set() if seen is None else seen
+        if not isinstance(obj, (Dictionary, Array, Stream)):
+            return
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                return
+            seen.add(obj.objgen)
+        if isinstance(obj, Stream):
+            data = obj.read_raw_bytes()
+            obj.write(data, filter=obj.get(Name.Filter), decode_parms=obj.get(Name.DecodeParms), type_check=False)
+            obj = obj.stream_dict
+        if isinstance(obj, Dictionary):
+            for key in obj.keys():
+                if key != "/Parent":
+                    value = obj[key]
+                    if isinstance(value, (Dictionary, Array, Stream)):
+                        self._own_streams(value, seen)
+        elif isinstance(obj, Array):
+            for item in obj:
+                if isinstance(item, (Dictionary, Array, Stream)):
+                    self._own_streams(item, seen)
 
-        for number in page_numbers:
-            parent = self._parent_for_next_page()
-            text = re.sub(rb"/Parent \d+ 0 R", b"", objects[number][0])
-            text = _REF.sub(lambda m: b"%d 0 R" % place(int(m.group(1))), text)
-            new = self._reserve()
-            self._write(new, text.replace(b"<<", b"<< /Parent %d 0 R" % parent, 1))
-            self.pages.append(new)
-        return len(page_numbers)
-
+    # --- writing ---------------------------------------------------------------------------------------
     def close(self) -> int:
-        """Write the page tree, catalog, xref and trailer; rename into place. Returns the pages."""
-        for i, node in enumerate(self.nodes):
-            kids = self.pages[i * KIDS_PER_NODE : (i + 1) * KIDS_PER_NODE]
-            self._write(node, b"<< /Type /Pages /Parent 2 0 R /Count %d /Kids [ %s ] >>"
-                        % (len(kids), b" ".join(b"%d 0 R" % k for k in kids)))
-        self._write(2, b"<< /Type /Pages /Count %d /Kids [ %s ] >>"
-                    % (len(self.pages), b" ".join(b"%d 0 R" % n for n in self.nodes)))
-        self._write(1, b"<< /Type /Catalog /Pages 2 0 R >>")
-        xref = self.out.tell()
-        self.out.write(b"xref\n0 %d\n0000000000 65535 f \n" % len(self.offsets))
-        for offset in self.offsets[1:]:
-            self.out.write(b"%010d 00000 n \n" % offset)
-        self.out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(self.offsets), xref))
-        self.out.close()
-        os.replace(self.tmp, self.target)
-        return len(self.pages)
+        """Write the bookmarks and the file (temporary name, renamed into place). Returns the pages."""
+        if self.bookmarks:
+            with self.pdf.open_outline() as outline:
+                for mark in self.bookmarks:
+                    item = OutlineItem(mark.title, mark.page)
+                    item.children.extend(OutlineItem(t, p) for t, p in mark.children)
+                    outline.root.append(item)
+            self.pdf.Root.PageMode = Name.UseOutlines
+        pages = len(self.pdf.pages)
+        try:
+            self.pdf.save(self.tmp, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                          deterministic_id=True)
+            os.replace(self.tmp, self.target)
+        finally:
+            self.pdf.close()
+            if self.tmp.exists():
+                self.tmp.unlink()
+        return pages
 
     def abort(self) -> None:
-        """Drop the partial file."""
-        self.out.close()
+        """Drop everything; no file is written."""
+        self.pdf.close()
         if self.tmp.exists():
             self.tmp.unlink()
+
+
+def _composite(x) -> bool:
+    return isinstance(x, (Dictionary, Array, Stream)) or (isinstance(x, pikepdf.Object) and x.is_indirect)
+
+
+def _scalar(x) -> bytes:
+    return x.unparse() if isinstance(x, pikepdf.Object) else repr(x).encode()
+
+
+def _digest(obj, memo: dict) -> bytes:
+    """A fingerprint of an object's content, following references (not their numbers)."""
+    if obj.is_indirect:
+        hit = memo.get(obj.objgen)
+        if hit is not None:
+            return hit
+        memo[obj.objgen] = b"cycle"
+    h = hashlib.sha1()
+    if isinstance(obj, Stream):
+        h.update(b"S")
+        h.update(hashlib.sha1(obj.read_raw_bytes()).digest())
+        _dictionary(h, obj.stream_dict, memo, skip=("/Length",))
+    elif isinstance(obj, Dictionary):
+        h.update(b"D")
+        _dictionary(h, obj, memo)
+    elif isinstance(obj, Array) and any(_composite(x) for x in obj):
+        h.update(b"A")
+        for x in obj:
+            h.update(_digest(x, memo) if _composite(x) else _scalar(x))
+    else:
+        h.update(_scalar(obj))
+    out = h.digest()
+    if obj.is_indirect:
+        memo[obj.objgen] = out
+    return out
+
+
+def _dictionary(h, obj: Dictionary, memo: dict, skip: tuple[str, ...] = ()) -> None:
+    for key in sorted(obj.keys()):
+        if key in skip or key == "/Parent":
+            continue
+        h.update(key.encode())
+        value = obj[key]
+        h.update(_digest(value, memo) if _composite(value) else _scalar(value))

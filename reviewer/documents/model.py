@@ -51,6 +51,7 @@ class CountLine:
     sentence_status: SentenceStatus
     grounds: tuple[str, ...] = ()  # disqualifying facts from the evaluation (not-eligible challenges)
     attorney_reason: str = ""
+    risk: str = ""  # public-safety challenge: the PC 667(e)(2)(C)(iv) felony the People fear (PC 1170.18(c))
 
     @property
     def is_relief(self) -> bool:

@@ -1,8 +1,10 @@
 """The People's notice of challenge (HS 11361.9) to the court and the public defender, with proof of service."""
 from __future__ import annotations
 
+from reviewer.documents.citations import code_section
 from reviewer.documents.common import (
-    SIGNATURE_SLOTS, Wording, caption, case_right_column, count_table, first_page_heading, plural, signature,
+    SIGNATURE_SLOTS, Wording, caption, case_right_column, count_table, first_page_heading, plural, running_head,
+    signature,
 )
 from reviewer.documents.model import CaseFile, format_date
 from reviewer.documents.pleading import CENTRE, LEFT, PleadingWriter
@@ -13,7 +15,7 @@ def write_notice_of_challenge(w: PleadingWriter, case: CaseFile, wording: Wordin
     office = wording.office
     t = wording["notice"]
     counts = case.challenged_counts
-    w.start_document(t["footer"])
+    w.start_document(t["footer"], running_head(wording, case), wording["bookmarks"]["notice"])
     first_page_heading(w, office, wording)
     caption(w, wording, case.display_name, wording["defendant_role"], case_right_column(wording, case), t["title"])
 
@@ -23,17 +25,17 @@ def write_notice_of_challenge(w: PleadingWriter, case: CaseFile, wording: Wordin
 
     w.heading(t["grounds_heading"])
     for count in counts:
-        fields = {"count": count.count, "code_section": count.code_section,
+        fields = {"count": count.count, "code_section": code_section(count.code_section),
                   "convicted": format_date(count.convicted_on)}
         if count.outcome is Outcome.CHALLENGE_NOT_ELIGIBLE:
             w.paragraph(wording.fill(t["not_eligible"], **fields), keep=2)
-            facts = count.grounds or (t["no_facts"],)
-            for fact in facts:
+            for fact in count.grounds:
                 w.paragraph(f"\u2022  {fact}", indent=0, left=LEFT + 54)
         else:
-            w.paragraph(wording.fill(t["public_safety"], **fields), keep=2)
+            w.paragraph(wording.fill(t["public_safety"], violent_felony=count.risk, **fields), keep=2)
         if count.attorney_reason:
-            w.paragraph(wording.fill(t["attorney_reason"], reason=count.attorney_reason), indent=0, left=LEFT + 54)
+            reason = wording.fill(t["attorney_reason"], reason=count.attorney_reason)
+            w.paragraph(f"\u2022  {reason}" if count.grounds else reason, indent=0, left=LEFT + 54)
     w.paragraph(wording.fill(t["request"]), reserve=SIGNATURE_SLOTS)
     signature(w, office, wording)
     _proof_of_service(w, case, wording)
@@ -43,6 +45,7 @@ def _proof_of_service(w: PleadingWriter, case: CaseFile, wording: Wording) -> No
     office = wording.office
     t = wording["notice"]
     w.new_page()
+    w.mark(wording["bookmarks"]["service"])
     w.heading(t["service_heading"], underline=True)
     w.paragraph(wording.fill(t["service_declarant"]))
     w.paragraph(wording.fill(t["service_act"], name=case.display_name, case_number=case.case_number))

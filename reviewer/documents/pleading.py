@@ -32,6 +32,7 @@ CENTRE = (LEFT + RIGHT) / 2
 CAPTION_SPLIT = 336.0  # the caption's ")" column; right of it: case number and title
 SIZE = 12.0
 FOOTER_SIZE = 10.0
+HEAD_ABOVE = 30.0  # the running head's baseline above line 1 (inside the 1 in top margin)
 
 
 def slot_y(slot: int) -> float:
@@ -55,18 +56,27 @@ class PleadingWriter:
         self.page = 0
         self.pages_total = 0
         self.footer = ""
+        self.marks: list[tuple[str, int]] = []  # (document or part, its first page from 0) for bookmarks
+        self.running_head: tuple[str, str] = ("", "")  # (defendant, case number) atop every page after the first
         self.on_new_page = None  # called after the frame of each continuation page is drawn
         self._open = False
         self._form = False
         seed(canvas)
 
     # --- pages -------------------------------------------------------------------------
-    def start_document(self, footer_title: str) -> None:
-        """A new document starts on a new page, numbered 1."""
+    def start_document(self, footer_title: str, running_head: tuple[str, str] = ("", ""), bookmark: str = "") -> None:
+        """A new document starts on a new page, numbered 1; every later page names the case at its top."""
         self._close_page()
         self.footer = footer_title
+        self.running_head = running_head
         self.page = 0
         self._new_page()
+        if bookmark:
+            self.mark(bookmark)
+
+    def mark(self, title: str) -> None:
+        """Bookmark the current page (the combined file lists it under the case)."""
+        self.marks.append((title, self.pages_total - 1))
 
     def finish(self) -> None:
         self._close_page()
@@ -102,6 +112,21 @@ class PleadingWriter:
         while title and width(title, FOOTER_SIZE) > TEXT_W:
             title = title[:-2] + "\u2026"
         self.pen.centre(CENTRE, 27, title, FOOTER_SIZE)
+        if self.page > 1 and any(self.running_head):
+            self._running_head()
+
+    def _running_head(self) -> None:
+        """Defendant on the left, case number on the right, above line 1, on every page after the first."""
+        defendant, number = self.running_head
+        y = LINE1_Y + HEAD_ABOVE
+        number_w = width(number, SIZE)
+        room = TEXT_W - number_w - 18
+        while defendant and width(defendant, SIZE) > room:
+            defendant = defendant[:-2] + "\u2026"
+        self.pen.text(LEFT, y, defendant, SIZE)
+        self.pen.right(RIGHT, y, number, SIZE)
+        self.canvas.setLineWidth(0.4)
+        self.canvas.line(LEFT, y - 5, RIGHT, y - 5)
 
     def _draw_rules_and_numbers(self) -> None:
         c = self.canvas

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -26,30 +27,49 @@ def new_canvas(target, title: str, author: str) -> Canvas:
     return c
 
 
-def write_case(canvas: Canvas, case: CaseFile, wording: Wording) -> int:
-    """Every document one court case needs, in one canvas; returns the pages written."""
+@dataclass(frozen=True)
+class Rendered:
+    """A written case file: its pages, its bookmark title and each document's first page (from 0)."""
+
+    pages: int
+    title: str
+    marks: tuple[tuple[str, int], ...]
+
+
+def write_case(canvas: Canvas, case: CaseFile, wording: Wording) -> PleadingWriter:
+    """Every document one court case needs, in one canvas; returns the writer (pages, bookmarks)."""
     w = PleadingWriter(canvas)
     if case.relief_counts:
         write_motion_and_order(w, case, wording)
     if case.challenged_counts:
         write_notice_of_challenge(w, case, wording)
     w.finish()
-    return w.pages_total
+    return w
 
 
-def render_case(case: CaseFile, wording: Wording, target: Path) -> int:
-    """Write the case's PDF to `target` through a temporary file renamed into place; returns pages."""
+def case_title(case: CaseFile, wording: Wording) -> str:
+    return wording.fill(wording["bookmarks"]["case"], name=case.display_name, case_number=case.case_number)
+
+
+def render_case_file(case: CaseFile, wording: Wording, target: Path) -> Rendered:
+    """Write the case's PDF to `target` through a temporary file renamed into place, with bookmarks."""
     target = Path(target)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    title = case_title(case, wording)
     try:
-        canvas = new_canvas(str(tmp), f"People v. {case.display_name}, {case.case_number}", wording.office.district_attorney)
-        pages = write_case(canvas, case, wording)
+        canvas = new_canvas(str(tmp), title, wording.office.district_attorney)
+        w = write_case(canvas, case, wording)
         canvas.save()
         os.replace(tmp, target)
     finally:
         if tmp.exists():
             tmp.unlink()
-    return pages
+    return Rendered(w.pages_total, title, tuple(w.marks))
+
+
+def render_case(case: CaseFile, wording: Wording, target: Path) -> int:
+    """Write the case's PDF to `target`; returns its pages."""
+    return render_case_file(case, wording, target).pages
 
 
 def render_bulk(cases: Iterable[CaseFile], summary: BulkSummary, wording: Wording, target: Path) -> tuple[int, int]:

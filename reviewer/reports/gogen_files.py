@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from reviewer.domain.vocabulary import Suggestion
+from reviewer.reports.csv_safe import safe_row
 
 RESULT_HEADERS: tuple[str, ...] = (
     "Case Number", "# of convictions on record", "Possible Other P64 Charges", "Occurred after 11/9/2016",
@@ -108,7 +109,10 @@ def possible_other_charge(comment: str) -> str:
 class GogenWriter:
     """The three CSV files of one DOJ input file."""
 
-    def __init__(self, folder: Path, index: int, doj_columns: tuple[str, ...]) -> None:
+    def __init__(self, folder: Path, index: int, doj_columns: tuple[str, ...], raw: bool = False) -> None:
+        """`raw`: write every cell exactly as gogen would (byte-exact comparisons); otherwise a cell that a
+        spreadsheet would run as a formula is written as text (an apostrophe in front, as OWASP recommends)."""
+        self.raw = raw
         self.paths = [folder / name for name in file_names(index)]
         self._files: list[IO[str]] = [open(p, "w", newline="", encoding="utf-8") for p in self.paths]
         self._all, self._condensed, self._prop64 = (csv.writer(f, lineterminator="\n") for f in self._files)
@@ -122,10 +126,11 @@ class GogenWriter:
         if results is None:
             results = [""] * len(RESULT_HEADERS)
             results[POSSIBLE_OTHER] = possible_other_charge(row[self._comment])
-        self._all.writerow(row + results)
-        self._condensed.writerow([row[i] for i in self._pick] + results)
+        full = row + results if self.raw else safe_row(row + results)
+        self._all.writerow(full)
+        self._condensed.writerow([full[i] for i in self._pick] + full[len(row):])
         if results[-2]:
-            self._prop64.writerow(row + results)
+            self._prop64.writerow(full)
 
     def close(self) -> None:
         for f in self._files:

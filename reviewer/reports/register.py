@@ -27,7 +27,7 @@ COLUMNS: tuple[tuple[str, int, str], ...] = (
     ("Date of birth", 12, "date"),
     ("CII", 12, "text"),
     ("Court case", 18, "text"),
-    ("Count", 7, "plain"),
+    ("Count", 7, "text"),  # a number, or the record's own text (which could start a formula)
     ("Code section", 14, "text"),
     ("Offense", 32, "text"),
     ("Level", 12, "plain"),
@@ -135,7 +135,7 @@ def write_register(path: str | Path, figures: Figures, rows: Iterable[list], gen
             ws, in_sheet = _new_register_sheet(wb, sheet_number), 0
         for i in text_columns:
             value = values[i]
-            if value and value[0] in "=+-@\t\r\n|" or (value and not value.isprintable()):
+            if isinstance(value, str) and value and (value[0] in "=+-@\t\r\n|" or not value.isprintable()):
                 values[i] = safe(ws, value)
         ws.append(values)
         in_sheet += 1

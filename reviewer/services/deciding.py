@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from reviewer.domain.people import User
 from reviewer.domain.vocabulary import DecisionKind, Outcome, ReviewStatus, SentenceStatus, Suggestion
+from reviewer.services.grounds import challenge_problem, engine_facts, grants_nothing
 from reviewer.store import models as m
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
@@ -97,7 +98,8 @@ def current_evaluations(session, conviction_ids) -> dict[int, m.Evaluation]:
     return {e.conviction_id: e for e in rows}
 
 
-def _outcome(kind: DecisionKind, evaluation: m.Evaluation, outcome: Outcome | None, reason: str) -> Outcome:
+def _outcome(kind: DecisionKind, evaluation: m.Evaluation, outcome: Outcome | None, reason: str,
+             level: str | None = None) -> Outcome:
     """The outcome a decision lands on, or DecisionRefused saying why it cannot be made."""
     if kind is DecisionKind.ACCEPT:
         outcome = Outcome.for_suggestion(Suggestion(evaluation.suggestion))
@@ -112,6 +114,11 @@ def _outcome(kind: DecisionKind, evaluation: m.Evaluation, outcome: Outcome | No
         allowed, why = public_safety_allowed(SentenceStatus(evaluation.sentence_status))
         if not allowed:
             raise DecisionRefused(why)
+    # No paper that grants nothing; a challenge rests on facts (services/grounds.py).
+    why = grants_nothing(outcome, level) or challenge_problem(
+        outcome, reason, engine_facts(evaluation.reasons, evaluation.suggestion))
+    if why:
+        raise DecisionRefused(why)
     return outcome
 
 
@@ -148,7 +155,8 @@ def decide(db: Database, conviction_id: int, user: User, kind: DecisionKind, out
         evaluation = current_evaluations(session, [conviction_id]).get(conviction_id)
         if review is None or evaluation is None:
             raise DecisionRefused(f"conviction {conviction_id} has no current evaluation")
-        chosen = _outcome(kind, evaluation, outcome, reason)
+        level = session.get(m.Conviction, conviction_id).level if kind is not DecisionKind.ACCEPT else None
+        chosen = _outcome(kind, evaluation, outcome, reason, level)
         if expected_version is not None and review.version != expected_version:
             raise ConflictError(conflict_message(review))
         return decide_locked(session, AuditLog(session), review, evaluation, user, kind, chosen, reason,

@@ -5,7 +5,7 @@ import csv
 import json
 from pathlib import Path
 
-from reviewer.services.safe_text import spreadsheet_safe
+from reviewer.services.safe_text import safe_row, spreadsheet_safe
 from reviewer.store.database import Database
 from reviewer.store.queries import answered_questions, current_results
 
@@ -36,13 +36,13 @@ def export_results(db: Database, out: str | Path) -> int:
             reasons = " | ".join(
                 f"{x['text']} [{x['citation']}]" if x["citation"] else x["text"] for x in json.loads(r[13])
             )
-            writer.writerow((
+            writer.writerow(safe_row((  # every text cell: input data, decision reasons, the policy's words
                 r[0], r[1], r[2], spreadsheet_safe(r[3]), spreadsheet_safe(r[4]), r[5] or "", r[6],
                 spreadsheet_safe(r[7]), r[8], r[9] or "", r[10] or "", r[11], spreadsheet_safe(r[12]),
                 spreadsheet_safe(reasons), r[14], "yes" if r[15] else "no", "yes" if r[16] else "no",
                 r[17] or "", r[18] or "", spreadsheet_safe(r[19] or ""), r[20] or "", r[22], r[23],
                 f"{r[24]} v{r[25]} ({r[26][:12]})" if r[26] else r[24],
                 spreadsheet_safe(open_questions_text(r[27], r[21], answered)), "yes" if r[28] else "no",
-            ))
+            )))
             count += 1
     return count

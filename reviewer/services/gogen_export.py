@@ -40,7 +40,10 @@ class ExportRefused(Exception):
     """The export cannot be made as asked; the message says why, for the user."""
 
 
-def export_gogen(db: Database, out_dir: str | Path, county: str | None = None, job: Job = NO_JOB) -> list[Path]:
+def export_gogen(db: Database, out_dir: str | Path, county: str | None = None, job: Job = NO_JOB,
+                 raw: bool = False) -> list[Path]:
+    """gogen's result files for every imported DOJ file; `raw` repeats the DOJ cells byte for byte (for
+    comparing with gogen), otherwise a cell that would run as a spreadsheet formula is written as text."""
     started = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -59,13 +62,13 @@ def export_gogen(db: Database, out_dir: str | Path, county: str | None = None, j
             job.check()
             job.progress(index, len(batches) + 1, f"Writing results for {name}")
             try:
-                raw = read_source(conn, batch_id, decompress, sha256)
+                data = read_source(conn, batch_id, decompress, sha256)
             except SourceUnavailable:
                 raise ExportRefused(
                     f"the rows of {name} (import {batch_id}) are no longer kept in the database, "
                     "so its gogen files cannot be written"
                 ) from None
-            written += _write_batch(out, index, raw, encoding, results, job)
+            written += _write_batch(out, index, data, encoding, results, job, raw)
         summary = _summary(conn, county, run.as_of, sum(b[4] for b in batches))
     summary["processingTimeInSeconds"] = round(time.perf_counter() - started, 3)
     path = out / SUMMARY_FILE
@@ -139,10 +142,10 @@ def _case_numbers(raw: bytes, encoding: str, wanted: set[tuple[str, str]]) -> di
     return {key: "; ".join(v) for key, v in found.items()}
 
 
-def _write_batch(out: Path, index: int, raw: bytes, encoding: str, results, job: Job) -> list[Path]:
+def _write_batch(out: Path, index: int, raw: bytes, encoding: str, results, job: Job, exact: bool = False) -> list[Path]:
     wanted = {(s, c[:6]) for s, c in results}
     cases = _case_numbers(raw, encoding, wanted)
-    writer = GogenWriter(out, index, DOJ_COLUMNS)
+    writer = GogenWriter(out, index, DOJ_COLUMNS, raw=exact)
     used: set[tuple[str, str]] = set()
     try:
         for n, row in enumerate(_rows(raw, encoding), start=1):

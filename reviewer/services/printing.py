@@ -23,6 +23,8 @@ from typing import Iterable, Iterator
 
 from reviewer.documents.batch import init_worker, render_chunk
 from reviewer.documents.bulk import BulkSummary
+from reviewer.documents.citations import paper_text
+from reviewer.documents.grounds import ground_sentence
 from reviewer.documents.common import Wording
 from reviewer.documents.fonts import register_fonts
 from reviewer.documents.merge import PdfAppender
@@ -34,8 +36,9 @@ from reviewer.resources import resource_path
 from reviewer.services.jobs import NO_JOB, Cancelled, Job
 from reviewer import scratch
 from reviewer.services.office import load_office, load_wording
+from reviewer.services.grounds import challenge_problem, engine_facts, violent_felony_named
 from reviewer.services.print_recovery import recover_interrupted_jobs
-from reviewer.services.safe_text import spreadsheet_safe
+from reviewer.services.safe_text import safe_row
 from reviewer.services.worker_lifetime import start_worker
 from reviewer.store import printing as q
 from reviewer.store.audit import AuditLog
@@ -43,8 +46,6 @@ from reviewer.store.database import Database
 
 SCOPES = ("not-printed", "all-decided")
 DECIDED = (ReviewStatus.ACCEPTED.value, ReviewStatus.OVERRIDDEN.value)
-DISQUALIFYING_RULES = {"disqualifying-subsection", "prior-super-strike", "prior-pc290", "two-priors-same-section",
-                       "after-auma"}
 CHUNK = 50
 IN_FLIGHT = 4  # chunks queued per worker
 Key = q.Key
@@ -72,8 +73,8 @@ class CaseSummary:
 
     @property
     def held(self) -> bool:
-        """Cannot print until an attorney says whether the sentence is still served."""
-        return any(p.startswith("sentence") for p in self.problems)
+        """Cannot print until an attorney says whether the sentence is still served, or states a challenge's facts."""
+        return any(p.startswith(("sentence", "challenge without")) for p in self.problems)
 
     @property
     def printed(self) -> bool:
@@ -88,6 +89,7 @@ class PrintReport:
     pages: int = 0
     reprinted: int = 0
     held: list[Key] = field(default_factory=list)
+    no_ground: list[Key] = field(default_factory=list)  # a challenge without a factual ground: not printed
     referred_only: int = 0
     no_case_number: int = 0
     combined: Path | None = None
@@ -116,6 +118,11 @@ class PrintReport:
             shown = " ".join(f"{pid}:{key}" for pid, key in self.held[:20]) + (" ..." if len(self.held) > 20 else "")
             lines.append(f"{len(self.held)} cases held: the record does not show whether the sentence is still "
                          f"served; an attorney must answer (reviewer sentence --case PERSON_ID:CASE_KEY): {shown}")
+        if self.no_ground:
+            shown = " ".join(f"{pid}:{key}" for pid, key in self.no_ground[:20]) + (" ..." if len(self.no_ground) > 20 else "")
+            lines.append(f"{len(self.no_ground)} cases held: a challenge has no factual ground (the disqualifying "
+                         "conviction, or the attorney's stated facts; a public-safety challenge names the violent "
+                         f"felony feared, Pen. Code, § 1170.18, subd. (c)); an attorney must decide again: {shown}")
         if self.referred_only:
             lines.append(f"{self.referred_only} cases only referred to another agency: listed in the referrals file")
         if self.example_office:
@@ -131,12 +138,18 @@ def _count_label(count_order: str, ordinal: int) -> str:
 
 
 def _grounds(reasons_json: str, suggestion: str) -> tuple[str, ...]:
-    facts = []
-    for r in json.loads(reasons_json or "[]"):
-        rule = r.get("rule", "")
-        if rule in DISQUALIFYING_RULES or (suggestion == "NOT_ELIGIBLE" and rule.startswith("policy:")):
-            facts.append(f"{r['text']} [{r['citation']}]" if r.get("citation") else r["text"])
-    return tuple(facts)
+    """The engine's disqualifying facts as sentences (never a doubt; see services.grounds)."""
+    return tuple(ground_sentence(r.get("text", ""), r.get("citation", "")) for r in engine_facts(reasons_json, suggestion))
+
+
+def _ground_problem(rows: list[tuple]) -> str | None:
+    """Why one of the case's challenges cannot be printed (no factual ground), or None."""
+    for r in rows:
+        if r[15] in (Outcome.CHALLENGE_NOT_ELIGIBLE.value, Outcome.CHALLENGE_PUBLIC_SAFETY.value):
+            why = challenge_problem(Outcome(r[15]), r[17] or "", engine_facts(r[12], r[13]))
+            if why:
+                return f"challenge without a factual ground (count {_count_label(r[3], 0)}): {why}"
+    return None
 
 
 def _code_section(text: str) -> str:
@@ -159,7 +172,8 @@ def _case_file(key: Key, rows: list[tuple]) -> CaseFile | None:
             level=Level(r[6]).label if r[6] in ("F", "M", "I") else "Not recorded", convicted_on=r[7],
             outcome=outcome, sentence_status=status,
             grounds=_grounds(r[12], r[13]) if outcome is Outcome.CHALLENGE_NOT_ELIGIBLE else (),
-            attorney_reason=(r[17] or "").strip(),
+            attorney_reason=paper_text(" ".join((r[17] or "").split())),
+            risk=(violent_felony_named(r[17] or "") or "") if outcome is Outcome.CHALLENGE_PUBLIC_SAFETY else "",
         ))
     first = rows[0]
     court_case = next((r[4] for r in rows if r[4]), "")
@@ -199,6 +213,9 @@ def list_cases(db: Database, scope: str = "not-printed") -> list[CaseSummary]:
                 problems.append("no court case number on the DOJ record")
             if case is not None and case.needs_sentence_answer:
                 problems.append("sentence status unknown: an attorney must answer")
+            ground = _ground_problem(rows) if case is not None else None
+            if ground:
+                problems.append(ground)
             summary = CaseSummary(
                 key=key, name=rows[0][8] or "", court_case=next((r[4] for r in rows if r[4]), ""), counts=len(rows),
                 documents=case.document_kinds if case else (), decided=case is not None,
@@ -236,6 +253,10 @@ def preview(db: Database, key: Key, target: str | Path) -> int:
     case = next(case_files(db, [key]), None)
     if case is None:
         raise PrintRefused("this court case is not decided yet")
+    with db.engine.connect() as conn:
+        ground = _ground_problem(list(q.case_rows(conn, [key])))
+    if ground:
+        raise PrintRefused(ground)
     if not case.document_kinds:
         raise PrintRefused("this court case only has referrals: no court document to show")
     return render_case(case, _wording(db), Path(target))
@@ -263,6 +284,8 @@ def _select(db: Database, scope: str, keys: Iterable[Key] | None, report: PrintR
             referrals += [(case, c) for c in case.referred_counts]
             if case.needs_sentence_answer:
                 report.held.append(key)
+            elif _ground_problem(rows):
+                report.no_ground.append(key)
             elif not case.document_kinds:
                 report.referred_only += 1
             else:
@@ -348,9 +371,10 @@ def _print_cases(db, chosen, prints, folder, wording, user, report, combined, jo
 
     def settle(chunk, pages_list) -> None:
         rows = []
-        for (case, target), pages in zip(chunk, pages_list):
+        for (case, target), rendered in zip(chunk, pages_list):
             key = (case.person_id, case.case_key)
-            combined.add(Path(target))
+            pages = rendered.pages
+            combined.add(Path(target), rendered.title, rendered.marks)
             rows.append((key, str(target), ",".join(case.document_kinds), pages, stamps[key]))
             report.pages += pages
             report.reprinted += key in prints
@@ -421,8 +445,8 @@ def _write_referrals(path: Path, referrals: list) -> Path:
         writer = csv.writer(fh)
         writer.writerow(("name", "dob", "cii", "court_case", "count", "code_section", "level", "convicted"))
         for case, c in referrals:
-            writer.writerow((spreadsheet_safe(case.display_name), case.dob or "", spreadsheet_safe(case.cii),
-                             spreadsheet_safe(case.court_case), c.count, c.code_section, c.level, c.convicted_on or ""))
+            writer.writerow(safe_row((case.display_name, case.dob or "", case.cii, case.court_case, c.count,
+                                      c.code_section, c.level, c.convicted_on or "")))
     os.replace(tmp, path)
     return path
 

@@ -1,11 +1,4 @@
-"""Text from input data made safe for spreadsheets (no formula execution)."""
-from __future__ import annotations
+"""Spreadsheet-safe text for the services' CSV files (see reports.csv_safe)."""
+from reviewer.reports.csv_safe import FORMULA_START, safe_row, spreadsheet_safe
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+__all__ = ["FORMULA_START", "safe_row", "spreadsheet_safe"]
