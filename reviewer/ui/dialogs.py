@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.domain.people import User
+from reviewer.domain.people import User, bar_number_problem
 from reviewer.domain.vocabulary import Outcome, Role
 from reviewer.services.queue import OVERRIDE_OUTCOMES, CaseView, RunInfo
 
@@ -137,6 +137,8 @@ class IdentityDialog(QDialog):
         self.bar_number = QLineEdit(current.bar_number if current else "")
         self.bar_number.setObjectName("identityBarNumber")
         self.bar_number.setAccessibleName("State Bar number")
+        self.bar_number.setPlaceholderText("digits, e.g. 123456")
+        self.bar_number.setMaxLength(12)
         form.addRow("State &Bar number:", self.bar_number)
         layout.addLayout(form)
         self.hint = QLabel()
@@ -159,6 +161,8 @@ class IdentityDialog(QDialog):
             return "Enter your name."
         if user.role is Role.ATTORNEY and not user.bar_number:
             return "Attorneys: enter your State Bar number (it goes on each decision)."
+        if user.bar_number:
+            return bar_number_problem(user.bar_number)
         return ""
 
     def _check(self) -> None:
