@@ -1,0 +1,162 @@
+"""The guided run driven through its buttons and keys: files → county → policy options → run → impact → queue."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtWidgets import QWizard
+from sqlalchemy import select
+
+from reviewer.domain.people import User
+from reviewer.domain.vocabulary import Role
+from reviewer.engine.policy import load_policy
+from reviewer.ingest.synthetic import write_demo_file
+from reviewer.services.counties import counties_present
+from reviewer.services.policy_files import load_office_policy
+from reviewer.services.queue import open_database
+from reviewer.services.summary import summary_figures
+from reviewer.store import models as m
+from reviewer.ui.guided_run import GuidedRun
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
+ADA = User("Ada Attorney", Role.ATTORNEY, "123456")
+TODAY = date(2024, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def private_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+
+
+@pytest.fixture
+def doj_file(tmp_path):
+    path = tmp_path / "doj-research.dat"
+    write_demo_file(path, rows=1500, county="LOS ANGELES", seed=7)
+    return path
+
+
+def _next(qtbot, wizard):
+    button = wizard.button(QWizard.WizardButton.NextButton)
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def _choose(qtbot, options, key):
+    """Click the option's radio button on its label (a radio button takes clicks on its indicator and text only)."""
+    button = options.choices[key]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(12, button.height() // 2))
+    assert options.choice() == key
+
+
+def _runs(db):
+    with db.engine.connect() as conn:
+        return conn.execute(select(m.EvaluationRun.__table__).order_by(m.EvaluationRun.id)).all()
+
+
+def test_guided_run_end_to_end_on_a_generated_file(qtbot, tmp_path, doj_file):
+    db = open_database(str(tmp_path / "review.db"))
+    wizard = GuidedRun(db, ADA, tmp_path / "policies", today=TODAY)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    files = wizard.files_page
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()  # empty database: a file is needed
+    assert "empty" in files.status.text()
+
+    # 1. files: the path typed, Enter adds it; Next imports it on a worker, then moves on
+    qtbot.keyClicks(files.path, str(doj_file))
+    qtbot.keyClick(files.path, Qt.Key.Key_Return)
+    assert files.paths() == [str(doj_file)] and files.path.text() == ""
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.county_page, timeout=120_000)
+
+    # 2. county: the counties present with their counts, most convictions first; chosen with the arrow keys
+    table = wizard.county_page.table
+    present = counties_present(db)
+    assert table.rowCount() == len(present) > 1
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == [c.county.title() for c in present]
+    assert table.item(0, 0).text() == "Los Angeles" and table.item(0, 1).text() == f"{present[0].convictions:,}"
+    assert table.item(0, 2).text() == f"{present[0].felonies:,}"
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert wizard.county() == present[1].county
+    qtbot.keyClick(table, Qt.Key.Key_Up)
+    assert wizard.county() == "LOS ANGELES"
+    _next(qtbot, wizard)
+
+    # 3. options: the configurable flow; a checkbox by Space, its age typed
+    options = wizard.options_page.options
+    assert options.choice() == "statute" and not options.choices["office"].isEnabled()
+    _choose(qtbot, options, "configurable")
+    options.age.setFocus()
+    qtbot.keyClick(options.age, Qt.Key.Key_Space)
+    assert options.age.isChecked()
+    options.age_years.selectAll()
+    qtbot.keyClicks(options.age_years, "60")
+    assert options.age_years.value() == 60
+    assert "If the person is 60 or older today: dismiss and seal" in options.words.toPlainText()
+    qtbot.keyClick(options.as_of, Qt.Key.Key_Tab)
+    assert options.as_of_date() == TODAY
+    _next(qtbot, wizard)
+
+    # 4. the run: on a worker; impact figures when done
+    run = wizard.run_page
+    qtbot.waitUntil(lambda: run.report is not None, timeout=120_000)
+    figures = summary_figures(db)
+    assert f"<b>{figures.projected.no_felony:,}</b> people will have no felony" in run.impact.text()
+    assert f"<b>{figures.projected.no_conviction:,}</b> people will have no conviction" in run.impact.text()
+    assert run.report.county == "LOS ANGELES" and run.report.as_of == TODAY
+
+    # the policy file the options wrote: read back by the engine, stored with the evaluation
+    path = wizard.policy_path
+    assert path is not None and path.parent == tmp_path / "policies" and path.name.endswith("-v1.json")
+    policy = load_policy(path)
+    assert policy.document["configurable_options"]["age_at_least"] == 60
+    (stored,) = _runs(db)
+    assert (stored.policy_name, stored.policy_version, stored.policy_digest) == (policy.name, "1", policy.digest)
+    assert json.loads(stored.policy_document) == json.loads(path.read_text(encoding="utf-8"))
+    assert stored.created_by == ADA.name
+    assert load_office_policy(db).digest == policy.digest
+
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    assert finish.isEnabled() and "queue" in finish.text()
+    qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
+    assert wizard.result() == QWizard.DialogCode.Accepted
+    db.dispose()
+
+
+def test_a_second_guided_run_offers_the_saved_policy_and_versions_a_change(qtbot, tmp_path, doj_file):
+    db = open_database(str(tmp_path / "review.db"))
+    first = GuidedRun(db, ADA, tmp_path / "policies", files=[str(doj_file)], today=TODAY)
+    qtbot.addWidget(first)
+    first.show()
+    _next(qtbot, first)
+    qtbot.waitUntil(lambda: first.currentPage() is first.county_page, timeout=120_000)
+    _next(qtbot, first)
+    _choose(qtbot, first.options_page.options, "los-angeles")
+    _next(qtbot, first)
+    qtbot.waitUntil(lambda: first.run_page.report is not None, timeout=120_000)
+    first.accept()
+
+    second = GuidedRun(db, ADA, tmp_path / "policies", today=TODAY)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.button(QWizard.WizardButton.NextButton).isEnabled()  # the records are there already
+    _next(qtbot, second)  # no file: nothing to import
+    assert second.currentPage() is second.county_page
+    _next(qtbot, second)
+    options = second.options_page.options
+    assert options.choice() == "office" and "Los Angeles pilot flow" in options.choices["office"].text()
+    same = second.options_page.options.document()
+    assert load_office_policy(db).version == "1" and same["version"] == "1"
+    _choose(qtbot, options, "configurable")
+    _next(qtbot, second)
+    qtbot.waitUntil(lambda: second.run_page.report is not None, timeout=120_000)
+    assert second.policy_path.name.endswith("-v2.json") and load_office_policy(db).version == "2"
+    runs = _runs(db)
+    assert [r.policy_version for r in runs] == ["1", "2"]
+    assert json.loads(runs[0].policy_document)["based_on"].startswith("Los Angeles pilot flow v2019.1")
+    db.dispose()
