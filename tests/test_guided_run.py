@@ -160,3 +160,58 @@ def test_a_second_guided_run_offers_the_saved_policy_and_versions_a_change(qtbot
     assert [r.policy_version for r in runs] == ["1", "2"]
     assert json.loads(runs[0].policy_document)["based_on"].startswith("Los Angeles pilot flow v2019.1")
     db.dispose()
+
+
+def test_file_new_review_ctrl_n_runs_the_guided_run_and_fills_the_queue(qtbot, tmp_path, doj_file):
+    from reviewer.ui import open_main_window
+    from reviewer.ui.settings import Settings
+    from tests.qt_helpers import when_dialog_opens
+
+    target = tmp_path / "office.db"
+    open_database(str(target)).dispose()
+    window = open_main_window(target, ADA.name, "attorney", bar_number=ADA.bar_number, settings=Settings())
+    qtbot.addWidget(window)
+    assert window.model.rowCount() == 0
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    seen = {}
+
+    def drive(wizard):
+        seen["title"] = wizard.windowTitle()
+        wizard.files_page.add(str(doj_file))
+        wizard.next()  # as the Next button does: validatePage starts the import
+        qtbot.waitUntil(lambda: wizard.currentPage() is wizard.county_page, timeout=120_000)
+        wizard.next()
+        qtbot.keyClick(wizard.options_page.options.choices["statute"], Qt.Key.Key_Space)
+        wizard.button(QWizard.WizardButton.NextButton).click()
+        qtbot.waitUntil(lambda: wizard.run_page.report is not None, timeout=120_000)
+        qtbot.keyClick(wizard, Qt.Key.Key_Return)  # Enter presses the default button: Open the queue
+
+    when_dialog_opens(drive)
+    qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert seen["title"] == "New review"
+    assert window.model.rowCount() > 0  # the queue shows the new run's flagged felonies
+    assert "under statute only" in window.message.label.text()
+    window.close()
+
+
+def test_identity_dialog_checks_the_state_bar_number_form(qtbot):
+    from reviewer.ui.dialogs import IdentityDialog
+
+    dialog = IdentityDialog()
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    qtbot.keyClicks(dialog.name, "Ada Attorney")
+    for typed, problem in (("12a456", "digits only"), ("1234567", "at most 6 digits"), ("000", "not all zeros"),
+                           ("SBN 123456", "without “SBN”")):
+        dialog.bar_number.clear()
+        qtbot.keyClicks(dialog.bar_number, typed)
+        assert problem in dialog.hint.text() and not ok.isEnabled(), typed
+    dialog.bar_number.clear()
+    qtbot.keyClicks(dialog.bar_number, "123456")
+    assert dialog.hint.text() == "" and ok.isEnabled()
+    dialog.role.setCurrentIndex(1)  # a clerk needs no bar number; one given must still be well formed
+    dialog.bar_number.clear()
+    assert ok.isEnabled()
+    qtbot.keyClicks(dialog.bar_number, "12x")
+    assert not ok.isEnabled()

@@ -377,3 +377,24 @@ class GuidedRun(QWizard):
             self.jobs.cancel()
             self.jobs.wait(30000)
         super().done(result)
+
+
+def policy_folder() -> Path:
+    """Where the office's policy files are written: beside the database in the user's data folder."""
+    from reviewer.ui.settings import data_folder
+
+    return data_folder() / "policies"
+
+
+def open_new_review(window) -> None:
+    """File → New review: the guided run on the window's database; the queue reloads after it."""
+    if window.jobs.busy:
+        window.message.show_text(f"A new review waits while “{window.jobs.title}” runs.", "warning")
+        return
+    wizard = GuidedRun(window.service.db, window.user, policy_folder(), parent=window)
+    wizard.exec()
+    report = wizard.run_page.report
+    if report is not None:
+        window.reload_queue()
+        window.refresh_dashboard()
+        window.message.show_text(report.summary(), "info", sticky=True)

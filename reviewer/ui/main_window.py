@@ -19,6 +19,7 @@ from reviewer.ui.case_panel import MAX_ANSWER_KEYS, CasePanel, numbered_answers
 from reviewer.ui.commands import DecisionCommand, decision_label
 from reviewer.ui.dialogs import IdentityDialog, OverrideDialog, shortcuts_text
 from reviewer.ui.filter_bar import FilterBar
+from reviewer.ui.guided_run import open_new_review
 from reviewer.ui.job_bar import JobBar, MessageBar
 from reviewer.ui.long_jobs import LongJobsMixin
 from reviewer.ui.queue_model import COLUMNS, QueueModel
@@ -167,6 +168,8 @@ class MainWindow(LongJobsMixin, QMainWindow):
 
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self._action("&New review (files, county, policy, run)…", lambda: open_new_review(self), "Ctrl+N", file_menu)
+        file_menu.addSeparator()
         self.import_action = self._action("&Import DOJ files…", self.import_files, "Ctrl+I", file_menu)
         self.wizard_action = self._action("Import a &case export (CSV, Excel)…", self.open_import_wizard,
                                           "Ctrl+Shift+I", file_menu)
