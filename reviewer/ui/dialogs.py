@@ -229,6 +229,8 @@ def shortcuts_text() -> str:
         ("Ctrl+F or /", "Search name, CII or case number"), ("Esc", "Back to the queue from the search box"),
         ("Ctrl+Shift+A", "Accept all shown (asks first)"), ("F5", "Reload the queue (colleagues' decisions)"),
         ("Ctrl+Shift+I", "Import a case export (CSV, Excel)…"), ("Ctrl+D", "Dashboard"),
+        ("Ctrl+N", "New review: files, county, policy options, run"), ("Ctrl+Shift+W", "What-if: compare a policy"),
+        ("Ctrl+E / Ctrl+Shift+E", "Export the register (Excel) / the summary (PDF)"),
         ("Ctrl+0", "Queue order (attention first)"), ("Ctrl+I", "Import DOJ files…"), ("Ctrl+R", "Re-evaluate…"),
         ("Ctrl+P", "Print center"), ("F1", "This list"),
     ]

@@ -76,7 +76,7 @@ class FilesPage(QWizardPage):
         self.add_button.clicked.connect(self._add_typed)
         self.path.installEventFilter(self)  # Enter adds the typed file (and does not press Next as well)
         self.browse_button.clicked.connect(self._browse)
-        self.remove_button.clicked.connect(lambda: self.files.takeItem(self.files.currentRow()))
+        self.remove_button.clicked.connect(self._remove)
         for f in files:
             self.add(f)
         self._imported = False
@@ -84,10 +84,18 @@ class FilesPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802
         present = counties_present(self.run.db)
         held = sum(c.convictions for c in present)
-        self.status.setText(f"The database already holds {held:,} cannabis convictions in {len(present)} counties: "
-                            "add more files, or go on with Next." if held else
-                            "The database is empty: add at least one DOJ file.")
         self._held = held
+        self._say_files()
+
+    def _say_files(self) -> None:
+        n = len(self.paths())
+        held = getattr(self, "_held", 0)
+        listed = f"{n} file{'s' if n != 1 else ''} to import: Next imports {'them' if n != 1 else 'it'}. " if n else ""
+        if held:
+            self.status.setText(f"{listed}The database already holds {held:,} cannabis convictions: "
+                                f"{'add more files, or ' if not n else ''}go on with Next.")
+        else:
+            self.status.setText(listed or "The database is empty: add at least one DOJ file.")
 
     def add(self, path: str) -> bool:
         path = path.strip().strip('"')
@@ -99,6 +107,7 @@ class FilesPage(QWizardPage):
         if path not in self.paths():
             self.files.addItem(path)
         self._imported = False
+        self._say_files()
         self.completeChanged.emit()
         return True
 
@@ -117,6 +126,11 @@ class FilesPage(QWizardPage):
         paths, _ = QFileDialog.getOpenFileNames(self, "DOJ research files", "", IMPORT_FILTER)
         for p in paths:
             self.add(p)
+
+    def _remove(self) -> None:
+        self.files.takeItem(self.files.currentRow())
+        self._say_files()
+        self.completeChanged.emit()
 
     def paths(self) -> list[str]:
         return [self.files.item(i).text() for i in range(self.files.count())]
@@ -138,7 +152,8 @@ class FilesPage(QWizardPage):
     def imported(self, reports) -> None:
         self.progress.hide()
         self._imported = True
-        self.status.setText(" ".join(r.summary() for r in reports))
+        self.run.import_summary = " ".join(r.summary() for r in reports)
+        self.status.setText(self.run.import_summary)
         self.completeChanged.emit()
         self.run.next()
 
@@ -164,11 +179,19 @@ class CountyPage(QWizardPage):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.imported = _title("")
+        self.imported.setObjectName("importSummary")
+        self.imported.setStyleSheet("color: #1d3b5c;")
+        layout.addWidget(self.imported)
         layout.addWidget(self.table, 1)
         self.table.itemSelectionChanged.connect(self.completeChanged)
 
     def initializePage(self) -> None:  # noqa: N802
+        self.imported.setText(f"Imported: {self.run.import_summary}" if self.run.import_summary else "")
+        self.imported.setVisible(bool(self.run.import_summary))
         counties = counties_present(self.run.db)
         self.table.setRowCount(len(counties))
         for row, c in enumerate(counties):
@@ -220,6 +243,8 @@ class RunPage(QWizardPage):
         super().__init__()
         self.run = wizard
         self.setTitle("4. Run and impact")
+        self.setSubTitle("Every HS 11357–11360 conviction of the county is evaluated; decisions already made stay as "
+                         "they are. Cancel stops the run and keeps nothing from it.")
         layout = QVBoxLayout(self)
         self.status = _title("")
         self.status.setObjectName("runStatus")
@@ -243,7 +268,8 @@ class RunPage(QWizardPage):
         self.impact.setObjectName("impactFigures")
         self.impact.setTextFormat(Qt.TextFormat.RichText)
         self.impact.setWordWrap(True)
-        layout.addWidget(self.impact, 1)
+        layout.addWidget(self.impact)
+        layout.addStretch(1)
         self.cancel_button.clicked.connect(self.run.cancel_job)
         self.again_button.clicked.connect(self.start)
         self.report = None
@@ -280,6 +306,7 @@ class RunPage(QWizardPage):
     def finished(self, result) -> None:
         self.report, self.figures = result
         r, f = self.report, self.figures
+        self.run.button(QWizard.WizardButton.CancelButton).setText("Close")
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self.cancel_button.hide()
@@ -287,11 +314,12 @@ class RunPage(QWizardPage):
                             f"under {r.policy}.")
         p = f.projected
         self.impact.setText(
-            "<p style='font-size:13pt'>If the suggestions are accepted:</p>"
+            f"<p style='font-size:13pt'>Of the {f.persons:,} people whose records were evaluated, if the "
+            "suggestions are accepted:</p>"
             f"<p style='font-size:15pt'><b>{p.no_felony:,}</b> people will have no felony left on their record;<br>"
             f"<b>{p.no_conviction:,}</b> people will have no conviction at all.</p>"
             f"<p>{r.flagged:,} flagged felonies enter the review queue "
-            f"({f.attention_pending:,} that need attention first). Finish opens the queue.</p>")
+            f"({f.attention_pending:,} that need attention first). <b>Open the queue</b> (Enter) to review them.</p>")
         self.completeChanged.emit()
 
     def stopped(self, message: str) -> None:
@@ -315,6 +343,7 @@ class GuidedRun(QWizard):
         self.db, self.user, self.policy_folder = db, user, Path(policy_folder)
         self.url = db.url
         self.policy_path: Path | None = None
+        self.import_summary = ""
         self.setWindowTitle("New review")
         self.setObjectName("guidedRun")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -347,7 +376,8 @@ class GuidedRun(QWizard):
     def _busy(self, busy: bool) -> None:
         self.button(QWizard.WizardButton.BackButton).setEnabled(not busy and self.currentId() != self.startId())
         self.currentPage().completeChanged.emit()  # Next and Finish follow the page's isComplete
-        self.button(QWizard.WizardButton.CancelButton).setText("Stop" if busy else "Cancel")
+        done = self.currentPage() is self.run_page and self.run_page.report is not None
+        self.button(QWizard.WizardButton.CancelButton).setText("Stop" if busy else "Close" if done else "Cancel")
 
     def _progress(self, done: int, total: int, what: str) -> None:
         page = self.currentPage()
