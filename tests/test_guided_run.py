@@ -159,6 +159,15 @@ def test_a_second_guided_run_offers_the_saved_policy_and_versions_a_change(qtbot
     runs = _runs(db)
     assert [r.policy_version for r in runs] == ["1", "2"]
     assert json.loads(runs[0].policy_document)["based_on"].startswith("Los Angeles pilot flow v2019.1")
+
+    third = GuidedRun(db, ADA, tmp_path / "policies", today=TODAY)  # the saved configurable options come back
+    qtbot.addWidget(third)
+    third.show()
+    _next(qtbot, third)
+    _next(qtbot, third)
+    options = third.options_page.options
+    assert options.choice() == "office" and options.options() == second.options_page.options.options()
+    assert options.document()["version"] == "2"
     db.dispose()
 
 

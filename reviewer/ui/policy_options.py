@@ -80,10 +80,11 @@ class PolicyOptions(QWidget):
         self.problem.setObjectName("policyProblem")
         self.problem.setStyleSheet("color: #a4262c;")
         layout.addWidget(self.problem)
-        start = OFFICE if office_policy is not None else STATUTE
-        if office_policy is not None and options_of(office_policy.document) is not None:
-            self._load_options(options_of(office_policy.document))
-        self.choices[start].setChecked(True)
+        self.choices[OFFICE if office_policy is not None else STATUTE].setChecked(True)
+        saved_options = options_of(office_policy.document) if office_policy is not None else None
+        if saved_options is not None:  # the office's configurable options, to start a change from
+            self._load_options(saved_options)
+        self._ready = True
         self.group.buttonToggled.connect(lambda *_: self._update())
         self._update()
 
@@ -167,7 +168,7 @@ class PolicyOptions(QWidget):
             only_cannabis=self.only_cannabis.isChecked(), deceased=self.deceased.isChecked())
 
     def choice(self) -> str:
-        return next(key for key, button in self.choices.items() if button.isChecked())
+        return next((key for key, button in self.choices.items() if button.isChecked()), STATUTE)
 
     def as_of_date(self) -> date:
         d = self.as_of.date()
@@ -184,6 +185,8 @@ class PolicyOptions(QWidget):
         return dict(self.office_policy.document)
 
     def _update(self) -> None:
+        if not getattr(self, "_ready", False):
+            return
         self.configurable_box.setEnabled(self.choice() == CONFIGURABLE)
         try:
             doc = self.document()
