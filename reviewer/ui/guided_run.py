@@ -377,7 +377,7 @@ class GuidedRun(QWizard):
         self.button(QWizard.WizardButton.BackButton).setEnabled(not busy and self.currentId() != self.startId())
         self.currentPage().completeChanged.emit()  # Next and Finish follow the page's isComplete
         done = self.currentPage() is self.run_page and self.run_page.report is not None
-        self.button(QWizard.WizardButton.CancelButton).setText("Stop" if busy else "Close" if done else "Cancel")
+        self.button(QWizard.WizardButton.CancelButton).setText("Close" if done and not busy else "Cancel")
 
     def _progress(self, done: int, total: int, what: str) -> None:
         page = self.currentPage()

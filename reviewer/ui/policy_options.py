@@ -40,9 +40,11 @@ class PolicyOptions(QWidget):
 
     changed = Signal()
 
-    def __init__(self, office_policy: Policy | None, today: date, parent: QWidget | None = None) -> None:
+    def __init__(self, office_policy: Policy | None, today: date, parent: QWidget | None = None,
+                 columns: int = 2) -> None:
         super().__init__(parent)
         self.office_policy = office_policy
+        self._columns = columns
         layout = QVBoxLayout(self)
         self.group = QButtonGroup(self)
         self.choices: dict[str, QRadioButton] = {}
@@ -116,7 +118,7 @@ class PolicyOptions(QWidget):
                 box_ = _check(f"{verb} HS {section} felonies", f"option-{section}",
                               section in defaults.dismiss + defaults.reduce)
                 self.sections[section] = (box_, verb.startswith("Dismiss"))
-                grid.addWidget(box_, row, col)
+                grid.addWidget(box_, row if self._columns > 1 else 2 * col + row, col if self._columns > 1 else 0)
         self.under_21 = _check("Dismiss when the person was under 21 at conviction", "option-under21", True)
         self.only_cannabis = _check("Dismiss when every conviction on the record is cannabis", "option-onlycannabis",
                                     True)
@@ -127,11 +129,13 @@ class PolicyOptions(QWidget):
         self.years_value = _spin(10, 1, 15, "option-years-value")
         self.crime_free = _check("Dismiss when no conviction in this many years:", "option-crimefree", False)
         self.crime_free_value = _spin(10, 1, 15, "option-crimefree-value")
-        grid.addWidget(self.under_21, 2, 0)
-        grid.addWidget(self.only_cannabis, 2, 1)
-        grid.addWidget(self.deceased, 3, 0)
+        two = self._columns > 1
+        base = 2 if two else 4
+        grid.addWidget(self.under_21, base, 0)
+        grid.addWidget(self.only_cannabis, base if two else base + 1, 1 if two else 0)
+        grid.addWidget(self.deceased, base + 1 if two else base + 2, 0)
         for row, (check, spin) in enumerate(((self.age, self.age_years), (self.years, self.years_value),
-                                             (self.crime_free, self.crime_free_value)), start=4):
+                                             (self.crime_free, self.crime_free_value)), start=base + 2 if two else base + 3):
             line = QHBoxLayout()
             line.addWidget(check)
             line.addWidget(spin)

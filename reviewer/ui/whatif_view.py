@@ -9,7 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QTableView,
+    QAbstractItemView, QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSplitter,
+    QTableView,
     QVBoxLayout, QWidget,
 )
 
@@ -89,8 +90,12 @@ class WhatIfView(QWidget):
                        "until you adopt it (save it as the office's policy, then File → New review or Re-evaluate).")
         intro.setWordWrap(True)
         left_layout.addWidget(intro)
-        self.options = PolicyOptions(load_office_policy(db), as_of or date.today())
-        left_layout.addWidget(self.options, 1)
+        self.options = PolicyOptions(load_office_policy(db), as_of or date.today(), columns=1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.options)
+        left_layout.addWidget(scroll, 1)
         line = QHBoxLayout()
         self.policy_file = QLineEdit()
         self.policy_file.setObjectName("whatIfPolicyFile")
@@ -129,6 +134,7 @@ class WhatIfView(QWidget):
         self.table.setObjectName("whatIfTable")
         self.table.setAccessibleName("Convictions whose suggestion would change")
         self.table.setModel(self.proxy)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the service's order: by person
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -142,7 +148,9 @@ class WhatIfView(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([480, 720])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
