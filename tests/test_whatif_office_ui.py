@@ -81,7 +81,7 @@ def test_whatif_view_lists_the_changes_side_by_side_and_writes_nothing(qtbot, ev
     qtbot.keyClick(view.options.words, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Compare
     qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
     expected = what_if(db, resolve_policy("los-angeles-pilot-2019"), None, AS_OF)
-    shown = {view.model.changes[r].standing.conviction_id: view.proxy.index(r, 7).data()
+    shown = {view.model.changes[r].standing.conviction_id: view.proxy.index(r, 2).data()
              for r in range(view.proxy.rowCount())}
     assert set(shown) == {c.standing.conviction_id for c in expected.changes} and shown
     assert view.proxy.rowCount() == len(expected.changes)
@@ -91,7 +91,7 @@ def test_whatif_view_lists_the_changes_side_by_side_and_writes_nothing(qtbot, ev
 
     qtbot.mouseClick(view.only_decided, Qt.MouseButton.LeftButton, pos=QPoint(8, view.only_decided.height() // 2))
     assert view.proxy.rowCount() == len(expected.decided) > 0
-    assert all(view.proxy.index(r, 8).data().endswith(f"by {ADA.name}") for r in range(view.proxy.rowCount()))
+    assert all(view.proxy.index(r, 3).data().endswith(f"by {ADA.name}") for r in range(view.proxy.rowCount()))
 
     out = tmp_path / "whatif.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))

@@ -21,8 +21,9 @@ from reviewer.services.whatif import CSV_FIELDS, Change, WhatIf, suggestion_labe
 from reviewer.ui.policy_options import PolicyOptions
 from reviewer.ui.workers import JobRunner
 
-COLUMNS = ("Person", "CII", "Court case", "Section", "Level", "Convicted", "Current run", "With the change",
-           "Decided")
+COLUMNS = ("Person", "Current run", "With the change", "Decided", "Section", "Level", "Convicted", "Court case",
+           "CII")
+NOW, PROPOSED, DECIDED = 1, 2, 3
 COMPARING = "What-if"
 
 
@@ -55,11 +56,11 @@ class ChangesModel(QAbstractTableModel):
         change = self.changes[index.row()]
         s = change.standing
         if role == Qt.ItemDataRole.DisplayRole:
-            return (s.name, s.cii, s.court_case, s.code_section, s.level, s.disposition_date,
-                    suggestion_label(s.suggestion), suggestion_label(change.proposed),
-                    f"{s.outcome.replace('_', ' ').lower()} by {s.decided_by}" if change.decided else "")[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (6, 7):
-            return s.policy_reason if index.column() == 6 else change.proposed_reason
+            return (s.name, suggestion_label(s.suggestion), suggestion_label(change.proposed),
+                    f"{s.outcome.replace('_', ' ').lower()} by {s.decided_by}" if change.decided else "",
+                    s.code_section, s.level, s.disposition_date, s.court_case, s.cii)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (NOW, PROPOSED):
+            return s.policy_reason if index.column() == NOW else change.proposed_reason
         if role == Qt.ItemDataRole.UserRole:
             return change.decided
         return None
