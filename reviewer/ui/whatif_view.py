@@ -24,6 +24,7 @@ from reviewer.ui.workers import JobRunner
 COLUMNS = ("Person", "Current run", "With the change", "Decided", "Section", "Level", "Convicted", "Court case",
            "CII")
 NOW, PROPOSED, DECIDED = 1, 2, 3
+WIDTHS = (190, 180, 180, 200, 110, 45, 90, 100, 100)
 COMPARING = "What-if"
 
 
@@ -140,6 +141,9 @@ class WhatIfView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        for column, width in enumerate(WIDTHS):
+            self.table.setColumnWidth(column, width)
         right_layout.addWidget(self.table, 1)
         self.csv_button = QPushButton("Save the list as C&SV…")
         self.csv_button.setObjectName("whatIfCsvButton")
@@ -207,7 +211,6 @@ class WhatIfView(QWidget):
             f"<tr><td>People with no felony left</td><td>{now.no_felony:,}</td><td>{then.no_felony:,}</td></tr>"
             f"<tr><td>People with no conviction left</td><td>{now.no_conviction:,}</td>"
             f"<td>{then.no_conviction:,}</td></tr></table>Nothing was written.")
-        self.table.resizeColumnsToContents()
 
     def _filter(self, only: bool) -> None:
         self.proxy.only_decided = only
