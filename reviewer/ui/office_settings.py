@@ -6,8 +6,8 @@ example's value marked) until every one of them is replaced; saving is validated
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout,
-    QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+    QVBoxLayout, QWidget,
 )
 
 from reviewer.domain.people import bar_number_problem
@@ -37,6 +37,7 @@ class OfficeSettingsDialog(QDialog):
         self.db, self.user_name = db, user_name
         self.setWindowTitle("Office settings")
         self.setObjectName("officeSettings")
+        self.setMinimumWidth(1000)
         self.document = load_office_document(db)
         layout = QVBoxLayout(self)
         self.banner = QLabel()
@@ -45,8 +46,11 @@ class OfficeSettingsDialog(QDialog):
         self.banner.setStyleSheet("background:#fbe4e4; color:#7a1c1c; padding:6px;")
         layout.addWidget(self.banner)
         self.fields: dict[str, QLineEdit | QPlainTextEdit] = {}
-        columns = QVBoxLayout()
-        for title, rows in GROUPS:
+        columns = QHBoxLayout()
+        halves = (QVBoxLayout(), QVBoxLayout())
+        for half in halves:
+            columns.addLayout(half, 1)
+        for number, (title, rows) in enumerate(GROUPS):
             box = QGroupBox(title)
             form = QFormLayout(box)
             for key, label, multi in rows:
@@ -54,7 +58,7 @@ class OfficeSettingsDialog(QDialog):
                 if multi:
                     field = QPlainTextEdit("\n".join(value) if isinstance(value, list) else str(value))
                     field.setTabChangesFocus(True)
-                    field.setFixedHeight(field.fontMetrics().lineSpacing() * 3 + 12)
+                    field.setFixedHeight(field.fontMetrics().lineSpacing() * 4 + 12)
                     field.textChanged.connect(self._check)
                 else:
                     field = QLineEdit(str(value))
@@ -63,18 +67,22 @@ class OfficeSettingsDialog(QDialog):
                 field.setAccessibleName(label.replace("&", ""))
                 self.fields[key] = field
                 form.addRow(label + ":", field)
-            columns.addWidget(box)
+            halves[0 if number < 2 else 1].addWidget(box)
         style_box = QGroupBox("Filing style")
         style_form = QFormLayout(style_box)
         self.filing_style = QComboBox()
         self.filing_style.setObjectName("office-filing_style")
         self.filing_style.setAccessibleName("Filing style")
+        self.filing_style.setMinimumContentsLength(30)
+        self.filing_style.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         for key, label in FILING_STYLES.items():
             self.filing_style.addItem(label, key)
         current = self.document.get("filing_style", next(iter(FILING_STYLES)))
         self.filing_style.setCurrentIndex(max(0, list(FILING_STYLES).index(current) if current in FILING_STYLES else 0))
         style_form.addRow("&How the office files:", self.filing_style)
-        columns.addWidget(style_box)
+        halves[1].addWidget(style_box)
+        for half in halves:
+            half.addStretch(1)
         layout.addLayout(columns)
         self.hint = QLabel()
         self.hint.setObjectName("officeHint")
@@ -103,7 +111,7 @@ class OfficeSettingsDialog(QDialog):
         doc = self.values()
         problems = office_document_problems(doc)
         bar = bar_number_problem(doc.get("deputy_bar_number", ""))
-        if bar and doc.get("deputy_bar_number"):
+        if bar and doc.get("deputy_bar_number") and "deputy_bar_number" not in example_fields(doc):
             problems.append(f"deputy's State Bar number: {bar}")
         return "; ".join(problems)
 
