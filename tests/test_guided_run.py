@@ -224,3 +224,51 @@ def test_identity_dialog_checks_the_state_bar_number_form(qtbot):
     assert ok.isEnabled()
     qtbot.keyClicks(dialog.bar_number, "12x")
     assert not ok.isEnabled()
+
+
+def test_cancel_and_esc_stop_the_run_and_keep_nothing_then_run_again(qtbot, tmp_path, doj_file, monkeypatch):
+    """The real evaluation, held at its start until the test has pressed Cancel (no timing involved)."""
+    import threading
+
+    import reviewer.ui.guided_run as guided
+
+    gate, started = threading.Event(), threading.Event()
+    real = guided.evaluate
+
+    def held(*args, **kwargs):
+        started.set()
+        assert gate.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(guided, "evaluate", held)
+    db = open_database(str(tmp_path / "review.db"))
+    wizard = GuidedRun(db, ADA, tmp_path / "policies", files=[str(doj_file)], today=TODAY)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.county_page, timeout=120_000)
+    _next(qtbot, wizard)
+    _next(qtbot, wizard)
+    run = wizard.run_page
+    assert started.wait(60) and wizard.jobs.busy
+    assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    qtbot.mouseClick(run.cancel_button, Qt.MouseButton.LeftButton)
+    gate.set()
+    qtbot.waitUntil(lambda: not wizard.jobs.busy, timeout=60_000)
+    assert "cancelled; the database is as it was before" in run.status.text()
+    assert _runs(db) == [] and run.report is None and not run.again_button.isHidden()
+
+    gate.clear()
+    started.clear()
+    qtbot.mouseClick(run.again_button, Qt.MouseButton.LeftButton)
+    assert started.wait(60)
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)  # Esc stops the run; the wizard stays open
+    gate.set()
+    qtbot.waitUntil(lambda: not wizard.jobs.busy, timeout=60_000)
+    assert wizard.isVisible() and _runs(db) == []
+
+    gate.set()
+    qtbot.mouseClick(run.again_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: run.report is not None, timeout=120_000)
+    assert len(_runs(db)) == 1 and wizard.button(QWizard.WizardButton.CancelButton).text() == "Close"
+    db.dispose()
