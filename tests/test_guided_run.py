@@ -272,3 +272,50 @@ def test_cancel_and_esc_stop_the_run_and_keep_nothing_then_run_again(qtbot, tmp_
     qtbot.waitUntil(lambda: run.report is not None, timeout=120_000)
     assert len(_runs(db)) == 1 and wizard.button(QWizard.WizardButton.CancelButton).text() == "Close"
     db.dispose()
+
+
+def test_the_rule_editor_changes_a_number_and_an_order_and_the_run_uses_it(qtbot, tmp_path, doj_file):
+    from tests.qt_helpers import when_dialog_opens
+
+    db = open_database(str(tmp_path / "review.db"))
+    wizard = GuidedRun(db, ADA, tmp_path / "policies", files=[str(doj_file)], today=TODAY)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.county_page, timeout=120_000)
+    _next(qtbot, wizard)
+    options = wizard.options_page.options
+    _choose(qtbot, options, "los-angeles")
+    seen = {}
+
+    def edit(editor):
+        rules = editor.rules
+        rules.setFocus()
+        qtbot.keyClick(rules, Qt.Key.Key_Home)
+        for _ in range(7):
+            qtbot.keyClick(rules, Qt.Key.Key_Down)
+        seen["rule"] = rules.currentItem().text()
+        spin = editor.numbers["age_at_least"]
+        spin.selectAll()
+        qtbot.keyClicks(spin, "55")
+        seen["words"] = rules.currentItem().text()
+        qtbot.keyClick(rules, Qt.Key.Key_Home)
+        qtbot.mouseClick(editor.down_button, Qt.MouseButton.LeftButton)  # the city-attorney referral second
+        seen["second"] = rules.item(1).text()
+        qtbot.mouseClick(editor.ok_button, Qt.MouseButton.LeftButton)
+
+    when_dialog_opens(edit)
+    qtbot.mouseClick(options.edit_button, Qt.MouseButton.LeftButton)
+    assert seen["rule"].startswith("8. If the person is 50 or older today")
+    assert seen["words"].startswith("8. If the person is 55 or older today")
+    assert seen["second"].startswith("2. If the conviction is a misdemeanor or infraction: refer")
+    assert options.choice() == "edited" and "55 or older" in options.words.toPlainText()
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.run_page.report is not None, timeout=120_000)
+    (stored,) = _runs(db)
+    document = json.loads(stored.policy_document)
+    assert [r["id"] for r in document["rules"][:2]] == ["after-auma", "misdemeanor-to-city-attorney"]
+    assert next(r for r in document["rules"] if r["id"] == "fifty-or-older")["when"] == {"age_at_least": 55}
+    assert json.loads(wizard.policy_path.read_text(encoding="utf-8")) == document
+    assert load_office_policy(db).digest == stored.policy_digest
+    db.dispose()

@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QButtonGroup, QCheckBox, QDateEdit, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit,
-    QRadioButton, QSpinBox, QVBoxLayout, QWidget,
+    QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from reviewer.engine.policy import Policy, policy_from_document
@@ -15,8 +15,9 @@ from reviewer.engine.policy_words import policy_words
 from reviewer.services.policy_files import ConfigurableOptions, configurable_document, new_policy_document, \
     options_of, shipped_document
 
-STATUTE, LOS_ANGELES, CONFIGURABLE, OFFICE = "statute", "los-angeles", "configurable", "office"
+STATUTE, LOS_ANGELES, CONFIGURABLE, OFFICE, EDITED = "statute", "los-angeles", "configurable", "office", "edited"
 LA_PILOT = "los-angeles-pilot-2019"
+STATUTE_BASE = "statute-with-challenges"
 
 
 def _check(text: str, name: str, checked: bool) -> QCheckBox:
@@ -63,6 +64,16 @@ class PolicyOptions(QWidget):
                        if office_policy else "Our &office's saved policy (none saved yet)")
         self._radio(OFFICE, office_text, layout, "The policy your office saved last (and can change here)."
                     if office_policy else "").setEnabled(office_policy is not None)
+        edit_line = QHBoxLayout()
+        self._radio(EDITED, "&Edited rules (not saved yet)", edit_line).hide()
+        self.edit_button = QPushButton("Edit the &rules of the chosen policy…")
+        self.edit_button.setObjectName("editRulesButton")
+        self.edit_button.setAutoDefault(False)
+        self.edit_button.clicked.connect(self.edit_rules)
+        edit_line.addStretch(1)
+        edit_line.addWidget(self.edit_button)
+        layout.addLayout(edit_line)
+        self.edited: dict | None = None
         form = QFormLayout()
         self.as_of = QDateEdit(QDate(today.year, today.month, today.day))
         self.as_of.setObjectName("asOfDate")
@@ -186,7 +197,26 @@ class PolicyOptions(QWidget):
             return new_policy_document(shipped_document(LA_PILOT), "Office policy (Los Angeles pilot flow)")
         if choice == CONFIGURABLE:
             return configurable_document(self.options(), "Office policy (configurable flow)")
+        if choice == EDITED:
+            return dict(self.edited)
         return dict(self.office_policy.document)
+
+    def edit_rules(self) -> None:
+        """The rule editor on the chosen policy (the statute alone starts from the statute-with-challenges rules)."""
+        from reviewer.ui.policy_editor import PolicyEditor
+
+        start = self.document() if self.valid else None
+        if start is None:
+            start = new_policy_document(shipped_document(STATUTE_BASE), "Office policy (statute)")
+        editor = PolicyEditor(start, self)
+        if editor.exec() != PolicyEditor.DialogCode.Accepted:
+            return
+        self.edited = editor.document()
+        button = self.choices[EDITED]
+        button.setText(f"&Edited rules: {self.edited['name']} (saved as the office's policy when used)")
+        button.show()
+        button.setChecked(True)
+        self._update()
 
     def _update(self) -> None:
         if not getattr(self, "_ready", False):
