@@ -58,6 +58,7 @@ def cmd_import(args) -> int:
 
 def cmd_evaluate(args) -> int:
     from reviewer.engine.conditions import PolicyError
+    from reviewer.services.counties import UnknownCounty, require_county
     from reviewer.services.evaluating import evaluate, resolve_policy
 
     try:
@@ -65,7 +66,12 @@ def cmd_evaluate(args) -> int:
     except PolicyError as exc:
         raise UsageError(str(exc)) from None
     workers = max(1, min(args.workers, os.cpu_count() or 1))
-    report = evaluate(_open(args.db), args.county, args.as_of, policy, user=args.user, workers=workers)
+    db = _open(args.db)
+    try:
+        require_county(db, args.county)  # a typo would otherwise evaluate nothing and say "Evaluated 0"
+    except UnknownCounty as exc:
+        raise UsageError(str(exc)) from None
+    report = evaluate(db, args.county, args.as_of, policy, user=args.user, workers=workers)
     print(report.summary())
     return 0
 
@@ -239,5 +245,6 @@ def _load_feature_commands() -> None:
     """Subcommands defined next to their features (GUI and deciding, printing, reports)."""
     import reviewer.cli_office  # noqa: F401
     import reviewer.cli_print  # noqa: F401
+    import reviewer.cli_policy  # noqa: F401
     import reviewer.cli_reports  # noqa: F401
     import reviewer.cli_review  # noqa: F401

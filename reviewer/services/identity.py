@@ -8,16 +8,14 @@ On a single-user SQLite file the typed name is kept, with the operating-system u
 from __future__ import annotations
 
 import getpass
-import re
 
-from reviewer.domain.people import User
+from reviewer.domain.people import User, bar_number_digits, bar_number_problem
 from reviewer.domain.vocabulary import Role
 from reviewer.store.database import Database
 from reviewer.store.office_roles import ATTORNEY_ROLE, connection_roles
 
 # A California State Bar number is the member's number, up to six digits (Bus. & Prof. Code 6002.1
 # requires members to keep it on record; it is printed as e.g. "SBN 123456").
-_BAR = re.compile(r"^(?:SBN|CSB|BAR)?\s*(?:NO\.?|#)?\s*(\d{1,6})$", re.IGNORECASE)
 
 
 class IdentityError(Exception):
@@ -32,14 +30,13 @@ def os_account() -> str:
 
 
 def normalise_bar_number(text: str) -> str:
-    """"SBN 123456" -> "123456"; "" stays ""; anything else not of that form: IdentityError."""
-    value = (text or "").strip()
-    if not value:
+    """"SBN 123456" -> "123456"; "" stays ""; anything else not of that form: IdentityError saying why."""
+    if not (text or "").strip():
         return ""
-    match = _BAR.match(value)
-    if not match or int(match.group(1)) == 0:
-        raise IdentityError(f"{value!r} is not a State Bar number (up to six digits, e.g. 123456 or SBN 123456)")
-    return match.group(1)
+    problem = bar_number_problem(text)
+    if problem:
+        raise IdentityError(f"{text.strip()!r} is not a State Bar number: {problem[0].lower()}{problem[1:].rstrip('.')}")
+    return bar_number_digits(text)
 
 
 def signed_in_user(db: Database, typed_name: str, role: Role, bar_number: str = "") -> User:

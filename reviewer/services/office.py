@@ -21,6 +21,14 @@ REQUIRED = ("county", "court_name", "district_attorney", "deputy_name", "deputy_
 LINES = ("court_address", "office_address", "public_defender_address")
 
 
+# How the office files (DOMAIN.md): one bulk motion with an exhibit list, or a motion and order per court case.
+FILING_STYLES = {"bulk": "One bulk motion and order, with an exhibit list (most pilot counties)",
+                 "per-case": "One motion and order per court case (San Francisco's pilot)"}
+# Fields an office must replace: while one still holds the shipped example's value, the details are an example.
+EXAMPLE_CHECKED = ("county", "court_address", "district_attorney", "deputy_name", "deputy_bar_number",
+                   "office_address", "phone", "email", "public_defender", "public_defender_address", "city")
+
+
 class OfficeError(Exception):
     """The office details are incomplete or malformed; the message names the field."""
 
@@ -29,11 +37,24 @@ def default_office_document() -> dict[str, Any]:
     return json.loads(resource_path("office", "default_office.json").read_text(encoding="utf-8"))
 
 
-def office_from_document(doc: dict[str, Any]) -> Office:
+def example_fields(doc: dict[str, Any]) -> list[str]:
+    """The fields that still hold the shipped example's value."""
+    example = default_office_document()
+    return [k for k in EXAMPLE_CHECKED if doc.get(k) and doc.get(k) == example.get(k)]
+
+
+def office_document_problems(doc: dict[str, Any]) -> list[str]:
     problems = [f"{name}: required" for name in REQUIRED if not doc.get(name)]
     for name in LINES:
         if name in doc and not (isinstance(doc[name], list) and all(isinstance(x, str) for x in doc[name])):
             problems.append(f"{name}: a list of address lines")
+    if doc.get("filing_style", "bulk") not in FILING_STYLES:
+        problems.append(f"filing_style: one of {', '.join(FILING_STYLES)}")
+    return problems
+
+
+def office_from_document(doc: dict[str, Any]) -> Office:
+    problems = office_document_problems(doc)
     if problems:
         raise OfficeError("office details: " + "; ".join(problems))
     fields = {k: (tuple(v) if k in LINES else v) for k, v in doc.items() if k in Office.__dataclass_fields__}

@@ -431,8 +431,10 @@ def import_files(db: Database, paths: Sequence[str | Path], user: str, job: Job 
 def reevaluate(db: Database, county: str, as_of: date, policy_spec: str, user: str,
                job: Job = NO_JOB) -> "EvaluationReport":
     """Evaluate the county again; earlier evaluations stay on file, decisions stay with their convictions."""
+    from reviewer.services.counties import require_county
     from reviewer.services.evaluating import evaluate, resolve_policy
 
+    require_county(db, county)  # UnknownCounty (a ValueError) lists the counties present
     return evaluate(db, county, as_of, resolve_policy(policy_spec or None), user=user, job=job)
 
 

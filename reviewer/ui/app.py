@@ -192,6 +192,10 @@ def run(db: str | None = None, demo: bool = False, user: str | None = None, role
         log.error("cannot open the queue: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
         QMessageBox.critical(None, "Reviewer", f"The queue in {target} cannot be read ({type(exc).__name__}).")
         return 2
-    if files:
-        window.import_files(files)
+    if files:  # first run: the guided run takes the chosen files through county, policy and the run
+        from reviewer.ui.guided_run import GuidedRun, policy_folder
+
+        guided = GuidedRun(window.service.db, who, policy_folder(), files=files, parent=window)
+        guided.finished.connect(lambda _result: window.reload_queue() if guided.run_page.report else None)
+        guided.open()
     return app.exec()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.domain.people import User
+from reviewer.domain.people import User, bar_number_problem
 from reviewer.domain.vocabulary import Outcome, Role
 from reviewer.services.identity import IdentityError, normalise_bar_number
 from reviewer.services.queue import OVERRIDE_OUTCOMES, CaseView, RunInfo
@@ -138,6 +138,8 @@ class IdentityDialog(QDialog):
         self.bar_number = QLineEdit(current.bar_number if current else "")
         self.bar_number.setObjectName("identityBarNumber")
         self.bar_number.setAccessibleName("State Bar number")
+        self.bar_number.setPlaceholderText("digits, e.g. 123456")
+        self.bar_number.setMaxLength(12)
         form.addRow("State &Bar number:", self.bar_number)
         layout.addLayout(form)
         self.hint = QLabel()
@@ -165,10 +167,8 @@ class IdentityDialog(QDialog):
             return "Enter your name."
         if user.role is Role.ATTORNEY and not user.bar_number:
             return "Attorneys: enter your State Bar number (it goes on each decision)."
-        try:
-            normalise_bar_number(user.bar_number)
-        except IdentityError as exc:
-            return str(exc) + "."
+        if user.bar_number:
+            return bar_number_problem(user.bar_number)
         return ""
 
     def _check(self) -> None:
@@ -235,6 +235,8 @@ def shortcuts_text() -> str:
         ("Ctrl+F or /", "Search name, CII or case number"), ("Esc", "Back to the queue from the search box"),
         ("Ctrl+Shift+A", "Accept all shown (asks first)"), ("F5", "Reload the queue (colleagues' decisions)"),
         ("Ctrl+Shift+I", "Import a case export (CSV, Excel)…"), ("Ctrl+D", "Dashboard"),
+        ("Ctrl+N", "New review: files, county, policy options, run"), ("Ctrl+Shift+W", "What-if: compare a policy"),
+        ("Ctrl+E / Ctrl+Shift+E", "Export the register (Excel) / the summary (PDF)"),
         ("Ctrl+0", "Queue order (attention first)"), ("Ctrl+I", "Import DOJ files…"), ("Ctrl+R", "Re-evaluate…"),
         ("Ctrl+P", "Print center"), ("F1", "This list"),
     ]

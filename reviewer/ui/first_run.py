@@ -34,7 +34,8 @@ class FirstRunDialog(QDialog):
             "<p>Try Reviewer on the <b>demo database</b>: about "
             f"{demo_rows:,} rows of fabricated DOJ records for Los Angeles County, evaluated under the county's "
             "2019 pilot policy. No real person is in it.</p>"
-            "<p>Or <b>import</b> your office's DOJ research file to start the real review.</p>")
+            "<p>Or <b>start the review</b> with your office's DOJ research files: Reviewer takes you through the "
+            "county, your office's policy options and the first run, then shows what it would mean for people.</p>")
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
         self.status = QLabel()
@@ -52,7 +53,7 @@ class FirstRunDialog(QDialog):
         self.demo_button.setObjectName("demoButton")
         self.demo_button.setAccessibleName("Open the demo database")
         self.demo_button.setDefault(True)
-        self.import_button = QPushButton("&Import a DOJ file…")
+        self.import_button = QPushButton("&Start a review with your DOJ files…")
         self.import_button.setObjectName("importButton")
         self.import_button.setAccessibleName("Import a DOJ research file")
         self.quit_button = QPushButton("&Quit")

@@ -19,10 +19,14 @@ from reviewer.ui.case_panel import MAX_ANSWER_KEYS, CasePanel, numbered_answers
 from reviewer.ui.commands import DecisionCommand, decision_label
 from reviewer.ui.dialogs import IdentityDialog, OverrideDialog, shortcuts_text
 from reviewer.ui.filter_bar import FilterBar
+from reviewer.ui.exports import export_register_file, export_summary_file
+from reviewer.ui.guided_run import open_new_review
 from reviewer.ui.job_bar import JobBar, MessageBar
 from reviewer.ui.long_jobs import LongJobsMixin
+from reviewer.ui.office_settings import open_office_settings
 from reviewer.ui.queue_model import COLUMNS, QueueModel
 from reviewer.ui.settings import Settings
+from reviewer.ui.whatif_view import open_what_if
 from reviewer.ui.workers import JobRunner
 
 log = logging.getLogger(__name__)
@@ -167,12 +171,17 @@ class MainWindow(LongJobsMixin, QMainWindow):
 
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self._action("&New review (files, county, policy, run)…", lambda: open_new_review(self), "Ctrl+N", file_menu)
+        file_menu.addSeparator()
         self.import_action = self._action("&Import DOJ files…", self.import_files, "Ctrl+I", file_menu)
         self.wizard_action = self._action("Import a &case export (CSV, Excel)…", self.open_import_wizard,
                                           "Ctrl+Shift+I", file_menu)
         self.reevaluate_action = self._action("&Re-evaluate…", self.reevaluate, "Ctrl+R", file_menu)
         self._action("&Print center…", self.open_print_center, "Ctrl+P", file_menu)
+        self._action("Export the re&gister (Excel)…", lambda: export_register_file(self), "Ctrl+E", file_menu)
+        self._action("Export the &summary (PDF)…", lambda: export_summary_file(self), "Ctrl+Shift+E", file_menu)
         file_menu.addSeparator()
+        self._action("&Office settings…", lambda: open_office_settings(self), None, file_menu)
         self._action("Change &reviewer…", self.change_identity, None, file_menu)
         file_menu.addSeparator()
         self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, file_menu)
@@ -198,6 +207,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
         self._action("&Queue order (attention first)", self.queue_order, "Ctrl+0", view)
         self._action("&Reload queue", self.reload_queue, "F5", view)
         self._action("&Dashboard (summary figures)", self.open_dashboard, "Ctrl+D", view)
+        self._action("&What-if: compare a policy…", lambda: open_what_if(self), "Ctrl+Shift+W", view)
         self._action("&Clear filters", self.filters.clear, "Ctrl+Shift+L", view)
         help_menu = self.menuBar().addMenu("&Help")
         self._action("&Keyboard shortcuts", self.show_shortcuts, "F1", help_menu)
