@@ -5,7 +5,7 @@ import logging
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox, QPushButton,
@@ -25,6 +25,7 @@ from reviewer.ui.job_bar import JobBar, MessageBar
 from reviewer.ui.long_jobs import LongJobsMixin
 from reviewer.ui.office_settings import open_office_settings
 from reviewer.ui.queue_model import COLUMNS, QueueModel
+from reviewer.ui.screen_fit import fitting_size
 from reviewer.ui.settings import Settings
 from reviewer.ui.whatif_view import open_what_if
 from reviewer.ui.workers import JobRunner
@@ -32,6 +33,8 @@ from reviewer.ui.workers import JobRunner
 log = logging.getLogger(__name__)
 
 WARM_UP_INTERVAL_MS = 60
+PREFERRED_SIZE = QSize(1360, 760)  # made smaller on a smaller screen (1366x768 with its title bar)
+TOOL_SIZE = QSize(1200, 720)
 
 
 def _named(widget: QWidget, name: str, accessible: str) -> QWidget:
@@ -579,7 +582,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
             if tool is False:
                 return
             tool.setWindowTitle(f"Reviewer — {title} — {self._database_name()}")
-            tool.resize(1200, 720)
+            tool.resize(fitting_size(tool, TOOL_SIZE))
             self._tools[key] = tool
         tool.show()
         tool.raise_()
@@ -626,10 +629,9 @@ class MainWindow(LongJobsMixin, QMainWindow):
 
     def _restore_layout(self) -> None:
         geometry = self.settings.window_geometry()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1360, 760)
+        # restoreGeometry brings a window saved on a larger screen (or off it) back onto this one, frame included
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(fitting_size(self, PREFERRED_SIZE))
         for value, restore in ((self.settings.window_state(), self.restoreState),
                                (self.settings.splitter_state(), self.splitter.restoreState)):
             if value is not None:

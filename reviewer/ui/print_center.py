@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, QRu
 from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-    QPushButton, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget,
+    QPushButton, QScrollArea, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from reviewer.domain.people import User
@@ -169,7 +169,11 @@ class PrintCenter(QWidget):
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(self.preview_text, 1)
-        side_layout.addWidget(self.preview_image, 3)
+        page = QScrollArea()  # the page picture scrolls: it never sets the window's minimum height (768-px screens)
+        page.setObjectName("previewPage")
+        page.setWidgetResizable(True)
+        page.setWidget(self.preview_image)
+        side_layout.addWidget(page, 3)
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(side)
