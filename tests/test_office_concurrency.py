@@ -126,7 +126,7 @@ def test_bulk_skips_what_changed_since_shown_and_undo_many_keeps_a_colleagues_de
     assert "accepted 39 of 40" in result.summary() and "changed since it was shown" in result.summary()
     colleague = result.decided[3]
     over = deciding.decide(queue, colleague.conviction_id, B, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE,
-                           "Court file shows a prior.", expected_version=colleague.version)
+                           "Court file shows a PC 187 conviction on 03/02/2001, case BA123456.", expected_version=colleague.version)
     undone = deciding.undo_many(queue, result.decided, A)
     assert len(undone.undone) == 38
     assert undone.skipped == {deciding.SkipReason.NOT_STANDING: (colleague.conviction_id,)}
@@ -140,7 +140,7 @@ def test_redo_after_a_colleagues_decision_is_a_conflict(queue):
     cid = acceptable(queue)[0]
     mine = deciding.decide(queue, cid, A, DecisionKind.ACCEPT, expected_version=0)
     undone = deciding.undo(queue, cid, A, expected_version=mine.version, decision_id=mine.decision_id)
-    theirs = deciding.decide(queue, cid, B, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE, "Prior found.",
+    theirs = deciding.decide(queue, cid, B, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE, "Court file shows a PC 187 conviction on 03/02/2001, case BA123456.",
                              expected_version=undone.version)
     with pytest.raises(deciding.ConflictError, match="B. Deputy decided this conviction since it was shown"):
         deciding.decide(queue, cid, A, DecisionKind.ACCEPT, expected_version=undone.version)  # redo
@@ -151,7 +151,7 @@ def test_redo_after_a_colleagues_decision_is_a_conflict(queue):
 def test_undo_racing_a_colleagues_decision_is_a_conflict(queue):
     cid = acceptable(queue)[1]
     mine = deciding.decide(queue, cid, A, DecisionKind.ACCEPT, expected_version=0)
-    theirs = deciding.decide(queue, cid, B, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE, "Prior found.",
+    theirs = deciding.decide(queue, cid, B, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE, "Court file shows a PC 187 conviction on 03/02/2001, case BA123456.",
                              expected_version=mine.version)
     with pytest.raises(deciding.ConflictError, match="their decision stands"):
         deciding.undo(queue, cid, A, expected_version=mine.version, decision_id=mine.decision_id)
