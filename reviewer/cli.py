@@ -58,14 +58,17 @@ def cmd_import(args) -> int:
 
 def cmd_evaluate(args) -> int:
     from reviewer.engine.conditions import PolicyError
-    from reviewer.services.evaluating import evaluate, resolve_policy
+    from reviewer.services.evaluating import EvaluationConflict, evaluate, resolve_policy
 
     try:
         policy = resolve_policy(args.policy)
     except PolicyError as exc:
         raise UsageError(str(exc)) from None
     workers = max(1, min(args.workers, os.cpu_count() or 1))
-    report = evaluate(_open(args.db), args.county, args.as_of, policy, user=args.user, workers=workers)
+    try:
+        report = evaluate(_open(args.db), args.county, args.as_of, policy, user=args.user, workers=workers)
+    except EvaluationConflict as exc:
+        raise UsageError(str(exc)) from None
     print(report.summary())
     return 0
 
@@ -194,6 +197,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if os.environ.get("REVIEWER_DEBUG"):
             raise
+        if hasattr(exc, "orig") and hasattr(exc, "statement"):  # a database error: never its SQL or values
+            from reviewer.store.transactions import plain_message
+
+            print(f"error: {plain_message(exc)}", file=sys.stderr)
+            return 1
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
 

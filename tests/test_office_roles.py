@@ -164,3 +164,12 @@ def test_a_clerk_may_print_and_mark_filed(office):
         assert who == logins["clerk"]
     finally:
         clerk_db.dispose()
+
+
+def test_a_database_that_cannot_be_opened_is_named_without_its_sql(db_url):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL server's refusal")
+    url = db_url.split("?")[0] + "?options=-csearch_path%3Dno_such_schema_h13"
+    done = run_cli("accept", "--db", url, "--user", "A. Deputy")
+    assert done.returncode == 2 and "cannot open the database: InvalidSchemaName" in done.stderr
+    assert "CREATE TABLE" not in done.stderr and "[SQL" not in done.stderr and "Traceback" not in done.stderr
