@@ -59,7 +59,7 @@ def cmd_import(args) -> int:
 def cmd_evaluate(args) -> int:
     from reviewer.engine.conditions import PolicyError
     from reviewer.services.counties import UnknownCounty, require_county
-    from reviewer.services.evaluating import evaluate, resolve_policy
+    from reviewer.services.evaluating import EvaluationConflict, evaluate, resolve_policy
 
     try:
         policy = resolve_policy(args.policy)
@@ -69,9 +69,9 @@ def cmd_evaluate(args) -> int:
     db = _open(args.db)
     try:
         require_county(db, args.county)  # a typo would otherwise evaluate nothing and say "Evaluated 0"
-    except UnknownCounty as exc:
+        report = evaluate(db, args.county, args.as_of, policy, user=args.user, workers=workers)
+    except (UnknownCounty, EvaluationConflict) as exc:
         raise UsageError(str(exc)) from None
-    report = evaluate(db, args.county, args.as_of, policy, user=args.user, workers=workers)
     print(report.summary())
     return 0
 
@@ -237,6 +237,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if os.environ.get("REVIEWER_DEBUG"):
             raise
+        if hasattr(exc, "orig") and hasattr(exc, "statement"):  # a database error: never its SQL or values
+            from reviewer.store.transactions import plain_message
+
+            print(f"error: {plain_message(exc)}", file=sys.stderr)
+            return 1
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
 

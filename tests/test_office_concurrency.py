@@ -229,3 +229,33 @@ def test_a_transaction_that_stays_busy_is_refused_in_plain_words(queue):
             run_retrying(queue, blocked, attempts=3)
     holder.dispose()
     assert "busy" in str(exc.value) and "SELECT" not in str(exc.value) and "conviction_id" not in str(exc.value)
+
+
+def test_an_older_database_with_two_current_evaluations_keeps_the_newer(db_url, gogen_dir):
+    from datetime import date as day
+
+    from alembic import command
+
+    from reviewer.store.database import _alembic_config
+
+    db = Database(db_url)
+    import_file(db, gogen_dir / "no_headers.csv")
+    evaluate(db, "SAN JOAQUIN", day(2019, 11, 11), None)
+    config = _alembic_config()
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0005")
+    with db.engine.begin() as conn:  # what two re-evaluations at once left before 0006
+        conn.execute(text("INSERT INTO evaluation (run_id, conviction_id, current, suggestion, statute_suggestion, "
+                          "policy_reason, reasons, sentence_status, disqualified, flagged, priority, questions) "
+                          "SELECT run_id, conviction_id, current, suggestion, statute_suggestion, policy_reason, "
+                          "reasons, sentence_status, disqualified, flagged, priority, questions FROM evaluation"))
+        doubled = conn.execute(text("SELECT count(*) FROM evaluation WHERE current")).scalar()
+    db.dispose()
+    db = Database(db_url)  # opens: migrates to 0006
+    with db.session() as s:
+        per = Counter(s.scalars(select(m.Evaluation.conviction_id).where(m.Evaluation.current.is_(True))))
+        newest = s.scalar(select(func.min(m.Evaluation.id)).where(m.Evaluation.current.is_(True)))
+    assert sum(per.values()) * 2 == doubled and set(per.values()) == {1}
+    assert newest > doubled // 2  # the copies (higher ids) stayed current
+    db.dispose()

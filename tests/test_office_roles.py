@@ -143,3 +143,33 @@ def test_cli_accept_signs_in_as_the_connections_role(office):
     assert who == {f"{logins['attorney']}|{logins['attorney']}|123456"}
     bad = run_cli("accept", "--db", urls["attorney"], "--user", "X", "--bar-number", "12-34")
     assert bad.returncode == 2 and "is not a State Bar number" in bad.stderr
+
+
+def test_a_clerk_may_print_and_mark_filed(office):
+    from reviewer.services.printing import mark_filed
+
+    _, urls, logins = office
+    clerk_db = Database(urls["clerk"])
+    try:
+        clerk = signed_in_user(clerk_db, "", Role.CLERK)
+        with clerk_db.engine.connect() as conn:
+            key = tuple(conn.execute(sa.text("SELECT person_id, case_key FROM conviction LIMIT 1")).one())
+        assert mark_filed(clerk_db, [key], date(2020, 1, 2), clerk) == 1
+        with clerk_db.engine.connect() as conn:
+            who = conn.execute(sa.text("SELECT user_name FROM audit_log WHERE action = 'print.filed'")).scalar()
+            conn.execute(sa.text("INSERT INTO print_job (started_at, user_name, scope, out_dir, status, "
+                                 "cases_total, cases_printed) VALUES (now(), :u, 'all', '/tmp', 'running', 0, 0)"),
+                         {"u": clerk.name})
+            conn.commit()
+        assert who == logins["clerk"]
+    finally:
+        clerk_db.dispose()
+
+
+def test_a_database_that_cannot_be_opened_is_named_without_its_sql(db_url):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL server's refusal")
+    url = db_url.split("?")[0] + "?options=-csearch_path%3Dno_such_schema_h13"
+    done = run_cli("accept", "--db", url, "--user", "A. Deputy")
+    assert done.returncode == 2 and "cannot open the database: InvalidSchemaName" in done.stderr
+    assert "CREATE TABLE" not in done.stderr and "[SQL" not in done.stderr and "Traceback" not in done.stderr

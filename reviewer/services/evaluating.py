@@ -34,8 +34,9 @@ EVALUATION_COLUMNS = (
 )
 
 
-class EvaluationConflict(Exception):
-    """Another evaluation of the same convictions was saved at the same moment; nothing of this one was."""
+class EvaluationConflict(ValueError):
+    """Another evaluation of the same convictions was saved at the same moment; nothing of this one was.
+    (A ValueError, so that screens and the CLI show its message as they do for other bad requests.)"""
 
 
 @dataclass

@@ -66,7 +66,9 @@ class Database:
         except DatabaseError:
             raise
         except Exception as exc:  # driver errors: bad URL, server down, unreadable file
-            raise DatabaseError(f"cannot open the database: {type(exc).__name__}: {exc}") from exc
+            orig = getattr(exc, "orig", None) or exc  # the driver's words, first line: never the SQL
+            said = (str(orig).strip().splitlines() or [""])[0]
+            raise DatabaseError(f"cannot open the database: {type(orig).__name__}: {said}") from exc
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -53,13 +53,20 @@ class RoleError(Exception):
     """Office roles cannot be set up here (message for the user)."""
 
 
+def lock_setup(conn: Connection) -> None:
+    """Two setups on one database at once: the second waits (concurrent GRANTs on one table fail)."""
+    conn.execute(text("SELECT pg_advisory_xact_lock(641364, 0)"))
+
+
 def create_roles(conn: Connection) -> None:
+    lock_setup(conn)
     for role in OFFICE_ROLES:
         conn.execute(text(_CREATE_ROLE.format(role=role)))
 
 
 def grant_office(conn: Connection) -> list[str]:
     """Grant each office role what it may do in the current schema; returns the statements run."""
+    lock_setup(conn)
     schema = conn.execute(text("SELECT current_schema()")).scalar()
     tables = [r[0] for r in conn.execute(text(
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"))]
