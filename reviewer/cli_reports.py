@@ -66,9 +66,12 @@ def cmd_mapping(args) -> int:
 
 
 def cmd_forget_sources(args) -> int:
-    from reviewer.services.gogen_export import forget_kept_files
+    from reviewer.services.gogen_export import SpaceNotErased, forget_kept_files
 
-    count = forget_kept_files(cli._open(args.db), args.batch or None, args.user)
+    try:
+        count = forget_kept_files(cli._open(args.db), args.batch or None, args.user)
+    except SpaceNotErased as exc:
+        raise cli.UsageError(str(exc)) from None
     print(f"deleted the kept copy of {count} imported file(s); `export gogen` can no longer repeat their rows")
     return 0
 

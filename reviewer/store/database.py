@@ -1,6 +1,7 @@
 """Open a database by file path or URL, bring its schema up to date, hand out sessions."""
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -28,12 +29,25 @@ def database_url(target: str | Path) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
+def create_private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only (0600), unless it exists. SQLite gives the WAL
+    and shared-memory files the database file's permissions."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        pass  # e.g. a folder that does not exist: SQLite's own error says so
+
+
 class Database:
     """One engine and its session factory; the services own the transactions."""
 
     def __init__(self, target: str | Path, migrate: bool = True) -> None:
         self.url = database_url(target)
         self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite and self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
+            create_private_file(Path(self.url.removeprefix("sqlite:///")))
         kwargs = {"connect_args": {"timeout": 30}} if self.is_sqlite else {"pool_pre_ping": True}
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
