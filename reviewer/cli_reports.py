@@ -66,11 +66,32 @@ def cmd_mapping(args) -> int:
 
 
 def cmd_forget_sources(args) -> int:
-    from reviewer.services.gogen_export import forget_kept_files
+    from reviewer.services.gogen_export import SpaceNotErased, forget_kept_files
 
-    count = forget_kept_files(cli._open(args.db), args.batch or None, args.user)
+    try:
+        count = forget_kept_files(cli._open(args.db), args.batch or None, args.user)
+    except SpaceNotErased as exc:
+        raise cli.UsageError(str(exc)) from None
     print(f"deleted the kept copy of {count} imported file(s); `export gogen` can no longer repeat their rows")
     return 0
+
+
+def cmd_encrypt(args) -> int:
+    from reviewer.services.at_rest import EncryptionUnavailable, encrypt_database
+
+    try:
+        encrypt_database(args.db, args.user)
+    except EncryptionUnavailable as exc:
+        raise cli.UsageError(str(exc)) from None
+    print(f"encrypted {args.db} (SQLCipher); its key is in this computer's keyring, for this user: back the "
+          "database up only together with a way to restore that key")
+    return 0
+
+
+def _encrypt_parser(sub, user) -> None:
+    p = sub.add_parser("encrypt", help="encrypt a SQLite database at rest (SQLCipher, key in the OS keyring)")
+    p.add_argument("--db", required=True, help="SQLite database file")
+    p.add_argument("--user", default=user)
 
 
 def _summary_parser(sub, user) -> None:
@@ -100,4 +121,5 @@ def _forget_parser(sub, user) -> None:
 cli.register("summary", _summary_parser, cmd_summary)
 cli.register("mapping", _mapping_parser, cmd_mapping)
 cli.register("forget-sources", _forget_parser, cmd_forget_sources)
+cli.register("encrypt", _encrypt_parser, cmd_encrypt)
 cli.COMMANDS["export"] = _refusals_are_usage_errors(cli.COMMANDS["export"])

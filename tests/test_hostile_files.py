@@ -128,3 +128,34 @@ def test_a_mapping_that_reads_nothing_is_not_saved(tmp_path):
     done = reviewer("import", str(folder / "case_no_header.csv"), "--mapping", str(tmp_path / "mapping.json"),
                     "--db", db, tmp=tmp_path)
     assert done.returncode == 2 and "DOE" not in done.stderr and "1970" not in done.stderr
+
+
+def test_a_flagged_key_and_name_still_print_once_decided(tmp_path):
+    """A `/` in CNT_ORDER and a 200,000-character name no longer break the print batch (issue 15 point 2)."""
+    from reviewer.domain.people import User
+    from reviewer.domain.vocabulary import DecisionKind, Outcome, Role, SentenceStatus
+    from reviewer.services import deciding, printing
+    from reviewer.services.office import save_office
+    from reviewer.store.database import Database
+    from tests.sample_office import OFFICE_DOCUMENT
+
+    folder = tmp_path / "corpus"
+    write_corpus(folder)
+    db_path = str(tmp_path / "r.db")
+    for args in (("import", str(folder / "poison_values.csv"), str(folder / "long_name.csv")),
+                 ("evaluate", "--county", "SACRAMENTO", "--as-of", "2020-01-01", "--workers", "1")):
+        done = reviewer(*args, "--db", db_path, tmp=tmp_path)
+        assert done.returncode == 0, done.stderr
+    db = Database(db_path)
+    save_office(db, OFFICE_DOCUMENT, "tester")
+    attorney = User("A. Deputy", Role.ATTORNEY, "123456")
+    for cid in deciding.pending_ids(db):
+        deciding.decide(db, cid, attorney, DecisionKind.OVERRIDE, Outcome.REDESIGNATE_MISDEMEANOR, "Checked the file.")
+    for case in printing.list_cases(db, "all-decided"):
+        if case.held:
+            printing.answer_sentence(db, case.key, SentenceStatus.COMPLETED, attorney)
+    db.dispose()
+    done = reviewer("print", "--db", db_path, "--out", str(tmp_path / "out"), "--workers", "0", tmp=tmp_path)
+    assert done.returncode == 0, done.stderr
+    pdfs = list((tmp_path / "out" / "cases").glob("*.pdf"))
+    assert len(pdfs) >= 10 and all(p.parent == tmp_path / "out" / "cases" for p in pdfs)

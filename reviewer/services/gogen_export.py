@@ -13,6 +13,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from reviewer.engine.facts import PersonFacts
 from reviewer.ingest.doj_format import DOJ_COLUMNS
 from reviewer.reports.figures import years_before
@@ -27,7 +29,7 @@ from reviewer.store.records import records_in_county
 from reviewer.store.audit import AuditLog
 from reviewer.ingest.kept_file import decompress
 from reviewer.ingest.line_decoding import text_stream
-from reviewer.store.sources import SourceUnavailable, forget_sources, read_source
+from reviewer.store.sources import SourceUnavailable, erase_freed_space, forget_sources, read_source
 
 SUMMARY_FILE = "gogen.json"
 _COL = {name: i for i, name in enumerate(DOJ_COLUMNS)}
@@ -217,11 +219,23 @@ def _iso(value) -> date | None:
     return date.fromisoformat(str(value)[:10]) if value else None
 
 
+class SpaceNotErased(Exception):
+    """The kept copies are deleted, but the database's files could not be rewritten yet."""
+
+
 def forget_kept_files(db: Database, batch_ids: list[int] | None = None, user: str = "") -> int:
-    """Delete the kept copies of imported files (privacy); their gogen files can no longer be written."""
+    """Delete the kept copies of imported files (privacy); their gogen files can no longer be written. The
+    database's files are then rewritten so that the deleted bytes are gone from the disk's copy of them
+    (SpaceNotErased when another connection keeps that from running now)."""
     with db.session() as session:
         count = forget_sources(session.connection(), batch_ids)
         if count:
             AuditLog(session).record(user or "system", "sources.forget", "import_batch", None,
                                      after={"batches": batch_ids or "all", "forgotten": count})
+    try:
+        erase_freed_space(db.engine)
+    except OperationalError as exc:
+        raise SpaceNotErased(f"deleted the kept copy of {count} imported file(s), but the database could not be "
+                             "rewritten now (another Reviewer is using it): close it and run forget-sources again "
+                             f"({type(exc.orig).__name__})") from None
     return count

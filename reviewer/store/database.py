@@ -1,6 +1,7 @@
 """Open a database by file path or URL, bring its schema up to date, hand out sessions."""
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -8,6 +9,7 @@ from typing import Iterator
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from reviewer.store import encryption
 from reviewer.store.staging import stage_tables
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -28,14 +30,39 @@ def database_url(target: str | Path) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
+def create_private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only (0600), unless it exists. SQLite gives the WAL
+    and shared-memory files the database file's permissions."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        pass  # e.g. a folder that does not exist: SQLite's own error says so
+
+
 class Database:
     """One engine and its session factory; the services own the transactions."""
 
     def __init__(self, target: str | Path, migrate: bool = True) -> None:
         self.url = database_url(target)
         self.is_sqlite = self.url.startswith("sqlite")
-        kwargs = {"connect_args": {"timeout": 30}} if self.is_sqlite else {"pool_pre_ping": True}
+        self.encrypted = False
+        key_pragma = None
+        kwargs: dict = {"connect_args": {"timeout": 30}} if self.is_sqlite else {"pool_pre_ping": True}
+        if self.is_sqlite and self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
+            path = Path(self.url.removeprefix("sqlite:///"))
+            create_private_file(path)
+            if encryption.is_encrypted(path):  # SQLCipher, the key from the OS keyring (store/encryption.py)
+                try:
+                    kwargs["module"] = encryption.sqlcipher_module()
+                    key_pragma = encryption.key_pragma(encryption.key_for(path))
+                except encryption.EncryptionUnavailable as exc:
+                    raise DatabaseError(str(exc)) from None
+                self.encrypted = True
         self.engine: Engine = create_engine(self.url, **kwargs)
+        if key_pragma is not None:
+            event.listen(self.engine, "connect", lambda conn, _record: conn.execute(key_pragma))  # before any other
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -80,7 +107,7 @@ class Database:
     def staged_session(self, tables: dict) -> Iterator[tuple[Session, str | None]]:
         """A session as `session()`, with Arrow `tables` readable as `<stage>.<table>` on SQLite (see
         staging.py). The stage's name is None when they are not; the caller then writes row by row."""
-        if not self.is_sqlite:
+        if not self.is_sqlite or self.encrypted:  # (a stage would be a plain copy of the rows)
             with self.session() as session:
                 yield session, None
             return

@@ -9,7 +9,7 @@ import hashlib
 import io
 from typing import Callable, Protocol
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from reviewer.store.models import ImportSource
 
@@ -62,11 +62,27 @@ def read_source(conn: Connection, batch_id: int, decompress: Callable[[bytes, st
 
 
 def forget_sources(conn: Connection, batch_ids: list[int] | None = None) -> int:
-    """Delete kept files (all, or these imports); returns how many imports lost theirs."""
+    """Delete kept files (all, or these imports); returns how many imports lost theirs. On SQLite the
+    freed pages are overwritten with zeros (secure_delete); `erase_freed_space` rewrites the files after."""
     query = select(ImportSource.batch_id).distinct()
     if batch_ids is not None:
         query = query.where(ImportSource.batch_id.in_(batch_ids))
     ids = [r[0] for r in conn.execute(query)]
     if ids:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA secure_delete = ON")
         conn.execute(delete(ImportSource).where(ImportSource.batch_id.in_(ids)))
     return len(ids)
+
+
+def erase_freed_space(engine: Engine) -> None:
+    """After a delete is committed: rewrite the storage so that no deleted byte stays in the database's
+    files. SQLite: VACUUM, then a checkpoint that empties the WAL. PostgreSQL: VACUUM FULL of the table
+    (its rows and their TOAST are rewritten into new files, the old ones removed). Raises the driver's
+    OperationalError when another connection keeps it from running (the rows are deleted anyway)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("VACUUM")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            conn.exec_driver_sql(f"VACUUM FULL {ImportSource.__tablename__}")

@@ -134,6 +134,7 @@ class PrintCenter(QWidget):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._preview_dir = cleanup.preview_folder()  # private, owned by this process (swept if it is killed)
+        cleanup.at_start(self.db)  # a batch killed since: marked interrupted, its cases listed to print again
         self._build()
         self.refresh()
 

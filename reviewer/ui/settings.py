@@ -4,6 +4,7 @@ Typed getters over QSettings; office data lives in the database, not here.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
@@ -17,10 +18,13 @@ DATABASE_FILE = "reviewer.db"
 
 
 def data_folder() -> Path:
-    """The platform's per-user data folder for Reviewer (created on demand)."""
+    """The platform's per-user data folder for Reviewer (created on demand, readable by the user only: 0700
+    on POSIX; on Windows it sits in the user's profile, whose ACL admits the user alone)."""
     base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
     folder = Path(base) / APPLICATION
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix":
+        folder.chmod(0o700)
     return folder
 
 
