@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reviewer.documents.model import Office
+from reviewer.documents.model import FILING_STYLES, Office
 from reviewer.resources import resource_path
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
@@ -34,6 +34,10 @@ def office_from_document(doc: dict[str, Any]) -> Office:
     for name in LINES:
         if name in doc and not (isinstance(doc[name], list) and all(isinstance(x, str) for x in doc[name])):
             problems.append(f"{name}: a list of address lines")
+    style = doc.get("filing_style", "per-case")
+    if style not in FILING_STYLES:
+        problems.append(f"filing_style: {style!r} is not one of " + ", ".join(
+            f"{name!r} ({what})" for name, what in FILING_STYLES.items()))
     if problems:
         raise OfficeError("office details: " + "; ".join(problems))
     fields = {k: (tuple(v) if k in LINES else v) for k, v in doc.items() if k in Office.__dataclass_fields__}
