@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select, text
 
 from reviewer.documents.filing import split
-from reviewer.domain.vocabulary import DecisionKind, Outcome
+from reviewer.domain.vocabulary import DecisionKind, Outcome, SentenceStatus
 from reviewer.services import deciding, printing
 from reviewer.services.office import OfficeError, save_office
 from reviewer.store import models as m
@@ -121,3 +121,33 @@ def test_filed_refuses_a_case_that_does_not_exist_or_was_never_printed(gogen_db,
     assert done.returncode == 0 and "recorded 1 court cases as filed on 2020-01-15" in done.stdout
     assert date(2020, 1, 15) == printing.list_cases(gogen_db, "all")[0].filed_on or any(
         c.filed_on == date(2020, 1, 15) for c in printing.list_cases(gogen_db, "all"))
+
+
+def test_a_sentence_answer_is_per_count_and_never_overrides_the_record(gogen_db, tmp_path):
+    """HS 11361.8(b) vs (f) is decided count by count: an answer fills in a count the record leaves unknown."""
+    case = next(c for c in printing.case_files(gogen_db) if len(c.relief_counts) >= 2)
+    key = (case.person_id, case.case_key)
+    with gogen_db.engine.begin() as conn:  # the record: the first count still served, the second not shown
+        ids = [r[0] for r in conn.execute(text(
+            "SELECT c.id FROM conviction c JOIN evaluation e ON e.conviction_id = c.id AND e.current "
+            "WHERE c.person_id = :p AND c.case_key = :k ORDER BY c.count_order"), {"p": key[0], "k": key[1]})]
+        conn.execute(text("UPDATE evaluation SET sentence_status = 'SERVING' WHERE conviction_id = :c AND current"),
+                     {"c": ids[0]})
+        conn.execute(text("UPDATE evaluation SET sentence_status = 'UNKNOWN' WHERE conviction_id IN (%s) AND current"
+                          % ",".join(str(i) for i in ids[1:])))
+    counts = [c.count for c in next(printing.case_files(gogen_db, [key])).counts]
+    with pytest.raises(printing.PrintRefused, match=f"the record shows the sentence of count {counts[0]} "
+                                                    r"\(serving\): an answer does not replace it"):
+        printing.answer_sentence(gogen_db, key, SentenceStatus.COMPLETED, ATTORNEY, counts=[counts[0]])
+    with pytest.raises(printing.PrintRefused, match="has no count 99"):
+        printing.answer_sentence(gogen_db, key, SentenceStatus.COMPLETED, ATTORNEY, counts=["99"])
+    db_path = gogen_db.url.removeprefix("sqlite:///")
+    done = subprocess.run([sys.executable, "-m", "reviewer", "sentence", "--db", db_path, "--case",
+                           f"{key[0]}:{key[1]}", "--status", "completed", "--count", counts[1], "--user", "A. Deputy",
+                           "--bar-number", "123456"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0 and "for 1 count of court case" in done.stdout, done.stderr
+    # a blanket answer afterwards still leaves the first count as the record shows it
+    printing.answer_sentence(gogen_db, key, SentenceStatus.COMPLETED, ATTORNEY)
+    printed = next(printing.case_files(gogen_db, [key]))
+    assert printed.counts[0].sentence_status is SentenceStatus.SERVING
+    assert all(c.sentence_status is SentenceStatus.COMPLETED for c in printed.counts[1:])

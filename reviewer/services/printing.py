@@ -163,7 +163,8 @@ def _case_file(key: Key, rows: list[tuple]) -> CaseFile | None:
         return None
     counts = []
     for i, r in enumerate(rows, start=1):
-        status = SentenceStatus(r[18] or r[11])
+        # what the record shows stands; an attorney's answer fills in only a count the record leaves unknown
+        status = SentenceStatus(r[11] if r[11] != SentenceStatus.UNKNOWN.value else (r[18] or r[11]))
         outcome = Outcome(r[15])
         counts.append(CountLine(
             count=_count_label(r[3], i), code_section=_code_section(r[5]),
@@ -534,16 +535,37 @@ def mark_filed(db: Database, keys: Iterable[Key], filed_on: date, user: User | s
     return n
 
 
-def answer_sentence(db: Database, key: Key, status: SentenceStatus, user: User) -> int:
-    """An attorney says whether the sentence of a case's counts is still served (HS 11361.8(b) vs (e)/(f))."""
+def answer_sentence(db: Database, key: Key, status: SentenceStatus, user: User,
+                    counts: Iterable[str] | None = None) -> int:
+    """An attorney says whether the sentence of a case's counts is still served (HS 11361.8(b) vs (e)/(f)).
+
+    The answer is per count: it goes on the counts named (`counts`: count numbers as printed) or, without
+    them, on every count whose sentence the record leaves unknown; never on a count whose record shows it.
+    Returns the counts answered."""
     if not user.can_decide:
         raise PrintRefused("only an attorney can say whether the sentence is still served")
     if status is SentenceStatus.UNKNOWN:
         raise PrintRefused("answer SERVING or COMPLETED")
     with db.engine.connect() as conn:
-        ids = q.case_conviction_ids(conn, key)
-    if not ids:
+        rows = q.case_counts(conn, key)
+    if not rows:
         raise PrintRefused("no evaluated conviction in this court case")
+    labelled = {_count_label(order or "", i): (cid, shown) for i, (cid, order, shown) in enumerate(rows, start=1)}
+    if counts is not None:
+        wanted = [str(c).strip() for c in counts]
+        unknown = [c for c in wanted if c not in labelled]
+        if unknown:
+            raise PrintRefused(f"court case {key[0]}:{key[1]} has no count {', '.join(unknown)} "
+                               f"(its counts: {', '.join(labelled)})")
+        shown = [c for c in wanted if labelled[c][1] != SentenceStatus.UNKNOWN.value]
+        if shown:
+            raise PrintRefused(f"the record shows the sentence of count {', '.join(shown)} "
+                               f"({', '.join(labelled[c][1].lower() for c in shown)}): an answer does not replace it")
+        ids = [labelled[c][0] for c in wanted]
+    else:
+        ids = [cid for cid, shown in labelled.values() if shown == SentenceStatus.UNKNOWN.value]
+        if not ids:
+            raise PrintRefused("the record shows the sentence of every count of this court case: nothing to answer")
     with db.session() as session:
         changed = q.set_sentence_answers(session, ids, status.value, user.name)
         audit = AuditLog(session)
