@@ -62,10 +62,11 @@ def cmd_sentence(args) -> int:
     if not args.bar_number:
         raise cli.UsageError("only an attorney can answer: give --bar-number")
     try:
-        n = answer_sentence(cli._open(args.db), _key(args.case), SentenceStatus(args.status.upper()), _user(args))
+        n = answer_sentence(cli._open(args.db), _key(args.case), SentenceStatus(args.status.upper()), _user(args),
+                            counts=args.count)
     except PrintRefused as exc:
         raise cli.UsageError(str(exc)) from None
-    print(f"recorded: sentence {args.status} for {n} counts of court case {args.case}")
+    print(f"recorded: sentence {args.status} for {n} count{'s' if n != 1 else ''} of court case {args.case}")
     return 0
 
 
@@ -105,6 +106,8 @@ def _build_sentence(sub, user: str) -> None:
     p.add_argument("--db", required=True)
     p.add_argument("--case", required=True, metavar="PERSON_ID:CASE_KEY")
     p.add_argument("--status", required=True, choices=["serving", "completed"])
+    p.add_argument("--count", action="append", metavar="N",
+                   help="the count this answer is for (repeatable); default: every count the record leaves unknown")
     p.add_argument("--user", default=user)
     p.add_argument("--bar-number", dest="bar_number", default="")
 

@@ -8,4 +8,5 @@ OFFICE_DOCUMENT = {
     "office_address": ["222 E. Weber Avenue, Room 202", "Stockton, CA 95202"], "phone": "(209) 555-0100",
     "email": "prop64@da.example.gov", "public_defender": "Office of the Public Defender, County of San Joaquin",
     "public_defender_address": ["102 S. San Joaquin Street", "Stockton, CA 95202"], "city": "Stockton",
+    "public_defender_email": "eservice@pd.example.gov",
 }

@@ -297,7 +297,7 @@ def test_every_page_after_the_first_names_the_case(tmp_path, wording):
             continue
         assert "People v. MUÑOZ, JOSÉ ANDRÉS" in t and "Case No.: SC012345A" in t, f"page {i + 1}"
     signed = [i for i, t in enumerate(texts)
-              if any(line.strip() in ("JUDGE OF THE SUPERIOR COURT", "(Signature)") for line in t.splitlines())]
+              if any(line.strip() in ("JUDGE OF THE SUPERIOR COURT", "(Signature of declarant)") for line in t.splitlines())]
     assert len(signed) == 2 and all(i not in firsts for i in signed)
     bulk = [case(name=f"P{i},T", court_case=f"CR{i}") for i in range(40)]
     render_bulk(bulk, BulkSummary.of(bulk), wording, tmp_path / "b.pdf")
@@ -327,3 +327,56 @@ def test_dates_and_citations_in_california_style(tmp_path, wording):
     assert "Dated: ____/____/________" in text and "Executed on ____/____/________" in text
     assert "The People state: Prior homicide confirmed in the court file." in text
     assert "reviewing attorney" not in text
+
+
+def test_proof_of_service_is_complete_and_served_on_the_office_public_defender(tmp_path, wording):
+    """CCP 1013a (mail) and 1013b (electronic): declarant over 18 and not a party, business and e-service
+    addresses, the manner, the place of mailing; the public defender's addresses from the office settings."""
+    counts = (CountLine("2", "HS 11360(a)", "Felony", date(2015, 1, 2), O.CHALLENGE_NOT_ELIGIBLE, S.COMPLETED, (PRIOR,)),)
+    render_case(case(counts=counts), wording, tmp_path / "n.pdf")
+    texts = pages_text(tmp_path / "n.pdf")
+    service = flat([t for t in texts if "PROOF OF SERVICE" in t and "I served the foregoing" in t])
+    for expected in (
+        "(name), declare: I am over the age of eighteen years and not a party to this action.",
+        "My business address is 222 E. Weber Avenue, Room 202, Stockton, CA 95202, County of San Joaquin, California.",
+        "My electronic service address is prop64@da.example.gov.",
+        "in People v. MUÑOZ, JOSÉ ANDRÉS, SC012345A, on the person named below, in the manner checked:",
+        "[ ] BY MAIL (Code Civ. Proc., §§ 1013, subd. (a), 1013a): a true copy in a sealed envelope, postage fully "
+        "prepaid", "mailed at Stockton, California.",
+        "[ ] BY ELECTRONIC SERVICE (Code Civ. Proc., §§ 1010.6, 1013b)", "[ ] BY PERSONAL DELIVERY",
+        "Person served: Office of the Public Defender, County of San Joaquin 102 S. San Joaquin Street Stockton, CA "
+        "95202 Electronic service address: eservice@pd.example.gov",
+        "under penalty of perjury", "Executed on ____/____/________ at Stockton, California.",
+        "(Type or print name)", "(Signature of declarant)",
+    ):
+        assert expected in service, expected
+    other = office_from_document({**OFFICE_DOCUMENT, "public_defender": "Alt Public Defender",
+                                  "public_defender_address": ["1 Other Way", "Lodi, CA 95240"],
+                                  "public_defender_email": "pd@lodi.example.gov"})
+    render_case(case(counts=counts), Wording(wording.data, other), tmp_path / "o.pdf")
+    assert "Person served: Alt Public Defender 1 Other Way Lodi, CA 95240 Electronic service address: " \
+           "pd@lodi.example.gov" in flat(pages_text(tmp_path / "o.pdf"))
+
+
+def test_notice_has_hearing_lines_and_relief_and_challenge_papers_refer_to_each_other(tmp_path, wording):
+    counts = (CountLine("1", "HS 11359", "Felony", date(2010, 5, 6), O.REDESIGNATE_MISDEMEANOR, S.COMPLETED),
+              CountLine("2", "HS 11360(a)", "Felony", date(2015, 1, 2), O.CHALLENGE_NOT_ELIGIBLE, S.COMPLETED, (PRIOR,)),
+              CountLine("3", "HS 11360(a)", "Felony", date(2015, 1, 2), O.CHALLENGE_NOT_ELIGIBLE, S.COMPLETED, (PRIOR,)))
+    render_case(case(counts=counts), wording, tmp_path / "m.pdf")
+    texts = pages_text(tmp_path / "m.pdf")
+    notice_at = next(i for i, t in enumerate(texts) if "NOTICE OF CHALLENGE (HEALTH" in t)
+    motion, notice = flat(texts[:notice_at]), flat(texts[notice_at:])
+    assert "The People challenge the relief for counts 2 and 3 in the People's notice of challenge filed with this " \
+           "motion" in motion
+    assert "The People do not challenge count 1 of this case; the relief for it is sought in the People's notice of " \
+           "no challenge and motion for relief" in notice
+    first = " ".join(texts[notice_at].split())
+    assert "Hearing date: ____/____/________" in first and "Time: ___________ Dept.: ______" in first
+    # relief asked for in the bulk motion instead: the notice says so
+    from dataclasses import replace
+
+    only = replace(case(counts=counts[1:]), relief_in_bulk=("1",))
+    render_case(only, wording, tmp_path / "b.pdf")
+    text = flat(pages_text(tmp_path / "b.pdf"))
+    assert "[PROPOSED] ORDER" not in text
+    assert "the relief for it is sought in the People's bulk motion for relief, Exhibit A" in text

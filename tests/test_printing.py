@@ -54,7 +54,8 @@ def test_print_command_writes_every_file(gogen_db, tmp_path, capsys):
     out = tmp_path / "out"
     code = cli.main(["print", "--db", gogen_db.url.removeprefix("sqlite:///"), "--out", str(out), "--user", "C. Clerk"])
     said = capsys.readouterr().out
-    assert code == 0 and "9 court cases" in said and "combined PDF" in said and "bulk motion" in said
+    # the office files San Francisco's way (the default): per-case papers, no bulk motion (see test_filing)
+    assert code == 0 and "9 court cases" in said and "combined PDF" in said and "bulk motion" not in said
     assert "no court case number" in said
     cases = sorted((out / "cases").glob("*.pdf"))
     assert len(cases) == 9
@@ -70,8 +71,8 @@ def test_print_command_writes_every_file(gogen_db, tmp_path, capsys):
         assert "Jane Q. Deputy, SBN 234567" in text
     combined = next(out.glob("combined-job*.pdf"))
     assert len(pypdf.PdfReader(str(combined)).pages) == sum(r.pages for r in rows)
-    bulk = text_of(next(out.glob("bulk-motion-job*.pdf")))
-    assert "EXHIBIT A" in bulk and "SKYWALKER, LUKE S" in bulk
+    assert not list(out.glob("bulk-motion-job*.pdf"))
+    assert "SKYWALKER, LUKE S" in text_of(combined)
     with gogen_db.session() as s:
         job = s.scalars(select(m.PrintJob)).one()
         assert (job.status, job.cases_printed, job.user_name) == ("completed", 9, "C. Clerk")

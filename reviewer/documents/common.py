@@ -44,6 +44,14 @@ def plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
 
+def count_list(numbers) -> str:
+    """'count 2' / 'counts 1 and 3' / 'counts 1, 2 and 4'."""
+    numbers = list(numbers)
+    if len(numbers) == 1:
+        return f"count {numbers[0]}"
+    return "counts " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
+
+
 def first_page_heading(w: PleadingWriter, office: Office, wording: Wording) -> None:
     """Lines 1-7 left of centre: the attorney block; line 8: the court's title (CRC 2.111)."""
     block = [
@@ -67,7 +75,7 @@ def first_page_heading(w: PleadingWriter, office: Office, wording: Wording) -> N
 
 
 def caption(w: PleadingWriter, wording: Wording, defendant: str, defendant_role: str, right_lines: list[str],
-            title: str) -> None:
+            title: str, below_title: tuple[str, ...] = ()) -> None:
     """Case title on the left, case number and document title on the right (from line 10)."""
     left = wrap(wording["plaintiff"], CAPTION_SPLIT - LEFT - 8)
     left += ["", f"{'':>8}{wording['plaintiff_role']}", "", f"{'':>4}{wording['versus']}", ""]
@@ -76,6 +84,8 @@ def caption(w: PleadingWriter, wording: Wording, defendant: str, defendant_role:
     right: list[tuple[str, bool]] = [(line, False) for line in right_lines]
     right.append(("", False))
     right += [(line, True) for line in wrap(title, RIGHT - RIGHT_COLUMN, SIZE, True)]
+    if below_title:
+        right += [("", False)] + [(line, False) for line in below_title]
     top = w.slot
     for i, line in enumerate(left):
         indent = 36 if line.startswith(" ") else 0

@@ -8,6 +8,13 @@ from reviewer.domain.vocabulary import Outcome, SentenceStatus
 
 RELIEF = (Outcome.DISMISS_AND_SEAL, Outcome.REDESIGNATE_MISDEMEANOR, Outcome.REDESIGNATE_INFRACTION)
 NO_CASE_NUMBER = "NOT ON DOJ RECORD"
+# How the office files relief: San Francisco's motion-and-order per court case, the Los Angeles / Alameda bulk
+# motion with an exhibit, or both (the bulk motion for cases without a challenge, per-case papers for the rest).
+FILING_STYLES = {
+    "per-case": "one motion and order per court case (San Francisco)",
+    "bulk": "one bulk motion with Exhibit A (Los Angeles, Alameda); per-case papers only for challenges",
+    "both": "the bulk motion for cases without a challenge; per-case motion, order and notice for cases with one",
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,9 @@ class Office:
     public_defender: str = ""
     public_defender_address: tuple[str, ...] = ()
     city: str = ""
+    public_defender_email: str = ""
+    filing_style: str = "per-case"
+    referral_agency: str = "City Attorney"
     is_example: bool = False
 
     @property
@@ -51,6 +61,7 @@ class CountLine:
     sentence_status: SentenceStatus
     grounds: tuple[str, ...] = ()  # disqualifying facts from the evaluation (not-eligible challenges)
     attorney_reason: str = ""
+    referral_reason: str = ""  # a count referred to another agency: why (the attorney's words or the policy's)
     risk: str = ""  # public-safety challenge: the PC 667(e)(2)(C)(iv) felony the People fear (PC 1170.18(c))
 
     @property
@@ -73,6 +84,7 @@ class CaseFile:
     case_key: str
     counts: tuple[CountLine, ...] = field(default_factory=tuple)
     person_id: int = 0
+    relief_in_bulk: tuple[str, ...] = ()  # counts whose relief the bulk motion's Exhibit A asks for instead
 
     @property
     def case_number(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from reviewer.documents.common import (
-    JUDGE_SLOTS, SIGNATURE_SLOTS, Wording, caption, case_right_column, count_table, first_page_heading,
+    JUDGE_SLOTS, SIGNATURE_SLOTS, Wording, caption, case_right_column, count_list, count_table, first_page_heading,
     judge_signature, plural, relief_text, running_head, signature,
 )
 from reviewer.documents.citations import code_section
@@ -77,6 +77,10 @@ def write_motion_and_order(w: PleadingWriter, case: CaseFile, wording: Wording) 
 
     w.paragraph(wording.fill(m["address"]), indent=0)
     w.paragraph(wording.fill(m["intro"], convictions=convictions, subdivisions=subdivisions(counts)))
+    challenged = [c.count for c in case.challenged_counts]
+    if challenged:
+        w.paragraph(wording.fill(m["challenge_ref"], counts=count_list(challenged),
+                                 them=plural(len(challenged), "it", "them")))
     paragraphs = [wording.fill(m[key], which=_which(counts, status, n))
                   for status, key in ((SentenceStatus.SERVING, "serving"), (SentenceStatus.COMPLETED, "completed"))
                   if any(c.sentence_status is status for c in counts)]

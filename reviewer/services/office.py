@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reviewer.documents.model import Office
+from reviewer.documents.model import FILING_STYLES, Office
 from reviewer.resources import resource_path
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
@@ -21,9 +21,6 @@ REQUIRED = ("county", "court_name", "district_attorney", "deputy_name", "deputy_
 LINES = ("court_address", "office_address", "public_defender_address")
 
 
-# How the office files (DOMAIN.md): one bulk motion with an exhibit list, or a motion and order per court case.
-FILING_STYLES = {"bulk": "One bulk motion and order, with an exhibit list (most pilot counties)",
-                 "per-case": "One motion and order per court case (San Francisco's pilot)"}
 # Fields an office must replace: while one still holds the shipped example's value, the details are an example.
 EXAMPLE_CHECKED = ("county", "court_address", "district_attorney", "deputy_name", "deputy_bar_number",
                    "office_address", "phone", "email", "public_defender", "public_defender_address", "city")
@@ -48,8 +45,10 @@ def office_document_problems(doc: dict[str, Any]) -> list[str]:
     for name in LINES:
         if name in doc and not (isinstance(doc[name], list) and all(isinstance(x, str) for x in doc[name])):
             problems.append(f"{name}: a list of address lines")
-    if doc.get("filing_style", "bulk") not in FILING_STYLES:
-        problems.append(f"filing_style: one of {', '.join(FILING_STYLES)}")
+    style = doc.get("filing_style", "per-case")
+    if style not in FILING_STYLES:
+        problems.append(f"filing_style: {style!r} is not one of " + ", ".join(
+            f"{name!r} ({what})" for name, what in FILING_STYLES.items()))
     return problems
 
 

@@ -24,11 +24,12 @@ from typing import Iterable, Iterator
 from reviewer.documents.batch import init_worker, render_chunk
 from reviewer.documents.bulk import BulkSummary
 from reviewer.documents.citations import paper_text
+from reviewer.documents.filing import split
 from reviewer.documents.grounds import ground_sentence
 from reviewer.documents.common import Wording
 from reviewer.documents.fonts import register_fonts
 from reviewer.documents.merge import PdfAppender
-from reviewer.documents.model import CaseFile, CountLine
+from reviewer.documents.model import CaseFile, CountLine, format_date
 from reviewer.documents.render import render_bulk, render_case
 from reviewer.domain.people import User
 from reviewer.domain.vocabulary import Level, Outcome, ReviewStatus, SentenceStatus
@@ -165,7 +166,8 @@ def _case_file(key: Key, rows: list[tuple]) -> CaseFile | None:
         return None
     counts = []
     for i, r in enumerate(rows, start=1):
-        status = SentenceStatus(r[18] or r[11])
+        # what the record shows stands; an attorney's answer fills in only a count the record leaves unknown
+        status = SentenceStatus(r[11] if r[11] != SentenceStatus.UNKNOWN.value else (r[18] or r[11]))
         outcome = Outcome(r[15])
         counts.append(CountLine(
             count=_count_label(r[3], i), code_section=_code_section(r[5]),
@@ -174,6 +176,7 @@ def _case_file(key: Key, rows: list[tuple]) -> CaseFile | None:
             grounds=_grounds(r[12], r[13]) if outcome is Outcome.CHALLENGE_NOT_ELIGIBLE else (),
             attorney_reason=paper_text(" ".join((r[17] or "").split())),
             risk=(violent_felony_named(r[17] or "") or "") if outcome is Outcome.CHALLENGE_PUBLIC_SAFETY else "",
+            referral_reason=_referral_reason(r[12], r[17] or "") if outcome is Outcome.REFER else "",
         ))
     first = rows[0]
     court_case = next((r[4] for r in rows if r[4]), "")
@@ -272,7 +275,7 @@ def case_path(folder: Path, case: CaseFile) -> Path:
 
 def _select(db: Database, scope: str, keys: Iterable[Key] | None, report: PrintReport) -> tuple[list[Key], list, dict]:
     """Keys to print, referral rows, previous prints; fills the held and referral counts."""
-    chosen, referrals = [], []
+    chosen, referrals, referred = [], [], []
     with db.engine.connect() as conn:
         prints = q.latest_prints(conn)
         for key, rows in _grouped(q.case_rows(conn, keys)):
@@ -288,14 +291,18 @@ def _select(db: Database, scope: str, keys: Iterable[Key] | None, report: PrintR
                 report.no_ground.append(key)
             elif not case.document_kinds:
                 report.referred_only += 1
+                referred.append((key, _stamp(rows)))
             else:
                 chosen.append((key, _stamp(rows)))
-    return chosen, referrals, prints
+    return chosen, referrals, prints, referred
 
 
 def print_batch(db: Database, out_dir: str | Path, user: User | str, scope: str = "not-printed",
                 keys: Iterable[Key] | None = None, job: Job = NO_JOB, workers: int | None = None) -> PrintReport:
-    """Write the batch's PDFs into `out_dir` and record what was printed (see the module docstring)."""
+    """Write the batch's PDFs into `out_dir` and record what was printed (see the module docstring).
+
+    The office's filing style decides what is written (documents.filing): per-case papers, the bulk
+    motion, or both, so that no conviction is ordered twice."""
     if scope not in SCOPES:
         raise PrintRefused(f"unknown selection {scope!r}: use {' or '.join(SCOPES)}")
     user_name = user.name if isinstance(user, User) else str(user)
@@ -308,25 +315,26 @@ def print_batch(db: Database, out_dir: str | Path, user: User | str, scope: str 
     wording = _wording(db)
     report = PrintReport(job_id=0, out_dir=out, example_office=wording.office.is_example)
     recover_interrupted_jobs(db)  # a killed batch's cases are printed again by this one
-    chosen, referrals, prints = _select(db, scope, list(keys) if keys is not None else None, report)
+    chosen, referrals, prints, referred = _select(db, scope, list(keys) if keys is not None else None, report)
     with db.session() as session:
         report.job_id = q.start_job(session, user_name, scope if keys is None else "selected", str(out), len(chosen),
                                     owner=scratch.owner_text()).id
     combined = PdfAppender(out / f"combined-job{report.job_id}.pdf")
     status = "failed"
     try:
-        summary = _print_cases(db, chosen, prints, out / "cases", wording, user_name, report, combined, job, workers)
+        summary, bulk_only = _print_cases(db, chosen, prints, out / "cases", wording, user_name, report, combined, job,
+                                          workers)
         job.check()
+        if summary.cases:
+            _print_bulk(db, chosen, bulk_only, prints, summary, wording, user_name, report, combined)
         if report.printed:
             combined.close()
             report.combined = combined.target
-            report.bulk = out / f"bulk-motion-job{report.job_id}.pdf"
-            bulk_cases = case_files(db, [k for k, _ in chosen])
-            pages, _rows = render_bulk(bulk_cases, summary, wording, report.bulk)
         else:
             combined.abort()
         if referrals:
-            report.referrals = _write_referrals(out / f"referrals-job{report.job_id}.csv", referrals)
+            report.referrals = _write_referrals(out / f"referrals-job{report.job_id}.csv", referrals, wording.office)
+            _record_referred(db, report, user_name, referred)
         status = "completed"
     except Cancelled:
         report.cancelled, status = True, "cancelled"
@@ -350,15 +358,45 @@ def _finish(db: Database, report: PrintReport, status: str, user: str, scope: st
                      str(report.bulk) if report.bulk else None)
         AuditLog(session).record(user or "system", "print.batch", "print_job", report.job_id, after={
             "status": status, "scope": scope, "cases": report.printed, "pages": report.pages,
-            "reprinted": report.reprinted, "held": len(report.held)})
+            "reprinted": report.reprinted, "held": len(report.held), "no_ground": len(report.no_ground)})
 
 
-def _print_cases(db, chosen, prints, folder, wording, user, report, combined, job, workers) -> BulkSummary:
-    """Render in worker processes, append to the combined file in order, record per chunk."""
+def _print_bulk(db, chosen, bulk_only, prints, summary, wording, user, report, combined) -> None:
+    """The bulk motion with Exhibit A (what the filing style sends there); then the cases it alone holds are
+    recorded as printed, with the bulk motion as their file."""
+    style = wording.office.filing_style
+    report.bulk = report.out_dir / f"bulk-motion-job{report.job_id}.pdf"
+    parts = (bulk for case in case_files(db, [k for k, _ in chosen]) for _own, bulk in [split(case, style)] if bulk)
+    pages, rows = render_bulk(parts, summary, wording, report.bulk)
+    combined.add(report.bulk, wording.fill(wording["bookmarks"]["bulk"], cases=rows), ())
+    report.pages += pages
+    stamps = dict(chosen)
+    with db.session() as session:
+        q.record_printed(session, report.job_id, user,
+                         [(key, str(report.bulk), "bulk-motion", pages, stamps[key]) for key in bulk_only])
+    report.printed += len(bulk_only)
+    report.reprinted += sum(key in prints for key in bulk_only)
+
+
+def _record_referred(db, report, user, referred: list[tuple[Key, str]]) -> None:
+    """Cases that only refer counts elsewhere are recorded with the referrals file, so the next batch of cases
+    not printed yet does not list them again."""
+    if referred:
+        with db.session() as session:
+            q.record_printed(session, report.job_id, user,
+                             [(key, str(report.referrals), "referral", 0, stamp) for key, stamp in referred])
+
+
+def _print_cases(db, chosen, prints, folder, wording, user, report, combined, job, workers):
+    """Render in worker processes, append to the combined file in order, record per chunk.
+
+    Returns the bulk motion's summary and the cases only the bulk motion holds (printed with it)."""
     total = len(chosen)
     stamps = dict(chosen)
+    style = wording.office.filing_style
     counts = {"cases": 0, "people": set(), "counts": 0, "serving": 0, Outcome.DISMISS_AND_SEAL: 0,
               Outcome.REDESIGNATE_MISDEMEANOR: 0, Outcome.REDESIGNATE_INFRACTION: 0}
+    bulk_only: list[Key] = []
     workers = _worker_count(total) if workers is None else workers
     pool = None
     if workers > 0:
@@ -379,22 +417,30 @@ def _print_cases(db, chosen, prints, folder, wording, user, report, combined, jo
             report.pages += pages
             report.reprinted += key in prints
             report.no_case_number += not case.court_case
-            if case.relief_counts:
-                counts["cases"] += 1
-                counts["people"].add(case.person_id)
-                for c in case.relief_counts:
-                    counts["counts"] += 1
-                    counts[c.outcome] += 1
-                    counts["serving"] += c.sentence_status is SentenceStatus.SERVING
         with db.session() as session:
             q.record_printed(session, report.job_id, user, rows)
         report.printed += len(rows)
         job.progress(report.printed, max(total, 1), "Printing")
 
+    def to_bulk(case: CaseFile) -> None:
+        counts["cases"] += 1
+        counts["people"].add(case.person_id)
+        for c in case.relief_counts:
+            counts["counts"] += 1
+            counts[c.outcome] += 1
+            counts["serving"] += c.sentence_status is SentenceStatus.SERVING
+
     try:
         chunk: list = []
         for case in case_files(db, [k for k, _ in chosen]):
-            chunk.append((case, str(case_path(folder, case))))
+            own, bulk = split(case, style)
+            if bulk is not None:
+                to_bulk(bulk)
+            if own is None:
+                bulk_only.append((case.person_id, case.case_key))
+                report.no_case_number += not case.court_case
+                continue
+            chunk.append((own, str(case_path(folder, case))))
             if len(chunk) == CHUNK:
                 _submit(pool, chunk, pending)
                 chunk = []
@@ -409,8 +455,10 @@ def _print_cases(db, chosen, prints, folder, wording, user, report, combined, jo
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-    return BulkSummary(counts["cases"], len(counts["people"]), counts["counts"], counts[Outcome.DISMISS_AND_SEAL],
-                       counts[Outcome.REDESIGNATE_MISDEMEANOR], counts[Outcome.REDESIGNATE_INFRACTION], counts["serving"])
+    summary = BulkSummary(counts["cases"], len(counts["people"]), counts["counts"], counts[Outcome.DISMISS_AND_SEAL],
+                          counts[Outcome.REDESIGNATE_MISDEMEANOR], counts[Outcome.REDESIGNATE_INFRACTION],
+                          counts["serving"])
+    return summary, bulk_only
 
 
 class _Done:
@@ -439,14 +487,31 @@ def _worker_count(total: int) -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def _write_referrals(path: Path, referrals: list) -> Path:
+def _referral_reason(reasons_json: str, attorney_reason: str) -> str:
+    """Why a count is referred: the attorney's words, else the policy rule (with its citation)."""
+    if attorney_reason.strip():
+        return " ".join(attorney_reason.split())
+    for r in json.loads(reasons_json or "[]"):
+        if r.get("rule", "").startswith("policy:"):
+            return f"{r['text']} ({r['citation']})" if r.get("citation") else r["text"]
+    return "referred under the office's policy"
+
+
+REFERRAL_COLUMNS = ("name", "dob", "cii", "court_case", "count", "code_section", "level", "convicted", "referred_to",
+                    "reason")
+
+
+def _write_referrals(path: Path, referrals: list, office) -> Path:
+    """The referrals file: who, which count, to which agency and why (dates MM/DD/YYYY; formula-safe cells)."""
     tmp = path.with_name(f".{path.name}.part")
     with open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(("name", "dob", "cii", "court_case", "count", "code_section", "level", "convicted"))
+        writer.writerow(REFERRAL_COLUMNS)
         for case, c in referrals:
-            writer.writerow(safe_row((case.display_name, case.dob or "", case.cii, case.court_case, c.count,
-                                      c.code_section, c.level, c.convicted_on or "")))
+            writer.writerow(safe_row((case.display_name, format_date(case.dob) if case.dob else "", case.cii,
+                                      case.court_case, c.count, c.code_section, c.level,
+                                      format_date(c.convicted_on) if c.convicted_on else "", office.referral_agency,
+                                      c.referral_reason)))
     os.replace(tmp, path)
     return path
 
@@ -459,6 +524,15 @@ def mark_filed(db: Database, keys: Iterable[Key], filed_on: date, user: User | s
     name = user.name if isinstance(user, User) else str(user)
     if filed_on > date.today():
         raise PrintRefused("the filing date is in the future")
+    with db.engine.connect() as conn:
+        known = {(r[0], r[1]) for r in q.case_rows(conn, keys)}
+        printed = q.latest_prints(conn)
+    for key in keys:
+        if key not in known:
+            raise PrintRefused(f"court case {key[0]}:{key[1]} does not exist (see `reviewer print` for the cases)")
+        if key not in printed:
+            raise PrintRefused(f"court case {key[0]}:{key[1]} was never printed: print its papers before recording "
+                               "them as filed")
     with db.session() as session:
         n = q.add_filings(session, keys, filed_on, name)
         AuditLog(session).record(name or "system", "print.filed", "court_case", None,
@@ -466,16 +540,37 @@ def mark_filed(db: Database, keys: Iterable[Key], filed_on: date, user: User | s
     return n
 
 
-def answer_sentence(db: Database, key: Key, status: SentenceStatus, user: User) -> int:
-    """An attorney says whether the sentence of a case's counts is still served (HS 11361.8(b) vs (e)/(f))."""
+def answer_sentence(db: Database, key: Key, status: SentenceStatus, user: User,
+                    counts: Iterable[str] | None = None) -> int:
+    """An attorney says whether the sentence of a case's counts is still served (HS 11361.8(b) vs (e)/(f)).
+
+    The answer is per count: it goes on the counts named (`counts`: count numbers as printed) or, without
+    them, on every count whose sentence the record leaves unknown; never on a count whose record shows it.
+    Returns the counts answered."""
     if not user.can_decide:
         raise PrintRefused("only an attorney can say whether the sentence is still served")
     if status is SentenceStatus.UNKNOWN:
         raise PrintRefused("answer SERVING or COMPLETED")
     with db.engine.connect() as conn:
-        ids = q.case_conviction_ids(conn, key)
-    if not ids:
+        rows = q.case_counts(conn, key)
+    if not rows:
         raise PrintRefused("no evaluated conviction in this court case")
+    labelled = {_count_label(order or "", i): (cid, shown) for i, (cid, order, shown) in enumerate(rows, start=1)}
+    if counts is not None:
+        wanted = [str(c).strip() for c in counts]
+        unknown = [c for c in wanted if c not in labelled]
+        if unknown:
+            raise PrintRefused(f"court case {key[0]}:{key[1]} has no count {', '.join(unknown)} "
+                               f"(its counts: {', '.join(labelled)})")
+        shown = [c for c in wanted if labelled[c][1] != SentenceStatus.UNKNOWN.value]
+        if shown:
+            raise PrintRefused(f"the record shows the sentence of count {', '.join(shown)} "
+                               f"({', '.join(labelled[c][1].lower() for c in shown)}): an answer does not replace it")
+        ids = [labelled[c][0] for c in wanted]
+    else:
+        ids = [cid for cid, shown in labelled.values() if shown == SentenceStatus.UNKNOWN.value]
+        if not ids:
+            raise PrintRefused("the record shows the sentence of every count of this court case: nothing to answer")
     with db.session() as session:
         changed = q.set_sentence_answers(session, ids, status.value, user.name)
         audit = AuditLog(session)

@@ -125,6 +125,13 @@ def set_sentence_answers(session: Session, conviction_ids: Iterable[int], status
     return changed
 
 
+def case_counts(conn: Connection, key: Key) -> list[tuple[int, str, str]]:
+    """(conviction id, CNT_ORDER, the evaluation's sentence status) of each evaluated count of a court case."""
+    query = select(C.id, C.count_order, E.sentence_status).join(E, and_(E.conviction_id == C.id, E.current.is_(True))
+                                                               ).where(C.person_id == key[0], C.case_key == key[1])
+    return [tuple(r) for r in conn.execute(query.order_by(C.count_order))]
+
+
 def case_conviction_ids(conn: Connection, key: Key) -> list[int]:
     query = select(C.id).join(E, and_(E.conviction_id == C.id, E.current.is_(True))).where(
         C.person_id == key[0], C.case_key == key[1])
