@@ -93,6 +93,7 @@ class PolicyEditor(QDialog):
         self.remove_button.clicked.connect(self._remove)
         self.name.editingFinished.connect(self._rename)
         self._fill(0)
+        self.rules.setFocus(Qt.FocusReason.OtherFocusReason)  # the arrow keys go through the rules
 
     def document(self) -> dict:
         return dict(self._doc)

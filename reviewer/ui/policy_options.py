@@ -86,7 +86,7 @@ class PolicyOptions(QWidget):
         self.words.setObjectName("policyWords")
         self.words.setAccessibleName("The chosen policy in plain words")
         self.words.setReadOnly(True)
-        self.words.setMinimumHeight(110)
+        self.words.setMinimumHeight(90)
         layout.addWidget(QLabel("What the chosen policy does, rule by rule:"))
         layout.addWidget(self.words, 1)
         self.problem = QLabel()
