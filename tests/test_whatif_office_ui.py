@@ -150,7 +150,7 @@ def test_office_settings_flag_the_example_until_every_field_is_replaced(qtbot, e
                 seen["half"] = dialog.banner.isVisible()
         seen["replaced"] = not dialog.banner.isVisible()
         dialog.filing_style.setFocus()
-        qtbot.keyClick(dialog.filing_style, Qt.Key.Key_Down)  # per court case
+        qtbot.keyClick(dialog.filing_style, Qt.Key.Key_Down)  # from per court case to the bulk motion
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     when_dialog_opens(edit)
@@ -161,7 +161,7 @@ def test_office_settings_flag_the_example_until_every_field_is_replaced(qtbot, e
     assert office.court_address == ("111 N. Hill Street", "Los Angeles, CA 90012")
     from reviewer.services.office import load_office_document
 
-    assert load_office_document(window.service.db)["filing_style"] == "per-case"
+    assert load_office_document(window.service.db)["filing_style"] == "bulk"
     window.close()
 
 
