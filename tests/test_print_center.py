@@ -169,3 +169,23 @@ def test_print_without_a_file_says_what_to_do(center, qtbot):
     _active(center, qtbot)
     qtbot.keyClick(center.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert "Preview a case or print a batch first" in center.status.text()
+
+
+def test_a_clerk_enters_a_missing_case_number(center, qtbot):
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    row = next(i for i, r in enumerate(center.model.rows) if not r.court_case)
+    center.table.selectRow(row)
+    key = center.model.rows[row].key
+    assert center.case_number_button.isEnabled()
+
+    def type_number():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("SJ-2019-004521")
+        dialog.accept()
+
+    QTimer.singleShot(200, type_number)
+    qtbot.mouseClick(center.case_number_button, Qt.MouseButton.LeftButton)
+    assert "Recorded case number SJ-2019-004521" in center.status.text()
+    assert next(r for r in center.model.rows if r.key == key).court_case == "SJ-2019-004521"

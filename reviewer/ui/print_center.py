@@ -16,7 +16,8 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, QRu
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
+    QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+    QProgressBar,
     QPushButton, QSpinBox, QSplitter, QTableView, QTextBrowser, QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -201,6 +202,10 @@ class PrintCenter(QWidget):
         self.addAction(self.print_action)
         self.send_button = QToolButton()
         self.send_button.setDefaultAction(self.print_action)
+        self.case_number_button = QPushButton("Case number…")
+        self.case_number_button.setToolTip("Enter the court case number of a case whose DOJ record has none")
+        self.case_number_button.setEnabled(False)
+        self.case_number_button.clicked.connect(self.enter_case_number)
         self.open_folder_button = QPushButton("Open folder")
         self.open_folder_button.setEnabled(False)
         self.open_folder_button.clicked.connect(lambda: self._open(self.out_dir))
@@ -228,6 +233,7 @@ class PrintCenter(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.serving_button)
         actions.addWidget(self.completed_button)
+        actions.addWidget(self.case_number_button)
         actions.addWidget(self.filed_button)
         actions.addWidget(self.filed_on)
 
@@ -275,6 +281,8 @@ class PrintCenter(QWidget):
         self.preview_button.setEnabled(n == 1)
         self.filed_button.setEnabled(n > 0 and not busy)
         held = n == 1 and any(r.held for r in self.model.rows if r.key in self.selected_keys())
+        self.case_number_button.setEnabled(
+            n == 1 and not busy and any(not r.court_case for r in self.model.rows if r.key in self.selected_keys()))
         self.serving_button.setEnabled(held and not busy)
         self.completed_button.setEnabled(held and not busy)
 
@@ -429,6 +437,24 @@ class PrintCenter(QWidget):
         return n
 
     # --- filing ------------------------------------------------------------------------
+    def enter_case_number(self) -> str:
+        """Ask for the court case number of the selected case (its DOJ record has none) and record it."""
+        keys = self.selected_keys()
+        if len(keys) != 1:
+            return ""
+        number, ok = QInputDialog.getText(self, "Court case number",
+                                          "The court's case number for this case (as on its docket):")
+        if not ok:
+            return ""
+        try:
+            recorded = printing.enter_case_number(self.db, keys[0], number, self.user)
+        except printing.PrintRefused as exc:
+            self.status.setText(str(exc))
+            return ""
+        self.refresh()
+        self.status.setText(f"Recorded case number {recorded}; print the case again so that its papers carry it.")
+        return recorded
+
     def mark_selected_filed(self, on: date | None = None) -> int:
         keys = self.selected_keys()
         if not keys:
