@@ -170,7 +170,12 @@ def test_bulk_motion_exhibit_repeats_headers(tmp_path, wording):
     assert_pleading_paper(texts)
     text = flat(texts)
     assert "BULK MOTION" in text and "THE PERSONS LISTED IN EXHIBIT A" in text and "See Exhibit A" in text
-    assert "Exhibit A lists 120 convictions in 60 court cases of 1 persons" in text
+    assert "Exhibit A lists 120 convictions in 60 court cases of 1 person:" in text
+    # the presiding judge's finding: granted (except rows), denied for rows, or other; then the signature
+    order = text[text.index("[PROPOSED] ORDER", text.index("Respectfully submitted")):]
+    assert order.index("[ ] GRANTED. The Court finds that each person listed in Exhibit A") < \
+        order.index("[ ] DENIED as to the Exhibit A rows numbered") < order.index("[ ] OTHER:") < \
+        order.index("JUDGE OF THE SUPERIOR COURT")
     exhibit = [t for t in texts if "CR000" in t]
     assert len(exhibit) >= 3
     for t in exhibit:
