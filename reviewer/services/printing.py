@@ -28,7 +28,7 @@ from reviewer.documents.filing import split
 from reviewer.documents.grounds import ground_sentence
 from reviewer.documents.common import Wording
 from reviewer.documents.fonts import register_fonts
-from reviewer.documents.merge import PdfAppender
+from reviewer.documents.merge import CombinedVolumes
 from reviewer.documents.model import CaseFile, CountLine, format_date
 from reviewer.documents.render import render_bulk, render_case
 from reviewer.domain.people import User
@@ -93,7 +93,8 @@ class PrintReport:
     no_ground: list[Key] = field(default_factory=list)  # a challenge without a factual ground: not printed
     referred_only: int = 0
     no_case_number: int = 0
-    combined: Path | None = None
+    combined: Path | None = None  # the first volume of the combined file
+    volumes: list[Path] = field(default_factory=list)  # every volume (one for most batches)
     bulk: Path | None = None
     referrals: Path | None = None
     cancelled: bool = False
@@ -109,7 +110,11 @@ class PrintReport:
                      "`--cases all-decided` reprints)"]
         if self.cancelled:
             lines.append("cancelled: only the cases listed as printed have their PDF; no combined file was written")
-        for label, path in (("combined PDF", self.combined), ("bulk motion", self.bulk), ("referrals", self.referrals)):
+        if len(self.volumes) > 1:
+            lines.append(f"combined PDF in {len(self.volumes)} volumes (bookmarked by case): "
+                         + ", ".join(str(v) for v in self.volumes))
+        for label, path in (("combined PDF", self.combined if len(self.volumes) <= 1 else None),
+                            ("bulk motion", self.bulk), ("referrals", self.referrals)):
             if path:
                 lines.append(f"{label}: {path}")
         if self.no_case_number:
@@ -329,7 +334,7 @@ def print_batch(db: Database, out_dir: str | Path, user: User | str, scope: str 
     with db.session() as session:
         report.job_id = q.start_job(session, user_name, scope if keys is None else "selected", str(out), len(chosen),
                                     owner=scratch.owner_text()).id
-    combined = PdfAppender(out / f"combined-job{report.job_id}.pdf")
+    combined = CombinedVolumes(out / f"combined-job{report.job_id}.pdf")
     status = "failed"
     try:
         summary, bulk_only = _print_cases(db, chosen, prints, out / "cases", wording, user_name, report, combined, job,
@@ -340,6 +345,7 @@ def print_batch(db: Database, out_dir: str | Path, user: User | str, scope: str 
         if report.printed:
             combined.close()
             report.combined = combined.target
+            report.volumes = combined.volumes
         else:
             combined.abort()
         if referrals:
