@@ -277,7 +277,10 @@ def test_register_and_figures_on_both_databases(db_url, gogen_dir, tmp_path):
     import_file(db, gogen_dir / "no_headers.csv")
     evaluate(db, "SAN JOAQUIN", AS_OF)
     pending = deciding.pending_ids(db)
-    deciding.accept_many(db, pending[:3], ATTORNEY)
+    with db.session() as s:  # (the fixture's rows born after their conviction are NEEDS_REVIEW: issue 15)
+        acceptable = [cid for cid in pending if s.scalar(select(m.Evaluation.suggestion).where(
+            m.Evaluation.conviction_id == cid, m.Evaluation.current.is_(True))) != "NEEDS_REVIEW"]
+    assert deciding.accept_many(db, acceptable[:3], ATTORNEY) == 3
     with db.session() as s:
         key = tuple(s.execute(select(m.Conviction.person_id, m.Conviction.case_key)
                               .where(m.Conviction.id == pending[0])).one())
