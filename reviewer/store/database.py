@@ -58,7 +58,8 @@ class Database:
                     kwargs["module"] = encryption.sqlcipher_module()
                     key_pragma = encryption.key_pragma(encryption.key_for(path))
                 except encryption.EncryptionUnavailable as exc:
-                    raise DatabaseError(str(exc)) from None
+                    raise DatabaseError(f"cannot open the database: {path.name} is not a plain SQLite database; "
+                                        f"if it was encrypted (reviewer encrypt): {exc}") from None
                 self.encrypted = True
         self.engine: Engine = create_engine(self.url, **kwargs)
         if key_pragma is not None:
