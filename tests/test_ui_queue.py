@@ -210,7 +210,7 @@ def test_override_needs_a_reason(qtbot, open_window, db_path):
     when_dialog_opens(without_reason)
     window.override_current()
     assert seen.pop("names") == ("overrideOutcome", "overrideReason", True)
-    assert seen == {"ok_enabled": False, "hint": "A written reason is required.", "still_open": True}
+    assert seen == {"ok_enabled": False, "hint": "A reason is required: choose one, or type it.", "still_open": True}
     assert review_of(db_path, cid)[0] == "pending"
 
     def with_reason(dialog):
