@@ -397,7 +397,7 @@ def test_shortcuts_are_shown(open_window):
     assert "Ctrl+Z" in window.undo_button.text()
     review_menu = [a for a in window.menuBar().actions() if a.text() == "&Review"][0].menu()
     shown = {a.text(): a.shortcut().toString() for a in review_menu.actions() if not a.isSeparator()}
-    assert shown["&Accept"] == "A" and shown["&Override…"] == "O" and shown["&Undo decision"] == "Ctrl+Z"
+    assert shown["&Accept"] == "A" and shown["&Override…"] == "O" and shown["&Undo (decision or answer)"] == "Ctrl+Z"
 
 
 def test_print_center_and_dashboard_open_in_their_own_windows(qtbot, open_window):

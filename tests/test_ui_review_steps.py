@@ -113,3 +113,35 @@ def test_other_reason_must_be_typed(qtbot, open_window, policy_db):
     assert not handler.errors, handler.errors
     assert seen["other_ok"] is False
     assert decision_reasons(path, row.conviction_id) == ["Declaration in the court file"]
+
+
+def _with_question(window):
+    ids = {o.conviction_id for o in answering.open_questions(window.service.db) if o.question.key == KEY}
+    return lambda r: r.conviction_id in ids and r.status == "pending"
+
+
+def test_ctrl_z_takes_back_an_answer_then_redo_gives_it_again(qtbot, open_window, statute_db):
+    window, path = open_window(statute_db)
+    row = go_to(qtbot, window, _with_question(window))
+    cid = row.conviction_id
+    before = window.case_panel.case
+    qtbot.keyClick(focused(), Qt.Key.Key_1)
+    answered = window.case_panel.case
+    assert answered.suggestion != before.suggestion or not any(q.key == KEY for q in answered.questions)
+    qtbot.keyClick(focused(), Qt.Key.Key_A)  # accept the suggestion the answer gave; advances
+    assert review(path, cid)[0] == "accepted"
+    qtbot.keyClick(focused(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the accept
+    assert review(path, cid) == ("pending", None) and window.current_conviction() == cid
+    qtbot.keyClick(focused(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the answer, one step
+    case = window.case_panel.case
+    assert window.current_conviction() == cid
+    assert case.suggestion == before.suggestion and any(q.key == KEY for q in case.questions)
+    assert not case.answers
+    assert window.model.queue_row(window.model.row_of(cid)).suggestion == before.suggestion.value
+    actions = [a for a, _ in audit_actions(path, cid)]
+    assert actions == ["answer", "decision.accept", "decision.undo", "answer.undo"]
+    taken = audit_actions(path, cid)[-1][1]
+    assert taken["question"] == KEY and taken["value"] is None
+    qtbot.keyClick(focused(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.case_panel.case.suggestion == answered.suggestion
+    assert [a for a, _ in audit_actions(path, cid)][-1] == "answer"

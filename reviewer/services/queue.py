@@ -237,13 +237,30 @@ class QueueService:
         from reviewer.services import answering
 
         evaluation = answering.answer_question(self.db, conviction_id, key, value, self.user)
+        self._follow_person(conviction_id)
+        return evaluation
+
+    def standing_answer_id(self, conviction_id: int, key: str) -> int | None:
+        from reviewer.services import answering
+
+        return answering.latest_answer_id(self.db, conviction_id, key)
+
+    def undo_answer(self, conviction_id: int, answer_id: int) -> Evaluation:
+        """Take back an answer while it stands (audited; the person re-evaluated); AnswerConflict if not."""
+        from reviewer.services import answering
+
+        evaluation = answering.undo_answer(self.db, answer_id, self.user)
+        self._follow_person(conviction_id)
+        return evaluation
+
+    def _follow_person(self, conviction_id: int) -> None:
+        """The queue's suggestions of the person's convictions follow a re-evaluation of the person."""
         pos = self.index.position(conviction_id)
         if pos is not None:
             person = self.index.person_ids[pos]
             ids = self.index.ids[self.index.person_ids == person].tolist()
             for cid, row in self.rows(ids).items():
                 self.index.set_suggestion(cid, row.suggestion)
-        return evaluation
 
     # --- deciding (each call is committed before it returns) ------------------------------------
 

@@ -54,5 +54,44 @@ class DecisionCommand(QUndoCommand):
         self._on_change(cid)
 
 
+class AnswerCommand(QUndoCommand):
+    """An answer to one of the engine's questions, already recorded: undo takes it back, redo gives it again."""
+
+    def __init__(self, service: QueueService, conviction_id: int, key: str, value: str, label: str,
+                 on_change: Callable[[int], None], on_error: Callable[[str], None]) -> None:
+        super().__init__(label)
+        self._service, self._cid, self._key, self._value = service, conviction_id, key, value
+        self._answer_id = service.standing_answer_id(conviction_id, key)
+        self._on_change, self._on_error = on_change, on_error
+        self._pushed = False
+
+    @property
+    def conviction_id(self) -> int:
+        return self._cid
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True
+            return
+        self._call(lambda: self._service.answer(self._cid, self._key, self._value))
+        self._answer_id = self._service.standing_answer_id(self._cid, self._key)
+
+    def undo(self) -> None:
+        if self._answer_id is None:
+            self.setObsolete(True)
+            return
+        self._call(lambda: self._service.undo_answer(self._cid, self._answer_id))
+
+    def _call(self, call) -> None:
+        from reviewer.services.answering import AnswerRefused  # AnswerConflict is one too
+
+        try:
+            call()
+        except AnswerRefused as exc:
+            self.setObsolete(True)
+            self._on_error(f"{exc}.")
+        self._on_change(self._cid)
+
+
 def decision_label(kind: str, outcome: Outcome) -> str:
     return f"{kind} ({outcome.label})"

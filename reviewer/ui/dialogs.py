@@ -261,7 +261,7 @@ class ReevaluateDialog(QDialog):
 
 def shortcuts_text() -> str:
     rows = [
-        ("A", "Accept the suggestion"), ("O", "Override… (outcome and reason)"), ("Ctrl+Z", "Undo the last decision"),
+        ("A", "Accept the suggestion"), ("O", "Override… (outcome and reason)"), ("Ctrl+Z", "Undo the last decision or answer"),
         ("Ctrl+Shift+Z", "Redo"), ("1 – 9", "Answer the case's question (the answer's number)"),
         ("N", "Next pending case"), ("↑ / ↓", "Previous / next row"),
         ("Ctrl+F or /", "Search name, CII or case number"), ("Esc", "Back to the queue from the search box"),

@@ -16,7 +16,7 @@ from reviewer.domain.people import User
 from reviewer.domain.vocabulary import Outcome
 from reviewer.services.queue import ConflictError, DecisionRefused, DecisionResult, QueueFilter, QueueService
 from reviewer.ui.case_panel import MAX_ANSWER_KEYS, CasePanel, numbered_answers
-from reviewer.ui.commands import DecisionCommand, decision_label
+from reviewer.ui.commands import AnswerCommand, DecisionCommand, decision_label
 from reviewer.ui.dialogs import IdentityDialog, OverrideDialog, shortcuts_text
 from reviewer.ui.filter_bar import FilterBar
 from reviewer.ui.job_bar import JobBar, MessageBar
@@ -99,7 +99,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
         self.message = MessageBar()
         self.accept_button = _named(QPushButton("Accept   (A)"), "acceptButton", "Accept the suggestion")
         self.override_button = _named(QPushButton("Override…   (O)"), "overrideButton", "Override the suggestion")
-        self.undo_button = _named(QPushButton("Undo   (Ctrl+Z)"), "undoButton", "Undo the last decision")
+        self.undo_button = _named(QPushButton("Undo   (Ctrl+Z)"), "undoButton", "Undo the last decision or answer")
         self.next_button = _named(QPushButton("Next pending   (N)"), "nextButton", "Next pending case")
         self.accept_button.setDefault(False)
         self.accept_button.setStyleSheet("QPushButton:enabled { font-weight: bold; }")
@@ -190,7 +190,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
             for n in range(1, MAX_ANSWER_KEYS + 1)
         ]
         review.addSeparator()
-        self.undo_action = self._action("&Undo decision", self.undo_stack.undo, QKeySequence.StandardKey.Undo, review)
+        self.undo_action = self._action("&Undo (decision or answer)", self.undo_stack.undo, QKeySequence.StandardKey.Undo, review)
         self.redo_action = self._action("&Redo decision", self.undo_stack.redo,
                                         ["Ctrl+Shift+Z", "Ctrl+Y"], review)
         review.addSeparator()
@@ -397,6 +397,8 @@ class MainWindow(LongJobsMixin, QMainWindow):
         except Exception as exc:  # noqa: BLE001 - e.g. the database is locked or unreachable
             self._unexpected(exc, "The answer was not saved")
             return
+        self.undo_stack.push(AnswerCommand(self.service, cid, question.key, answer.value, f"Answer ({answer.label})",
+                                           self._after_answer_undo, lambda text: self.message.show_text(text, "warning")))
         self._reload_person(cid)
         self._show_case(cid)
         now = self.case_panel.case
@@ -411,6 +413,11 @@ class MainWindow(LongJobsMixin, QMainWindow):
             who = f"the county policy ({now.policy})" if now is not None and now.policy_decided else "the engine"
             self.message.show_text(f"{said} The suggestion is still Needs review: {who} asks for an attorney's "
                                    "decision. Override (O) to choose the outcome.", "info", sticky=True)
+
+    def _after_answer_undo(self, conviction_id: int) -> None:
+        """After an answer is taken back or given again: the person's rows and the case as they now stand."""
+        self._reload_person(conviction_id)
+        self._after_undo(conviction_id)
 
     def _reload_person(self, conviction_id: int) -> None:
         """Repaint the queue rows of the person's convictions (an answer re-evaluates all of them)."""
