@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
 from reviewer.services.demo import build_demo_database
@@ -322,31 +321,6 @@ def test_conflict_with_another_reviewer_is_a_message(open_window, db_path):
     window.accept_current()  # the window still shows version 0
     assert "B. Colleague" in window.message.text()
     assert window.case_panel.case.review.decided_by == "B. Colleague"
-
-
-def test_accept_all_shown_asks_with_the_count(qtbot, open_window, db_path):
-    window = open_window()
-    bar = window.filters
-    bar.section.setCurrentIndex(bar.section.findData("11360"))
-    ids, by_hand = window.service.bulk_preview(window.model.view)
-    assert ids
-    asked = {}
-
-    def confirm(box):
-        asked["text"] = box.text()
-        box.button(QMessageBox.StandardButton.Yes).click()
-
-    when_dialog_opens(confirm)
-    with qtbot.waitSignal(window.jobs.finished, timeout=20000):
-        window.accept_all_shown()
-    assert f"{len(ids):,} pending convictions shown" in asked["text"]
-    assert all(review_of(db_path, cid)[0] == "accepted" for cid in ids[:5])
-    db = Database(db_path, migrate=False)
-    with db.session() as s:
-        audits = s.scalars(select(m.AuditEntry.entity_id).where(m.AuditEntry.action == "decision.accept")).all()
-    db.dispose()
-    assert sorted(audits) == sorted(ids)  # one audit entry each
-    assert window.model.view.counts().pending == by_hand
 
 
 def test_the_whole_review_from_the_keyboard(qtbot, open_window, db_path):

@@ -145,3 +145,107 @@ def test_ctrl_z_takes_back_an_answer_then_redo_gives_it_again(qtbot, open_window
     qtbot.keyClick(focused(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.case_panel.case.suggestion == answered.suggestion
     assert [a for a, _ in audit_actions(path, cid)][-1] == "answer"
+
+
+def _pending_group(window, whole_person=False):
+    """A pending conviction whose court case (or person) has two or more pending counts that Accept decides alike."""
+    service = window.service
+    seen = set()
+    for r in range(window.model.rowCount()):
+        row = window.model.queue_row(r)
+        if row.status != "pending" or row.person_id in seen:
+            continue
+        seen.add(row.person_id)
+        group = service.group(row.conviction_id, whole_person)
+        if len(group.targets) >= 2 and group.accept_outcome is not None:
+            return row, group
+    pytest.skip("no such group in the demo data")
+
+
+@pytest.mark.parametrize("whole_person", [False, True], ids=["court case", "person"])
+def test_a_court_case_or_person_decided_at_once_and_undone_as_one_step(qtbot, open_window, policy_db, whole_person):
+    window, path = open_window(policy_db)
+    row, group = _pending_group(window, whole_person)
+    go_to(qtbot, window, lambda r: r.conviction_id == row.conviction_id)
+    key = Qt.Key.Key_P if whole_person else Qt.Key.Key_A
+    qtbot.keyClick(focused(), key, Qt.KeyboardModifier.ShiftModifier)
+    ids = [cid for cid, _ in group.targets]
+    assert all(review(path, cid) == ("accepted", group.accept_outcome.value) for cid in ids)
+    assert "one step" in window.message.text()
+    assert all(window.model.queue_row(window.model.row_of(cid)).status == "accepted" for cid in ids)
+    assert window.current_conviction() not in ids or len(ids) == window.model.rowCount()
+    qtbot.keyClick(focused(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert all(review(path, cid) == ("pending", None) for cid in ids), "one Ctrl+Z takes back every count"
+    actions = [a for a, _ in audit_actions(path) if a.startswith("decision.")]
+    assert actions.count("decision.accept") == len(ids) and actions.count("decision.undo") == len(ids)
+
+
+def test_accept_on_a_court_case_with_different_suggestions_says_so(qtbot, open_window, policy_db):
+    window, path = open_window(policy_db)
+    row = next((window.model.queue_row(r) for r in range(window.model.rowCount())
+                if window.model.queue_row(r).status == "pending"
+                and window.service.group(window.model.queue_row(r).conviction_id).accept_outcome is None
+                and len(window.service.group(window.model.queue_row(r).conviction_id).targets) >= 2), None)
+    if row is None:
+        pytest.skip("no mixed court case in the demo data")
+    go_to(qtbot, window, lambda r: r.conviction_id == row.conviction_id)
+    qtbot.keyClick(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
+    assert "do not all take the same Accept" in window.message.text()
+    assert window.current_conviction() == row.conviction_id and review(path, row.conviction_id)[0] == "pending"
+
+
+def test_override_a_court_case_with_one_reason(qtbot, open_window, policy_db):
+    window, path = open_window(policy_db)
+    row, group = _pending_group(window)
+    go_to(qtbot, window, lambda r: r.conviction_id == row.conviction_id)
+    outcome = Outcome.CHALLENGE_NOT_ELIGIBLE
+    preset = presets_for(outcome)[0]
+
+    def by_keys(dialog):
+        assert "court case" in dialog.windowTitle()
+        for _ in range(dialog.outcome.findData(outcome.value)):
+            qtbot.keyClick(dialog.outcome, Qt.Key.Key_Down)
+        qtbot.keyClick(dialog.preset, Qt.Key.Key_Down)
+        qtbot.keyClick(dialog.preset, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    handler = safely(by_keys)
+    when_dialog_opens(handler)
+    qtbot.keyClick(focused(), Qt.Key.Key_O, Qt.KeyboardModifier.ShiftModifier)
+    assert not handler.errors, handler.errors
+    for cid, _ in group.targets:
+        assert review(path, cid) == ("overridden", outcome.value)
+        assert decision_reasons(path, cid) == [preset.recorded]
+
+
+def test_bulk_accept_shows_the_breakdown_leaves_challenges_out_and_undoes_in_one_step(qtbot, open_window, policy_db):
+    window, path = open_window(policy_db)
+    breakdown, _by_hand = window.service.bulk_breakdown(window.model.view)
+    challenges = [cid for o, ids in breakdown.items() if o.is_challenge for cid in ids]
+    relief = [cid for o, ids in breakdown.items() if not o.is_challenge for cid in ids]
+    assert challenges and relief, "the demo has both"
+    seen = {}
+
+    def look(dialog):
+        seen["boxes"] = {o: (b.text(), b.isChecked()) for o, b in dialog.boxes.items()}
+        seen["total"] = dialog.total.text()
+        qtbot.keyClick(dialog.ok_button, Qt.Key.Key_Space)
+
+    handler = safely(look)
+    when_dialog_opens(handler)
+    with qtbot.waitSignal(window.jobs.finished, timeout=60000):
+        qtbot.keyClick(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert not handler.errors, handler.errors
+    for outcome, (text, checked) in seen["boxes"].items():
+        assert f"{len(breakdown[outcome]):,}" in text and outcome.label in text
+        assert checked is (not outcome.is_challenge), "challenges are left out unless ticked"
+    assert f"{len(relief):,}" in seen["total"]
+    assert all(review(path, cid)[0] == "accepted" for cid in relief[:20])
+    assert all(review(path, cid)[0] == "pending" for cid in challenges[:20])
+    with qtbot.waitActive(window):  # the offscreen platform does not hand activation back after a dialog
+        window.activateWindow()
+    window.table.setFocus()
+    qtbot.keyClick(focused(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert all(review(path, cid)[0] == "pending" for cid in relief[:50] + relief[-50:])
+    assert window.service.counts().done == 0 and window.model.view.counts().pending == window.model.rowCount()
+    undone = [a for a, _ in audit_actions(path) if a == "decision.undo"]
+    assert len(undone) == len(relief)

@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # the import and evaluation stacks load only when a job needs
     from reviewer.services.importing import ImportReport
 
 __all__ = [
-    "OVERRIDE_OUTCOMES", "STATUS_CHANGED", "AnswerEntry", "STATUS_DONE", "CaseView", "Cancelled", "Choices", "ConflictError", "Counts",
+    "OVERRIDE_OUTCOMES", "STATUS_CHANGED", "AnswerEntry", "CountGroup", "STATUS_DONE", "CaseView", "Cancelled", "Choices", "ConflictError", "Counts",
     "DatabaseError", "DecisionEntry", "DecisionRefused", "DecisionResult", "FileRejected", "Job", "QueueFilter", "QueueIndex",
     "QueueRow", "QueueService", "QueueView", "ReviewState", "RunInfo", "TimelineEntry", "accept_in_chunks", "import_files",
     "open_database", "policy_choices", "reevaluate",
@@ -295,9 +295,66 @@ class QueueService:
         for cid, state in states.items():
             self.index.set_state(cid, state.status, state.decided_by, state.suggestion_changed)
 
+    # --- several counts at once (services.group_deciding) ----------------------------------------
+
+    def group(self, conviction_id: int, whole_person: bool = False) -> "CountGroup":
+        """The pending flagged counts of this conviction's court case (or of the whole person) in the queue."""
+        pos = self.index.position(conviction_id)
+        if pos is None:
+            return CountGroup((), None, 0, "")
+        ids = self.index.ids[self.index.person_ids == self.index.person_ids[pos]].tolist()
+        rows = self.rows(ids)
+        mine = rows.get(conviction_id)
+        court_case = mine.court_case if mine is not None else ""
+        members = [r for r in rows.values() if whole_person or (court_case and r.court_case == court_case)
+                   or r.conviction_id == conviction_id]
+        pending = sorted((r for r in members if r.status == ReviewStatus.PENDING.value), key=lambda r: r.conviction_id)
+        outcomes = {Outcome.for_suggestion(Suggestion(r.suggestion)) for r in pending}
+        same = outcomes.pop() if len(outcomes) == 1 else None
+        return CountGroup(tuple((r.conviction_id, r.version) for r in pending), same, len(members), court_case)
+
+    def decide_group(self, targets, kind: DecisionKind, outcome: Outcome | None = None,
+                     reason: str = "") -> list[DecisionResult]:
+        from reviewer.services.group_deciding import decide_group
+
+        results = decide_group(self.db, targets, self.user, kind, outcome, reason)
+        for result in results:
+            self.index.set_state(result.conviction_id, result.status.value, self.user.name)
+        return results
+
+    def undo_decisions(self, pairs, job: Job = NO_JOB):
+        """Take back decisions that still stand ((conviction id, decision id)); an UndoReport says how many."""
+        from reviewer.services.group_deciding import undo_decisions
+
+        report = undo_decisions(self.db, list(pairs), self.user, job)
+        self.refresh_states([cid for cid, _ in pairs])
+        return report
+
+    def bulk_breakdown(self, view: QueueView) -> tuple[dict[Outcome, list[int]], int]:
+        """What "Accept all shown" would decide, by outcome, and how many shown need an outcome chosen by hand."""
+        ids, by_hand = view.acceptable_pending()
+        suggestions = self.index.suggestion_of(ids)
+        out: dict[Outcome, list[int]] = {}
+        for cid, suggestion in zip(ids, suggestions):
+            outcome = Outcome.for_suggestion(Suggestion(suggestion))
+            if outcome is not None:
+                out.setdefault(outcome, []).append(cid)
+        return out, by_hand
+
     def bulk_preview(self, view: QueueView) -> tuple[list[int], int]:
         """Pending convictions shown that Accept can decide, and how many shown need an outcome chosen by hand."""
         return view.acceptable_pending()
+
+
+@dataclass(frozen=True)
+class CountGroup:
+    """A court case's (or a person's) pending counts, with the versions shown, and the one outcome Accept
+    gives all of them (None when they differ or need review)."""
+
+    targets: tuple[tuple[int, int], ...]
+    accept_outcome: Outcome | None
+    counts: int  # all of its flagged counts, decided or not
+    court_case: str
 
 
 def _policy_rule_labels(documents: list[str]) -> dict[str, str]:

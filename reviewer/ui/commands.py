@@ -95,3 +95,41 @@ class AnswerCommand(QUndoCommand):
 
 def decision_label(kind: str, outcome: Outcome) -> str:
     return f"{kind} ({outcome.label})"
+
+
+class GroupCommand(QUndoCommand):
+    """Several counts decided in one step (a court case, a person, a bulk acceptance), already recorded:
+    undo takes back those of its decisions that still stand; redo decides the same counts alike again."""
+
+    def __init__(self, service: QueueService, results: list[DecisionResult], reason: str, label: str,
+                 on_change: Callable[[list[int]], None], on_error: Callable[[str], None]) -> None:
+        super().__init__(label)
+        self._service, self._results, self._reason = service, list(results), reason
+        self._on_change, self._on_error = on_change, on_error
+        self._pushed = False
+
+    @property
+    def conviction_ids(self) -> list[int]:
+        return [r.conviction_id for r in self._results]
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True
+            return
+        from reviewer.domain.vocabulary import DecisionKind
+
+        targets = [(r.conviction_id, None) for r in self._results]
+        outcome = self._results[0].outcome if self._results else None
+        kind = DecisionKind.OVERRIDE if self._reason else DecisionKind.ACCEPT
+        try:
+            self._results = self._service.decide_group(targets, kind, outcome, self._reason)
+        except DecisionRefused as exc:
+            self.setObsolete(True)
+            self._on_error(str(exc))
+        self._on_change(self.conviction_ids)
+
+    def undo(self) -> None:
+        report = self._service.undo_decisions([(r.conviction_id, r.decision_id) for r in self._results])
+        if report.skipped:
+            self._on_error(f"{report.skipped:,} of these counts were decided again since; those decisions stay.")
+        self._on_change(self.conviction_ids)

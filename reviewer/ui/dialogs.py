@@ -24,9 +24,10 @@ class OverrideDialog(QDialog):
     """Choose an outcome and why: a preset reason for the common overrides, a typed one where none fits.
     OK stays off until both an outcome and a reason are given."""
 
-    def __init__(self, case: CaseView, parent: QWidget | None = None) -> None:
+    def __init__(self, case: CaseView, parent: QWidget | None = None, counts: int = 1) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Override the suggestion")
+        self.setWindowTitle("Override the suggestion" if counts == 1 else
+                            f"Override the court case: its {counts} pending counts alike")
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         under = next((t for t in case.timeline if t.under_review), None)
@@ -265,7 +266,8 @@ def shortcuts_text() -> str:
         ("Ctrl+Shift+Z", "Redo"), ("1 – 9", "Answer the case's question (the answer's number)"),
         ("N", "Next pending case"), ("↑ / ↓", "Previous / next row"),
         ("Ctrl+F or /", "Search name, CII or case number"), ("Esc", "Back to the queue from the search box"),
-        ("Ctrl+Shift+A", "Accept all shown (asks first)"), ("F5", "Reload the queue (colleagues' decisions)"),
+        ("Shift+A / Shift+O", "Accept / override the whole court case"), ("Shift+P", "Accept the whole person"),
+        ("Ctrl+Shift+A", "Accept all shown (breakdown by outcome first)"), ("F5", "Reload the queue (colleagues' decisions)"),
         ("Ctrl+Shift+I", "Import a case export (CSV, Excel)…"), ("Ctrl+D", "Dashboard"),
         ("Ctrl+0", "Queue order (attention first)"), ("Ctrl+I", "Import DOJ files…"), ("Ctrl+R", "Re-evaluate…"),
         ("Ctrl+P", "Print center"), ("F1", "This list"),

@@ -19,6 +19,7 @@ from reviewer.ui.case_panel import MAX_ANSWER_KEYS, CasePanel, numbered_answers
 from reviewer.ui.commands import AnswerCommand, DecisionCommand, decision_label
 from reviewer.ui.dialogs import IdentityDialog, OverrideDialog, shortcuts_text
 from reviewer.ui.filter_bar import FilterBar
+from reviewer.ui.group_decisions import GroupDecisionsMixin
 from reviewer.ui.job_bar import JobBar, MessageBar
 from reviewer.ui.long_jobs import LongJobsMixin
 from reviewer.ui.queue_model import COLUMNS, QueueModel
@@ -39,7 +40,7 @@ def _named(widget: QWidget, name: str, accessible: str) -> QWidget:
     return widget
 
 
-class MainWindow(LongJobsMixin, QMainWindow):
+class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
     def __init__(self, service: QueueService, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
@@ -194,6 +195,11 @@ class MainWindow(LongJobsMixin, QMainWindow):
         self.redo_action = self._action("&Redo decision", self.undo_stack.redo,
                                         ["Ctrl+Shift+Z", "Ctrl+Y"], review)
         review.addSeparator()
+        self.accept_case_action = self._action("Accept the &court case (all its pending counts)", self.accept_case,
+                                               "Shift+A", review)
+        self.override_case_action = self._action("Override the court &case…", self.override_case, "Shift+O", review)
+        self.accept_person_action = self._action("Accept the &person (all pending counts)", self.accept_person,
+                                                 "Shift+P", review)
         self.bulk_action = self._action("Accept all &shown…", self.accept_all_shown, "Ctrl+Shift+A", review)
 
         view = self.menuBar().addMenu("&View")
@@ -544,6 +550,8 @@ class MainWindow(LongJobsMixin, QMainWindow):
         self.undo_button.setEnabled(self.undo_action.isEnabled())
         self.redo_action.setEnabled(can and self.undo_stack.canRedo())
         self.bulk_action.setEnabled(can)
+        for action in (self.accept_case_action, self.override_case_action, self.accept_person_action):
+            action.setEnabled(case is not None)
         tip = "" if self.user.can_decide else "Clerks can read the queue but cannot decide."
         for button in (self.accept_button, self.override_button, self.undo_button):
             button.setToolTip(tip or button.toolTip())
