@@ -249,3 +249,27 @@ def test_bulk_accept_shows_the_breakdown_leaves_challenges_out_and_undoes_in_one
     assert window.service.counts().done == 0 and window.model.view.counts().pending == window.model.rowCount()
     undone = [a for a, _ in audit_actions(path) if a == "decision.undo"]
     assert len(undone) == len(relief)
+
+
+def test_the_record_shows_counts_descriptions_sentences_and_the_other_counts_review(qtbot, open_window, policy_db):
+    window, path = open_window(policy_db)
+    row, group = _pending_group(window, whole_person=True)
+    other = next(cid for cid, _ in group.targets if cid != row.conviction_id)
+    go_to(qtbot, window, lambda r: r.conviction_id == other)
+    qtbot.keyClick(focused(), Qt.Key.Key_A)  # the person's other count, decided
+    window.table.selectRow(window.model.row_of(row.conviction_id))  # back to the first (rendering checked here)
+    case = window.case_panel.case
+    entries = {t.conviction_id: t for t in case.timeline}
+    assert entries[other].review.startswith("accepted: ")
+    assert entries[row.conviction_id].review == "pending"
+    assert all(t.count.startswith("cycle ") for t in case.timeline if t.count)
+    text = window.case_panel.details.toPlainText()
+    assert entries[other].review in text and "Court case, count" in text and "Sentence" in text
+    assert any(t.count and t.count in text for t in case.timeline)
+    # the count under review says what the case says about its sentence
+    words = {"SERVING": "still serving", "COMPLETED": "completed"}.get(case.sentence_status.value)
+    if words:
+        from reviewer.ui.case_panel import _timeline_html
+
+        line = next(r for r in _timeline_html(case).split("<tr") if "under review" in r)
+        assert words in line and ({"still serving", "completed"} - {words}).pop() not in line

@@ -66,6 +66,10 @@ class TimelineEntry:
     sentence_end: date | None
     under_review: bool
     triggers: tuple[str, ...]  # why this conviction counts against relief for the one under review
+    count: str = ""  # "cycle 1, count 2" from the DOJ count order
+    description: str = ""  # the offense as the record words it
+    sentence_status: SentenceStatus = SentenceStatus.UNKNOWN  # this count's own, on the as-of date
+    review: str = ""  # a flagged count's review: pending, or the decision's outcome ("" when not in the queue)
 
 
 @dataclass(frozen=True)
@@ -208,6 +212,7 @@ class QueueService:
             record = load_record(conn, detail.person_id)
             history = q.decision_history(conn, conviction_id)
             answers = q.question_answers(conn, conviction_id)
+            states = q.review_states(conn, [c.id for c in record.convictions])
         questions = self._open_questions(conviction_id)  # NEEDS_REVIEW's, and e.g. whether a sentence is served
         try:
             statute = Suggestion(detail.statute_suggestion) if detail.statute_suggestion else None
@@ -219,7 +224,7 @@ class QueueService:
         policy = f"{detail.policy_name} v{detail.policy_version}" if detail.policy_version else detail.policy_name
         return CaseView(
             conviction_id, record.person, suggestion, Outcome.for_suggestion(suggestion), reasons, status,
-            detail.disqualified, policy, detail.as_of, detail.review, _timeline(record, conviction_id),
+            detail.disqualified, policy, detail.as_of, detail.review, _timeline(record, conviction_id, detail.as_of, states),
             tuple(history), public_safety_allowed(status), questions, statute, tuple(answers),
         )
 
@@ -370,7 +375,8 @@ def _policy_rule_labels(documents: list[str]) -> dict[str, str]:
     return labels
 
 
-def _timeline(record, conviction_id: int) -> tuple[TimelineEntry, ...]:
+def _timeline(record, conviction_id: int, as_of: date | None = None,
+              states: dict[int, ReviewState] | None = None) -> tuple[TimelineEntry, ...]:
     facts = PersonFacts(record)
     target = next((c for c in record.convictions if c.id == conviction_id), None)
     triggers: dict[int, list[str]] = {}
@@ -384,14 +390,37 @@ def _timeline(record, conviction_id: int) -> tuple[TimelineEntry, ...]:
             for prior in same:
                 triggers.setdefault(prior.id, []).append(f"one of {len(same)} prior HS {target.section} convictions")
     ordered = sorted(record.convictions, key=lambda c: (c.disposition_date or date.max, c.id))
+    states = states or {}
     return tuple(
         TimelineEntry(
             c.id, c.disposition_date, c.county, c.court_case, str(c.code) if c.code else c.offense_text,
             c.level.label if isinstance(c.level, Level) else "", c.sentence_end, c.id == conviction_id,
-            tuple(triggers.get(c.id, ())),
+            tuple(triggers.get(c.id, ())), _count_label(c.count_order), c.offense_text or "",
+            facts.sentence_status(c, as_of) if as_of is not None else SentenceStatus.UNKNOWN,
+            _review_label(states.get(c.id)),
         )
         for c in ordered
     )
+
+
+def _count_label(count_order: str) -> str:
+    """DOJ CNT_ORDER: arrest cycle (3 digits), event (3), count (3), and in the research file 3 more."""
+    digits = (count_order or "").strip()
+    if len(digits) not in (9, 12) or not digits.isdigit():
+        return digits
+    return f"cycle {int(digits[:3])}, count {int(digits[6:9])}"
+
+
+def _review_label(state: ReviewState | None) -> str:
+    if state is None:
+        return ""
+    if state.status == ReviewStatus.PENDING.value:
+        return "pending"
+    try:
+        outcome = Outcome(state.outcome).label if state.outcome else state.status
+    except ValueError:
+        outcome = state.outcome or state.status
+    return f"{'accepted' if state.status == ReviewStatus.ACCEPTED.value else 'overridden'}: {outcome}"
 
 
 # --- long jobs: run in a worker with their own Database -------------------------------------------
