@@ -59,7 +59,7 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         self.filters.set_choices(service.choices())
         self._show_identity()
         self._update_counts()
-        self._select_row(0)
+        self._resume()
         self._warm_timer = QTimer(self)
         self._warm_timer.setInterval(WARM_UP_INTERVAL_MS)
         self._warm_timer.timeout.connect(self._warm_up_step)
@@ -256,7 +256,17 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
             self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self._show_case(self.model.conviction_id(current.row()) if current.isValid() else None)
+        cid = self.model.conviction_id(current.row()) if current.isValid() else None
+        self.settings.set_last_case(self.user.name, cid)
+        self._show_case(cid)
+
+    def _resume(self) -> None:
+        """Start where this attorney left off: the case last open, if it is still in the queue."""
+        last = self.settings.last_case(self.user.name)
+        row = self.model.row_of(last) if last is not None else None
+        self._select_row(row if row is not None else 0)
+        if row is not None and row > 0:
+            self.message.show_text("Resumed where you left off.", "info")
 
     def _show_case(self, conviction_id: int | None) -> None:
         if conviction_id is None:
@@ -510,6 +520,7 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
             self.settings.set_identity(self.service.user)
             self.undo_stack.clear()
             self._show_identity()
+            self._resume()
 
     def _show_identity(self) -> None:
         user = self.user
