@@ -87,3 +87,17 @@ def test_no_pace_means_no_finish_date(policy_db):
     finally:
         db.dispose()
     assert progress.attorneys == () and progress.finish is None and progress.per_day == 0
+
+
+def test_at_start_the_keys_reach_the_queue_not_the_search_box(qtbot, policy_db, tmp_path):
+    path = tmp_path / "r.db"
+    shutil.copy(policy_db, path)
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window = open_main_window(path, "A. Deputy", "attorney", bar_number="123456", settings=settings)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    assert focused() is window.table, "the search box does not take the first keys"
+    qtbot.keyClick(focused(), Qt.Key.Key_N)
+    assert window.filters.search.text() == "" and window.table.currentIndex().row() > 0
+    window.close()

@@ -270,7 +270,7 @@ def _timeline_html(case: CaseView) -> str:
                                        if t.description and t.description != t.offense else "")
         review = escape(t.review) if not t.under_review else ""
         rows.append(
-            f"<tr class='{cls}'><td>{_d(t.disposition_date)}</td><td>{escape(t.county.title())}</td>"
+            f"<tr class='{cls}'><td nowrap>{_d(t.disposition_date)}</td><td>{escape(t.county.title())}</td>"
             f"<td>{escape(t.court_case)}<br><span class='muted'>{escape(t.count)}</span></td><td>{offense}</td>"
             f"<td>{escape(t.level)}</td><td>{escape(sentence)}</td><td>{review}</td><td>{escape(note)}</td></tr>"
         )

@@ -60,6 +60,7 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         self._show_identity()
         self._update_counts()
         self._resume()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)  # keys act on the case from the start, not the search
         self._warm_timer = QTimer(self)
         self._warm_timer.setInterval(WARM_UP_INTERVAL_MS)
         self._warm_timer.timeout.connect(self._warm_up_step)
