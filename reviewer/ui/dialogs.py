@@ -138,6 +138,7 @@ class OverrideDialog(QDialog):
         other = self.chosen_preset() is None
         self.reason.setPlaceholderText("Required: why this outcome (it is filed with the decision)" if other else
                                        "Optional: a note added to the chosen reason")
+        self.reason.viewport().update()  # the placeholder repaints only on a paint event
         self._show_problem()
 
     def _show_problem(self) -> None:

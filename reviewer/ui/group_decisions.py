@@ -69,7 +69,8 @@ class GroupDecisionsMixin:
                                           self._after_group_undo, lambda text: self.message.show_text(text, "warning")))
         self._refresh_rows([r.conviction_id for r in results])
         self.filters.add_reviewer(self.user.name)
-        self.message.show_text(f"{label}: {len(results)} counts decided in one step (Ctrl+Z takes them all back).",
+        counts = "1 count decided" if len(results) == 1 else f"{len(results)} counts decided in one step"
+        self.message.show_text(f"{label}: {counts} (Ctrl+Z takes {'it' if len(results) == 1 else 'them all'} back).",
                                "info")
         self._advance_from(cid)
 
