@@ -161,10 +161,12 @@ def _re_evaluate(session, conviction_id: int, run: m.EvaluationRun) -> tuple[Eva
     # The person's convictions whose current evaluation belongs to this run (counts imported since
     # wait for the next `reviewer evaluate`).
     ids = [ev.conviction_id for ev in results]
+    # run_id is compared here, not in SQL: with it in the WHERE clause SQLite picks the run_id index and
+    # walks every evaluation of the run (40 ms on 2.4M rows) instead of the person's few rows.
     in_run = {
         r[0]: r[1] for r in session.execute(
-            select(E.conviction_id, E.id).where(E.conviction_id.in_(ids), E.current.is_(True), E.run_id == run.id)
-        )
+            select(E.conviction_id, E.id, E.run_id).where(E.conviction_id.in_(ids), E.current.is_(True))
+        ) if r[2] == run.id
     }
     results = [ev for ev in results if ev.conviction_id in in_run]
     mine = next((ev for ev in results if ev.conviction_id == conviction_id), None)
