@@ -257,6 +257,9 @@ SENTENCE_WORDS = {SentenceStatus.SERVING: "still serving", SentenceStatus.COMPLE
                   SentenceStatus.UNKNOWN: "not shown"}
 
 
+_NOWRAP = "white-space:nowrap"
+
+
 def _timeline_html(case: CaseView) -> str:
     rows = []
     for t in case.timeline:
@@ -268,19 +271,23 @@ def _timeline_html(case: CaseView) -> str:
         sentence = SENTENCE_WORDS.get(status, "") if t.sentence_end or t.under_review or t.review else ""
         offense = escape(t.offense) + (f"<br><span class='muted'>{escape(t.description)}</span>"
                                        if t.description and t.description != t.offense else "")
-        review = escape(t.review) if not t.under_review else ""
+        review = "; ".join(x for x in ((escape(t.review) if not t.under_review else ""), escape(note)) if x)
+        # Dates, levels and statuses never break inside a word (a 1366-px screen leaves the panel ~620 px);
+        # the offense's description takes the room left.
         rows.append(
-            f"<tr class='{cls}'><td nowrap>{_d(t.disposition_date)}</td><td>{escape(t.county.title())}</td>"
-            f"<td>{escape(t.court_case)}<br><span class='muted'>{escape(t.count)}</span></td><td>{offense}</td>"
-            f"<td>{escape(t.level)}</td><td>{escape(sentence)}</td><td>{review}</td><td>{escape(note)}</td></tr>"
+            f"<tr class='{cls}'><td style='{_NOWRAP}'>{_d(t.disposition_date)}<br>"
+            f"<span class='muted'>{escape(t.county.title())}</span></td>"
+            f"<td>{escape(t.court_case)}<br><span class='muted' style='{_NOWRAP}'>{escape(t.count)}</span></td>"
+            f"<td>{offense}</td><td style='{_NOWRAP}'>{escape(t.level)}</td><td style='{_NOWRAP}'>{escape(sentence)}</td>"
+            f"<td>{review}</td></tr>"
         )
     legend = ("<p class='muted'>Blue: the conviction under review. Amber: a conviction that counts against relief "
               "for it.</p>") if any(t.triggers for t in case.timeline) else ""
     return (
         f"<h3>Record: {len(case.timeline)} conviction{'s' if len(case.timeline) != 1 else ''}, all counties</h3>"
         f"{legend}"
-        "<table class='t' width='100%'><tr><th>Disposition</th><th>County</th><th>Court case, count</th>"
-        "<th>Offense</th><th>Level</th><th>Sentence</th><th>Review</th><th></th></tr>"
+        f"<table class='t' width='100%'><tr style='{_NOWRAP}'><th>Disposition, county</th><th>Court case, count</th>"
+        "<th>Offense</th><th>Level</th><th>Sentence</th><th>Review</th></tr>"
         f"{''.join(rows)}</table>"
     )
 
