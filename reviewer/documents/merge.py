@@ -341,35 +341,39 @@ class CombinedVolumes:
         self.target = Path(target)
         self.limit = pages_per_volume or VOLUME_PAGES
         self.current = PdfAppender(self.target)
-        self.finished: list[PdfAppender] = []  # written under their .part names
+        self.finished: list[tuple[Path, Path]] = []  # (.part name, final name) of the volumes written
         self._pages_before = 0
 
     @property
     def pages(self) -> int:
-        return self._pages_before + self.current.pages
+        return self._pages_before + (self.current.pages if self.current is not None else 0)
 
     @property
     def volumes(self) -> list[Path]:
-        return [a.target for a in self.finished]
+        return [target for _, target in self.finished]
 
     def add(self, path: Path, title: str = "", documents: Iterable[tuple[str, int]] = ()) -> int:
         if self.current.pages >= self.limit:
-            self._pages_before += self.current.close(publish=False)
-            self.finished.append(self.current)
+            self._volume_done()
             n = len(self.finished) + 1
             self.current = PdfAppender(self.target.with_name(f"{self.target.stem}-{n}{self.target.suffix}"))
         return self.current.add(path, title, documents)
 
     def close(self) -> int:
         """Write the last volume and put every volume in place. Returns the pages of all."""
-        pages = self._pages_before + self.current.close(publish=False)
-        self.finished.append(self.current)
-        for appender in self.finished:
-            os.replace(appender.tmp, appender.target)
-        return pages
+        self._volume_done()
+        for part, target in self.finished:
+            os.replace(part, target)
+        return self._pages_before
+
+    def _volume_done(self) -> None:
+        """Write the current volume under its .part name and let go of everything it held."""
+        self._pages_before += self.current.close(publish=False)
+        self.finished.append((self.current.tmp, self.current.target))
+        self.current = None  # its pages, fonts and bookmarks are freed here, not at the end of the batch
 
     def abort(self) -> None:
-        self.current.abort()
-        for appender in self.finished:
-            if appender.tmp.exists():
-                appender.tmp.unlink()
+        if self.current is not None:
+            self.current.abort()
+        for part, _ in self.finished:
+            part.unlink(missing_ok=True)
