@@ -76,11 +76,13 @@ def build(rows: int) -> Path:
     return db_path
 
 
-def one(db_path: Path, size: int, workers: int | None) -> dict:
+def one(db_path: Path, size: int, workers: int | None, style: str) -> dict:
+    from reviewer.services.office import load_office_document, save_office
     from reviewer.services.printing import list_cases, print_batch
     from reviewer.store.database import Database
 
     db = Database(db_path)
+    save_office(db, {**load_office_document(db), "filing_style": style}, "bench")
     keys = [c.key for c in list_cases(db, "all-decided") if not c.held and c.documents][:size]
     if len(keys) < size:
         raise SystemExit(f"only {len(keys)} printable cases in {db_path.name}; use a larger --rows")
@@ -101,7 +103,8 @@ def one(db_path: Path, size: int, workers: int | None) -> dict:
         "peak_rss_main_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / kb, 1),
         "peak_rss_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / kb, 1),
         "combined_mb": round(report.combined.stat().st_size / kb / kb, 1),
-        "bulk_mb": round(report.bulk.stat().st_size / kb / kb, 1), "all_pdfs_mb": round(size_mb, 1),
+        "bulk_mb": round(report.bulk.stat().st_size / kb / kb, 1) if report.bulk else 0, "all_pdfs_mb": round(size_mb, 1),
+        "style": style,
     }
 
 
@@ -110,15 +113,17 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,5000,10000")
     parser.add_argument("--rows", type=int, default=220000)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--style", default="per-case", choices=["per-case", "bulk", "both"],
+                        help="the office's filing style for the batch (per-case papers, bulk motion, or both)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     db_path = build(args.rows)
     if args.one:
-        print(json.dumps(one(db_path, args.one, args.workers)))
+        print(json.dumps(one(db_path, args.one, args.workers, args.style)))
         return
     print(f"database: {db_path.name}")
     for size in (int(s) for s in args.sizes.split(",")):
-        cmd = [sys.executable, __file__, "--one", str(size), "--rows", str(args.rows)]
+        cmd = [sys.executable, __file__, "--one", str(size), "--rows", str(args.rows), "--style", args.style]
         if args.workers is not None:
             cmd += ["--workers", str(args.workers)]
         result = subprocess.run(cmd, capture_output=True, text=True, check=True)

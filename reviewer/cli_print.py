@@ -83,6 +83,25 @@ def cmd_filed(args) -> int:
     return 0
 
 
+def cmd_case_number(args) -> int:
+    from reviewer.services.printing import PrintRefused, enter_case_number
+
+    try:
+        number = enter_case_number(cli._open(args.db), _key(args.case), args.number, _user(args))
+    except PrintRefused as exc:
+        raise cli.UsageError(str(exc)) from None
+    print(f"recorded: court case {args.case} is case number {number}; print its papers again to carry it")
+    return 0
+
+
+def _build_case_number(sub, user: str) -> None:
+    p = sub.add_parser("case-number", help="enter the court case number of a case whose DOJ record has none")
+    p.add_argument("--db", required=True)
+    p.add_argument("--case", required=True, metavar="PERSON_ID:CASE_KEY")
+    p.add_argument("--number", required=True, help="the court's case number, as on its docket")
+    p.add_argument("--user", default=user)
+
+
 def _build_print(sub, user: str) -> None:
     p = sub.add_parser("print", help="print court papers: one PDF per court case, a combined PDF, a bulk motion")
     p.add_argument("--db", required=True)
@@ -124,3 +143,4 @@ cli.register("print", _build_print, cmd_print)
 cli.register("office", _build_office, cmd_office)
 cli.register("sentence", _build_sentence, cmd_sentence)
 cli.register("filed", _build_filed, cmd_filed)
+cli.register("case-number", _build_case_number, cmd_case_number)

@@ -151,3 +151,34 @@ def test_a_sentence_answer_is_per_count_and_never_overrides_the_record(gogen_db,
     printed = next(printing.case_files(gogen_db, [key]))
     assert printed.counts[0].sentence_status is SentenceStatus.SERVING
     assert all(c.sentence_status is SentenceStatus.COMPLETED for c in printed.counts[1:])
+
+
+def test_a_missing_court_case_number_is_entered_recorded_and_printed(gogen_db, tmp_path):
+    db_path = gogen_db.url.removeprefix("sqlite:///")
+    missing = next(c for c in printing.list_cases(gogen_db, "all") if not c.court_case and c.decided)
+    known = next(c for c in printing.list_cases(gogen_db, "all") if c.court_case)
+    printing.print_batch(gogen_db, tmp_path / "a", "clerk")
+    assert "Case No.: NOT ON DOJ RECORD" in _text(printing.case_path(tmp_path / "a" / "cases",
+                                                                     next(printing.case_files(gogen_db, [missing.key]))))
+
+    def enter(case, number):
+        return subprocess.run([sys.executable, "-m", "reviewer", "case-number", "--db", db_path, "--case", case,
+                               "--number", number, "--user", "C. Clerk"], capture_output=True, text=True, cwd=ROOT)
+
+    refused = enter(f"{known.key[0]}:{known.key[1]}", "X-1")
+    assert refused.returncode == 2 and f"the DOJ record gives this court case the number {known.court_case}" in refused.stderr
+    assert enter(f"{missing.key[0]}:{missing.key[1]}", "=1+2").returncode == 2
+    done = enter(f"{missing.key[0]}:{missing.key[1]}", "SJ-2019-004521")
+    assert done.returncode == 0 and "case number SJ-2019-004521" in done.stdout, done.stderr
+    listed = next(c for c in printing.list_cases(gogen_db, "all") if c.key == missing.key)
+    assert listed.court_case == "SJ-2019-004521" and listed.stale  # printed without it: to print again
+    assert "no court case number on the DOJ record" not in listed.problems
+    report = printing.print_batch(gogen_db, tmp_path / "b", "clerk")
+    assert report.printed == 1
+    case = next(printing.case_files(gogen_db, [missing.key]))
+    paper = _text(printing.case_path(tmp_path / "b" / "cases", case))
+    assert "Case No.: SJ-2019-004521" in paper and "People v." in paper
+    with gogen_db.session() as s:
+        entry = s.scalars(select(m.CaseNumberEntry)).one()
+        assert (entry.court_case, entry.entered_by) == ("SJ-2019-004521", "C. Clerk")
+        assert s.scalar(select(m.AuditEntry.action).where(m.AuditEntry.action == "case.number")) == "case.number"

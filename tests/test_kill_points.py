@@ -221,3 +221,26 @@ def test_a_killed_preview_folder_goes_at_the_next_start(private_tmp):
     assert folder.exists()
     reviewer(private_tmp, "about")
     assert not folder.exists()
+
+
+def _sigterm_is_default() -> bool:
+    return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_forked_workers_do_not_inherit_the_commands_sigterm_handler():
+    """The CLI turns SIGTERM into Ctrl+C; a forked worker must not, or Pool.terminate() (run on every
+    `with Pool()` exit) can leave a worker blocked on the task queue's lock and the command hung."""
+    import multiprocessing
+
+    from reviewer.services.worker_lifetime import start_worker
+
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        with multiprocessing.get_context("fork").Pool(2, initializer=start_worker, initargs=(os.getpid(),)) as pool:
+            assert all(pool.map(_sigterm_is_default_task, range(4)))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _sigterm_is_default_task(_index: int) -> bool:
+    return _sigterm_is_default()

@@ -259,3 +259,28 @@ def test_an_older_database_with_two_current_evaluations_keeps_the_newer(db_url, 
     assert sum(per.values()) * 2 == doubled and set(per.values()) == {1}
     assert newest > doubled // 2  # the copies (higher ids) stayed current
     db.dispose()
+
+
+def test_a_court_case_decided_at_once_then_undone_and_redone_after_a_colleague_is_a_conflict(queue):
+    """A group decision (a court case, a person) takes the same locked, versioned path: the group's redo after a
+    colleague decided one of its counts is a conflict, and the colleague's decision stands."""
+    from reviewer.services import group_deciding as group
+
+    ids = acceptable(queue)[:3]
+    with queue.session() as s:
+        shown = {r.conviction_id: r.version for r in s.scalars(select(m.Review).where(m.Review.conviction_id.in_(ids)))}
+    decided = group.decide_group(queue, [(cid, shown[cid]) for cid in ids], A, DecisionKind.ACCEPT)
+    assert [r.conviction_id for r in decided] == ids
+    with pytest.raises(deciding.ConflictError):  # all or none: a stale version refuses the whole group
+        group.decide_group(queue, [(cid, shown[cid]) for cid in ids], A, DecisionKind.ACCEPT)
+    undone = group.undo_decisions(queue, decided, A)
+    assert len(undone.undone) == 3
+    again = {u.conviction_id: u.version for u in undone.undone}
+    theirs = deciding.decide(queue, ids[1], B, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE,
+                             "Court file shows a PC 187 conviction on 03/02/2001, case BA123456.",
+                             expected_version=again[ids[1]])
+    with pytest.raises(deciding.ConflictError, match="B. Deputy decided this conviction"):
+        group.decide_group(queue, [(cid, again[cid]) for cid in ids], A, DecisionKind.ACCEPT)  # the redo
+    standing, reviews, _, _ = stored(queue)
+    assert reviews[ids[1]].decision_id == theirs.decision_id
+    assert reviews[ids[0]].status == reviews[ids[2]].status == ReviewStatus.PENDING.value  # nothing half-done

@@ -5,7 +5,9 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pypdf
 import pytest
+from PySide6.QtCore import Qt, QTimer
 from pytestqt.modeltest import ModelTester
 from sqlalchemy import func, select
 
@@ -110,3 +112,80 @@ def test_an_attorney_answers_a_held_case(qtbot, synthetic_template, tmp_path):
 
 def test_clerks_do_not_see_the_sentence_buttons(center):
     assert center.serving_button.isHidden() and center.completed_button.isHidden()
+
+
+def test_preview_draws_pages_without_any_external_program(center, qtbot, monkeypatch):
+    """pdfium (the pypdfium2 wheel) draws the pages: no pdftoppm needed, as on Windows and macOS."""
+    monkeypatch.setenv("PATH", "")
+    center.table.selectRow(0)
+    center.table.setFocus()
+    qtbot.mouseClick(center.preview_button, Qt.MouseButton.LeftButton)
+    pixmap = center.preview_image.pixmap()
+    assert pixmap is not None and not pixmap.isNull() and pixmap.width() >= 200
+    pages = len(pypdf.PdfReader(str(center._preview_pdf)).pages)
+    assert center.preview_page.suffix() == f" of {pages}" and center.preview_page.maximum() == pages
+    first = pixmap.toImage()
+    center.preview_page.setFocus()
+    qtbot.keyClick(center.preview_page, Qt.Key.Key_Up)  # the next page, drawn in place
+    assert center.preview_page.value() == 2
+    assert center.preview_image.pixmap().toImage() != first
+
+
+def test_print_sends_the_previewed_case_to_the_printer_chosen_in_the_dialog(center, qtbot, tmp_path):
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtWidgets import QApplication
+
+    center.table.selectRow(0)
+    qtbot.mouseClick(center.preview_button, Qt.MouseButton.LeftButton)
+    out = tmp_path / "printer.pdf"
+    center.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # a printer that writes a file
+    center.printer.setOutputFileName(str(out))
+    seen = []
+
+    def accept_dialog():
+        dialog = QApplication.activeModalWidget()
+        seen.append(type(dialog).__name__)
+        if isinstance(dialog, QPrintDialog):
+            dialog.accept()
+
+    QTimer.singleShot(200, accept_dialog)
+    _active(center, qtbot)
+    qtbot.keyClick(center.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # Print… (Ctrl+P)
+    assert seen == ["QPrintDialog"]
+    printed = pypdf.PdfReader(str(out))
+    assert len(printed.pages) == len(pypdf.PdfReader(str(center._preview_pdf)).pages)
+    assert "Sent" in center.status.text()
+
+
+def _active(center, qtbot) -> None:
+    """Shortcuts reach a shown, active window (as the clerk's is)."""
+    center.show()
+    with qtbot.waitActive(center):
+        center.activateWindow()
+    center.table.setFocus()
+
+
+def test_print_without_a_file_says_what_to_do(center, qtbot):
+    _active(center, qtbot)
+    qtbot.keyClick(center.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert "Preview a case or print a batch first" in center.status.text()
+
+
+def test_a_clerk_enters_a_missing_case_number(center, qtbot):
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    row = next(i for i, r in enumerate(center.model.rows) if not r.court_case)
+    center.table.selectRow(row)
+    key = center.model.rows[row].key
+    assert center.case_number_button.isEnabled()
+
+    def type_number():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("SJ-2019-004521")
+        dialog.accept()
+
+    QTimer.singleShot(200, type_number)
+    qtbot.mouseClick(center.case_number_button, Qt.MouseButton.LeftButton)
+    assert "Recorded case number SJ-2019-004521" in center.status.text()
+    assert next(r for r in center.model.rows if r.key == key).court_case == "SJ-2019-004521"

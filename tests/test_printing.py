@@ -241,3 +241,30 @@ def test_schema_0002_upgrades_a_0001_database(tmp_path):
     tables = set(inspect(db.engine).get_table_names())
     assert {"print_job", "printed_case", "case_filing", "sentence_answer"} <= tables
     db.dispose()
+
+
+def test_a_large_batch_is_combined_in_volumes_each_bookmarked_and_none_left_when_cancelled(gogen_db, tmp_path,
+                                                                                            monkeypatch):
+    """pikepdf holds a combined file in memory until it writes it: volumes keep a batch's memory flat.
+    (The volume size is lowered here so that nine cases make several volumes.)"""
+    import pypdf
+
+    from reviewer.documents import merge
+    from reviewer.services.jobs import Job
+
+    monkeypatch.setattr(merge, "VOLUME_PAGES", 6)
+    report = printing.print_batch(gogen_db, tmp_path / "out", CLERK, workers=0)
+    assert report.printed == 9 and len(report.volumes) > 1 and report.combined == report.volumes[0]
+    assert report.volumes[1].name == report.volumes[0].stem + "-2.pdf"
+    readers = [pypdf.PdfReader(str(v)) for v in report.volumes]
+    assert sum(len(r.pages) for r in readers) == report.pages
+    titles = [item.title for r in readers for item in r.outline if not isinstance(item, list)]
+    assert len(titles) >= 9 and all(r.outline for r in readers)  # every case bookmarked, in its volume
+    assert all(len(r.pages) < 6 + 12 for r in readers)  # a case is never split: at most one case past the limit
+    assert "combined PDF in" in report.summary() and not list((tmp_path / "out").glob(".*.part"))
+
+    job = Job()
+    job.on_progress = lambda done, total, what="": job.cancel() if done >= 7 else None  # volumes already written
+    cancelled = printing.print_batch(gogen_db, tmp_path / "again", CLERK, scope="all-decided", job=job, workers=0)
+    assert cancelled.cancelled and not cancelled.volumes
+    assert not list((tmp_path / "again").glob("combined-*")) and not list((tmp_path / "again").glob(".*.part"))

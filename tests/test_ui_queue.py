@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
 from reviewer.services.demo import build_demo_database
@@ -210,7 +209,7 @@ def test_override_needs_a_reason(qtbot, open_window, db_path):
     when_dialog_opens(without_reason)
     window.override_current()
     assert seen.pop("names") == ("overrideOutcome", "overrideReason", True)
-    assert seen == {"ok_enabled": False, "hint": "A written reason is required.", "still_open": True}
+    assert seen == {"ok_enabled": False, "hint": "A reason is required: choose one, or type it.", "still_open": True}
     assert review_of(db_path, cid)[0] == "pending"
 
     def with_reason(dialog):
@@ -362,31 +361,6 @@ def test_conflict_with_another_reviewer_is_a_message(open_window, db_path):
     assert window.case_panel.case.review.decided_by == "B. Colleague"
 
 
-def test_accept_all_shown_asks_with_the_count(qtbot, open_window, db_path):
-    window = open_window()
-    bar = window.filters
-    bar.section.setCurrentIndex(bar.section.findData("11360"))
-    ids, by_hand = window.service.bulk_preview(window.model.view)
-    assert ids
-    asked = {}
-
-    def confirm(box):
-        asked["text"] = box.text()
-        box.button(QMessageBox.StandardButton.Yes).click()
-
-    when_dialog_opens(confirm)
-    with qtbot.waitSignal(window.jobs.finished, timeout=20000):
-        window.accept_all_shown()
-    assert f"{len(ids):,} pending convictions shown" in asked["text"]
-    assert all(review_of(db_path, cid)[0] == "accepted" for cid in ids[:5])
-    db = Database(db_path, migrate=False)
-    with db.session() as s:
-        audits = s.scalars(select(m.AuditEntry.entity_id).where(m.AuditEntry.action == "decision.accept")).all()
-    db.dispose()
-    assert sorted(audits) == sorted(ids)  # one audit entry each
-    assert window.model.view.counts().pending == by_hand
-
-
 def test_the_whole_review_from_the_keyboard(qtbot, open_window, db_path):
     window = open_window()
     table = window.table
@@ -435,7 +409,7 @@ def test_shortcuts_are_shown(open_window):
     assert "Ctrl+Z" in window.undo_button.text()
     review_menu = [a for a in window.menuBar().actions() if a.text() == "&Review"][0].menu()
     shown = {a.text(): a.shortcut().toString() for a in review_menu.actions() if not a.isSeparator()}
-    assert shown["&Accept"] == "A" and shown["&Override…"] == "O" and shown["&Undo decision"] == "Ctrl+Z"
+    assert shown["&Accept"] == "A" and shown["&Override…"] == "O" and shown["&Undo (decision or answer)"] == "Ctrl+Z"
 
 
 def test_print_center_and_dashboard_open_in_their_own_windows(qtbot, open_window):

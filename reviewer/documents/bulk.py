@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from reviewer.documents.common import (
-    JUDGE_SLOTS, SIGNATURE_SLOTS, Wording, caption, first_page_heading, judge_signature, signature,
+    SIGNATURE_SLOTS, Wording, caption, first_page_heading, signature,
 )
 from reviewer.documents.citations import code_section
 from reviewer.documents.fonts import wrap
 from reviewer.documents.model import CaseFile, format_date
+from reviewer.documents.motion import BOX_TEXT, checkbox, other_and_signature
 from reviewer.documents.pleading import LEFT, RIGHT, Cell, PleadingWriter
 from reviewer.domain.vocabulary import Outcome, SentenceStatus
 
@@ -84,21 +85,24 @@ def write_bulk_motion(w: PleadingWriter, cases: Iterable[CaseFile], summary: Bul
             b["title"])
     w.paragraph(wording.fill(b["address"]), indent=0)
     w.paragraph(wording.fill(b["intro"]))
-    w.paragraph(wording.fill(b["summary"], **{k: v for k, v in summary.__dict__.items() if k != "serving"}))
+    w.paragraph(wording.fill(b["summary"], persons="person" if summary.people == 1 else "persons",
+                             **{k: v for k, v in summary.__dict__.items() if k != "serving"}))
     w.paragraph(wording.fill(b["subdivisions"]), reserve=SIGNATURE_SLOTS)
     signature(w, office, wording)
 
     w.new_page()
     w.heading(m["order_heading"])
     w.paragraph(wording.fill(m["order_intro"]))
+    checkbox(w, wording, b["finding_granted"])
     items = [b["order_grant"]]
+    items += [b["order_recall"]] if summary.serving else []
     items += [m["order_seal"]] if summary.dismissed else []
     items += [m["order_redesignate"]] if summary.misdemeanors + summary.infractions else []
-    items += [m["order_recall"]] if summary.serving else []
     items += [wording.fill(m["order_registration"], these="these", convictions="convictions"), m["order_report"]]
     for i, text in enumerate(items, start=1):
-        w.paragraph(f"{i}.  {text}", keep=2, reserve=JUDGE_SLOTS if i == len(items) else 0)
-    judge_signature(w, wording)
+        w.paragraph(f"{i}.  {text}", keep=2, left=BOX_TEXT, indent=0)
+    checkbox(w, wording, b["finding_denied"])
+    other_and_signature(w, wording)
 
     w.new_page()
     w.heading(b["exhibit_heading"])

@@ -15,7 +15,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, TTFont, TTFontFace, makeToUnicodeCMap
 
-from reviewer.documents.arabic import visual_order
+from reviewer.documents.shaping import advance, shaped, split_direction, visual
 
 REGULAR, BOLD = "Pleading", "Pleading-Bold"
 FILES = {
@@ -146,28 +146,32 @@ def _font_for(ch: str, primary: str) -> str:
 
 
 @lru_cache(maxsize=20000)
-def runs(text: str, bold: bool = False) -> tuple[tuple[str, str], ...]:
-    """(font name, text) runs in drawing order."""
+def runs(text: str, bold: bool = False) -> tuple[tuple[str, object], ...]:
+    """(font name, text) runs in drawing order; a run in a script that needs it is shaped (documents.shaping)."""
     primary = BOLD if bold else REGULAR
     if text.isascii():
         return ((primary, text),)
-    text = visual_order(text)
-    out: list[tuple[str, str]] = []
+    text = visual(text)
+    by_font: list[tuple[str, str]] = []
     current, start = None, 0
     for i, ch in enumerate(text):
         keep = current and (ch.isspace() or ch in ",.-'") and ord(ch) in _cmap(current)
         font = current if keep else _font_for(ch, primary)
         if font != current:
             if current is not None:
-                out.append((current, text[start:i]))
+                by_font.append((current, text[start:i]))
             current, start = font, i
-    out.append((current or primary, text[start:]))
+    by_font.append((current or primary, text[start:]))
+    out: list[tuple[str, object]] = []
+    for font, run in by_font:
+        for part, rtl in split_direction(run):
+            out.append((font, shaped(part, font, rtl)))
     return tuple(out)
 
 
 @lru_cache(maxsize=50000)
 def width(text: str, size: float, bold: bool = False) -> float:
-    return sum(pdfmetrics.stringWidth(t, f, size) for f, t in runs(text, bold))
+    return sum(advance(t, f, size, pdfmetrics.stringWidth) for f, t in runs(text, bold))
 
 
 def seed(canvas) -> None:
@@ -199,7 +203,7 @@ class Pen:
             t.setTextOrigin(x, y)
             t.textOut(part)
             if len(parts) > 1:
-                x += pdfmetrics.stringWidth(part, font, size)
+                x += advance(part, font, size, pdfmetrics.stringWidth)
 
     def right(self, x: float, y: float, text: str, size: float = 12, bold: bool = False) -> None:
         self.text(x - width(text, size, bold), y, text, size, bold)

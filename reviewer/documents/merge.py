@@ -204,8 +204,9 @@ class PdfAppender:
                     self._own_streams(item, seen)
 
     # --- writing ---------------------------------------------------------------------------------------
-    def close(self) -> int:
-        """Write the page tree, the bookmarks and the file (temporary name, renamed into place). Returns the pages."""
+    def close(self, publish: bool = True) -> int:
+        """Write the page tree, the bookmarks and the file (temporary name, renamed into place; with
+        `publish=False` it stays under its temporary .part name for the caller to rename). Returns the pages."""
         self._page_tree()
         if self.bookmarks:
             with self.pdf.open_outline() as outline:
@@ -218,10 +219,15 @@ class PdfAppender:
         try:
             self.pdf.save(self.tmp, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
                           deterministic_id=True)
-            os.replace(self.tmp, self.target)
+            if publish:
+                os.replace(self.tmp, self.target)
+        except BaseException:
+            if self.tmp.exists():
+                self.tmp.unlink()
+            raise
         finally:
             self.pdf.close()
-            if self.tmp.exists():
+            if publish and self.tmp.exists():
                 self.tmp.unlink()
         return pages
 
@@ -319,3 +325,51 @@ def _sub(obj, memo: dict) -> bytes:
     h = hashlib.sha1()
     _direct(h, obj, memo)
     return h.digest()
+
+
+VOLUME_PAGES = 4000  # about 30 MB of pikepdf objects: a batch's memory stays flat whatever its size
+
+
+class CombinedVolumes:
+    """The combined print file, in volumes of at most `pages_per_volume` pages (a case is never split).
+
+    pikepdf holds a file in memory until it writes it; volumes keep that bounded. The first volume is
+    `target`, the next `<stem>-2.pdf` and so on. Each is written under a .part name and all are renamed
+    into place only when the batch closes, so a killed or cancelled batch leaves no volume behind."""
+
+    def __init__(self, target: Path, pages_per_volume: int | None = None) -> None:
+        self.target = Path(target)
+        self.limit = pages_per_volume or VOLUME_PAGES
+        self.current = PdfAppender(self.target)
+        self.finished: list[PdfAppender] = []  # written under their .part names
+        self._pages_before = 0
+
+    @property
+    def pages(self) -> int:
+        return self._pages_before + self.current.pages
+
+    @property
+    def volumes(self) -> list[Path]:
+        return [a.target for a in self.finished]
+
+    def add(self, path: Path, title: str = "", documents: Iterable[tuple[str, int]] = ()) -> int:
+        if self.current.pages >= self.limit:
+            self._pages_before += self.current.close(publish=False)
+            self.finished.append(self.current)
+            n = len(self.finished) + 1
+            self.current = PdfAppender(self.target.with_name(f"{self.target.stem}-{n}{self.target.suffix}"))
+        return self.current.add(path, title, documents)
+
+    def close(self) -> int:
+        """Write the last volume and put every volume in place. Returns the pages of all."""
+        pages = self._pages_before + self.current.close(publish=False)
+        self.finished.append(self.current)
+        for appender in self.finished:
+            os.replace(appender.tmp, appender.target)
+        return pages
+
+    def abort(self) -> None:
+        self.current.abort()
+        for appender in self.finished:
+            if appender.tmp.exists():
+                appender.tmp.unlink()

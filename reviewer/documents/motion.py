@@ -122,7 +122,12 @@ def _order(w: PleadingWriter, case: CaseFile, wording: Wording) -> None:
             _resentencing(w, serving, wording)
     denial = wording.fill(m["finding_denied"], denial_ground=m["denial_ground_serving"] if serving else "")
     checkbox(w, wording, denial)
-    checkbox(w, wording, m["finding_other"] + " " + "_" * 20, keep=1, reserve=JUDGE_SLOTS + 4)
+    other_and_signature(w, wording)
+
+
+def other_and_signature(w: PleadingWriter, wording: Wording) -> None:
+    """'[ ] OTHER:' with lines the judge writes on, then the judge's signature, on one page."""
+    checkbox(w, wording, wording["motion"]["finding_other"] + " " + "_" * 20, keep=1, reserve=JUDGE_SLOTS + 4)
     for _ in range(2):
         w.to_line()
         w.ensure(2)

@@ -8,16 +8,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewer import scratch
-from reviewer.services.print_recovery import recover_interrupted_jobs
-from reviewer.store.database import Database
+
+if TYPE_CHECKING:
+    from reviewer.store.database import Database
 
 
-def at_start(db: Database | None = None) -> None:
-    """Run when a command or the app starts (with its database once it is open)."""
+def at_start(db: "Database | None" = None) -> None:
+    """Run when a command or the app starts (with its database once it is open). Without a database it
+    loads nothing but the folder sweep (every command's start pays for it)."""
     scratch.sweep()
     if db is not None:
+        from reviewer.services.print_recovery import recover_interrupted_jobs
+
         recover_interrupted_jobs(db)
 
 

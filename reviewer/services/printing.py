@@ -28,7 +28,7 @@ from reviewer.documents.filing import split
 from reviewer.documents.grounds import ground_sentence
 from reviewer.documents.common import Wording
 from reviewer.documents.fonts import register_fonts
-from reviewer.documents.merge import PdfAppender
+from reviewer.documents.merge import CombinedVolumes
 from reviewer.documents.model import CaseFile, CountLine, format_date
 from reviewer.documents.render import render_bulk, render_case
 from reviewer.domain.people import User
@@ -93,7 +93,8 @@ class PrintReport:
     no_ground: list[Key] = field(default_factory=list)  # a challenge without a factual ground: not printed
     referred_only: int = 0
     no_case_number: int = 0
-    combined: Path | None = None
+    combined: Path | None = None  # the first volume of the combined file
+    volumes: list[Path] = field(default_factory=list)  # every volume (one for most batches)
     bulk: Path | None = None
     referrals: Path | None = None
     cancelled: bool = False
@@ -109,12 +110,16 @@ class PrintReport:
                      "`--cases all-decided` reprints)"]
         if self.cancelled:
             lines.append("cancelled: only the cases listed as printed have their PDF; no combined file was written")
-        for label, path in (("combined PDF", self.combined), ("bulk motion", self.bulk), ("referrals", self.referrals)):
+        if len(self.volumes) > 1:
+            lines.append(f"combined PDF in {len(self.volumes)} volumes (bookmarked by case): "
+                         + ", ".join(str(v) for v in self.volumes))
+        for label, path in (("combined PDF", self.combined if len(self.volumes) <= 1 else None),
+                            ("bulk motion", self.bulk), ("referrals", self.referrals)):
             if path:
                 lines.append(f"{label}: {path}")
         if self.no_case_number:
             lines.append(f"{self.no_case_number} cases have no court case number on the DOJ record: "
-                         "their papers say so; add the number before filing")
+                         "their papers say so; enter the number (`reviewer case-number` or the print center) and print them again")
         if self.held:
             shown = " ".join(f"{pid}:{key}" for pid, key in self.held[:20]) + (" ..." if len(self.held) > 20 else "")
             lines.append(f"{len(self.held)} cases held: the record does not show whether the sentence is still "
@@ -160,7 +165,12 @@ def _code_section(text: str) -> str:
     return text
 
 
-def _case_file(key: Key, rows: list[tuple]) -> CaseFile | None:
+def _number(rows: list[tuple], entered: str = "") -> str:
+    """The court case number: the DOJ record's, else the one entered by hand."""
+    return next((r[4] for r in rows if r[4]), "") or entered
+
+
+def _case_file(key: Key, rows: list[tuple], entered: str = "") -> CaseFile | None:
     """The case's documents' data; None while a count is undecided."""
     if any(r[14] not in DECIDED or not r[15] for r in rows):
         return None
@@ -179,7 +189,7 @@ def _case_file(key: Key, rows: list[tuple]) -> CaseFile | None:
             referral_reason=_referral_reason(r[12], r[17] or "") if outcome is Outcome.REFER else "",
         ))
     first = rows[0]
-    court_case = next((r[4] for r in rows if r[4]), "")
+    court_case = _number(rows, entered)
     return CaseFile(person_name=first[8] or "", dob=first[9], cii=first[10] or "", court_case=court_case,
                     case_key=key[1], counts=tuple(counts), person_id=key[0])
 
@@ -192,27 +202,31 @@ def _grouped(rows: Iterable[tuple]) -> Iterator[tuple[Key, list[tuple]]]:
 def case_files(db: Database, keys: Iterable[Key] | None = None) -> Iterator[CaseFile]:
     """Decided court cases as documents' data, streamed in (person, case key) order."""
     with db.engine.connect() as conn:
+        entered = q.entered_case_numbers(conn)
         for key, rows in _grouped(q.case_rows(conn, keys)):
-            case = _case_file(key, rows)
+            case = _case_file(key, rows, entered.get(key, ""))
             if case is not None:
                 yield case
 
 
-def _stamp(rows: list[tuple]) -> str:
-    return ",".join(str(r[16]) for r in sorted(rows, key=lambda r: r[16] or 0))
+def _stamp(rows: list[tuple], entered: str = "") -> str:
+    """What a print answered: the standing decisions (and a number entered by hand, where the record has none)."""
+    stamp = ",".join(str(r[16]) for r in sorted(rows, key=lambda r: r[16] or 0))
+    return stamp + f"#{entered}" if entered and not any(r[4] for r in rows) else stamp
 
 
 def list_cases(db: Database, scope: str = "not-printed") -> list[CaseSummary]:
     """Court cases for the print center: `not-printed`, `all-decided`, `printed` or `all`."""
     out = []
     with db.engine.connect() as conn:
-        prints, filings = q.latest_prints(conn), q.latest_filings(conn)
+        prints, filings, entered = q.latest_prints(conn), q.latest_filings(conn), q.entered_case_numbers(conn)
         for key, rows in _grouped(q.case_rows(conn)):
-            case = _case_file(key, rows)
+            number = entered.get(key, "")
+            case = _case_file(key, rows, number)
             printed = prints.get(key)
-            stale = bool(printed and case is not None and printed[0] != _stamp(rows))
+            stale = bool(printed and case is not None and printed[0] != _stamp(rows, number))
             problems = []
-            if not any(r[4] for r in rows):
+            if not _number(rows, number):
                 problems.append("no court case number on the DOJ record")
             if case is not None and case.needs_sentence_answer:
                 problems.append("sentence status unknown: an attorney must answer")
@@ -220,7 +234,7 @@ def list_cases(db: Database, scope: str = "not-printed") -> list[CaseSummary]:
             if ground:
                 problems.append(ground)
             summary = CaseSummary(
-                key=key, name=rows[0][8] or "", court_case=next((r[4] for r in rows if r[4]), ""), counts=len(rows),
+                key=key, name=rows[0][8] or "", court_case=_number(rows, number), counts=len(rows),
                 documents=case.document_kinds if case else (), decided=case is not None,
                 printed_at=printed[1] if printed else None, printed_by=printed[2] if printed else "", stale=stale,
                 filed_on=filings.get(key), problems=tuple(problems),
@@ -277,12 +291,13 @@ def _select(db: Database, scope: str, keys: Iterable[Key] | None, report: PrintR
     """Keys to print, referral rows, previous prints; fills the held and referral counts."""
     chosen, referrals, referred = [], [], []
     with db.engine.connect() as conn:
-        prints = q.latest_prints(conn)
+        prints, entered = q.latest_prints(conn), q.entered_case_numbers(conn)
         for key, rows in _grouped(q.case_rows(conn, keys)):
-            case = _case_file(key, rows)
+            number = entered.get(key, "")
+            case = _case_file(key, rows, number)
             if case is None:
                 continue
-            if keys is None and scope == "not-printed" and key in prints and prints[key][0] == _stamp(rows):
+            if keys is None and scope == "not-printed" and key in prints and prints[key][0] == _stamp(rows, number):
                 continue
             referrals += [(case, c) for c in case.referred_counts]
             if case.needs_sentence_answer:
@@ -291,9 +306,9 @@ def _select(db: Database, scope: str, keys: Iterable[Key] | None, report: PrintR
                 report.no_ground.append(key)
             elif not case.document_kinds:
                 report.referred_only += 1
-                referred.append((key, _stamp(rows)))
+                referred.append((key, _stamp(rows, number)))
             else:
-                chosen.append((key, _stamp(rows)))
+                chosen.append((key, _stamp(rows, number)))
     return chosen, referrals, prints, referred
 
 
@@ -319,7 +334,7 @@ def print_batch(db: Database, out_dir: str | Path, user: User | str, scope: str 
     with db.session() as session:
         report.job_id = q.start_job(session, user_name, scope if keys is None else "selected", str(out), len(chosen),
                                     owner=scratch.owner_text()).id
-    combined = PdfAppender(out / f"combined-job{report.job_id}.pdf")
+    combined = CombinedVolumes(out / f"combined-job{report.job_id}.pdf")
     status = "failed"
     try:
         summary, bulk_only = _print_cases(db, chosen, prints, out / "cases", wording, user_name, report, combined, job,
@@ -330,6 +345,7 @@ def print_batch(db: Database, out_dir: str | Path, user: User | str, scope: str 
         if report.printed:
             combined.close()
             report.combined = combined.target
+            report.volumes = combined.volumes
         else:
             combined.abort()
         if referrals:
@@ -538,6 +554,30 @@ def mark_filed(db: Database, keys: Iterable[Key], filed_on: date, user: User | s
         AuditLog(session).record(name or "system", "print.filed", "court_case", None,
                                  after={"cases": [list(k) for k in keys], "filed_on": filed_on.isoformat()})
     return n
+
+
+def enter_case_number(db: Database, key: Key, court_case: str, user: User | str) -> str:
+    """Record the court case number of a case whose DOJ record has none (audited); its papers then carry it,
+    and papers printed without it are to be printed again. Returns the number as recorded."""
+    name = user.name if isinstance(user, User) else str(user)
+    number = " ".join((court_case or "").split())
+    if not number:
+        raise PrintRefused("give the court case number")
+    if len(number) > 40 or not number.isprintable() or number[0] in "=+-@":
+        raise PrintRefused("a court case number is at most 40 letters, digits and marks such as - or /, "
+                           "and does not start with =, +, - or @")
+    with db.engine.connect() as conn:
+        rows = list(q.case_rows(conn, [key]))
+    if not rows:
+        raise PrintRefused(f"court case {key[0]}:{key[1]} does not exist (see `reviewer print` for the cases)")
+    shown = _number(rows)
+    if shown:
+        raise PrintRefused(f"the DOJ record gives this court case the number {shown}; it is not replaced by hand")
+    with db.session() as session:
+        before = q.add_case_number(session, key, number, name)
+        AuditLog(session).record(name or "system", "case.number", "court_case", None,
+                                 {"case": list(key), "court_case": before}, {"case": list(key), "court_case": number})
+    return number
 
 
 def answer_sentence(db: Database, key: Key, status: SentenceStatus, user: User,

@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # the import and evaluation stacks load only when a job needs
 
 __all__ = [
     "BulkAcceptResult", "BulkUndoResult", "SkipReason", "UndoResult",
-    "OVERRIDE_OUTCOMES", "STATUS_CHANGED", "AnswerEntry", "STATUS_DONE", "CaseView", "Cancelled", "Choices", "ConflictError", "Counts",
+    "OVERRIDE_OUTCOMES", "STATUS_CHANGED", "AnswerEntry", "CountGroup", "STATUS_DONE", "CaseView", "Cancelled", "Choices", "ConflictError", "Counts",
     "DatabaseError", "DecisionEntry", "DecisionRefused", "DecisionResult", "FileRejected", "Job", "QueueFilter", "QueueIndex",
     "QueueRow", "QueueService", "QueueView", "ReviewState", "RunInfo", "TimelineEntry", "accept_in_chunks", "import_files",
     "open_database", "policy_choices", "reevaluate",
@@ -70,6 +70,10 @@ class TimelineEntry:
     sentence_end: date | None
     under_review: bool
     triggers: tuple[str, ...]  # why this conviction counts against relief for the one under review
+    count: str = ""  # "cycle 1, count 2" from the DOJ count order
+    description: str = ""  # the offense as the record words it
+    sentence_status: SentenceStatus = SentenceStatus.UNKNOWN  # this count's own, on the as-of date
+    review: str = ""  # a flagged count's review: pending, or the decision's outcome ("" when not in the queue)
 
 
 @dataclass(frozen=True)
@@ -221,6 +225,7 @@ class QueueService:
             record = load_record(conn, detail.person_id)
             history = q.decision_history(conn, conviction_id)
             answers = q.question_answers(conn, conviction_id)
+            states = q.review_states(conn, [c.id for c in record.convictions])
         questions = self._open_questions(conviction_id)  # NEEDS_REVIEW's, and e.g. whether a sentence is served
         try:
             statute = Suggestion(detail.statute_suggestion) if detail.statute_suggestion else None
@@ -232,7 +237,7 @@ class QueueService:
         policy = f"{detail.policy_name} v{detail.policy_version}" if detail.policy_version else detail.policy_name
         return CaseView(
             conviction_id, record.person, suggestion, Outcome.for_suggestion(suggestion), reasons, status,
-            detail.disqualified, policy, detail.as_of, detail.review, _timeline(record, conviction_id),
+            detail.disqualified, policy, detail.as_of, detail.review, _timeline(record, conviction_id, detail.as_of, states),
             tuple(history), public_safety_allowed(status), questions, statute, tuple(answers),
         )
 
@@ -250,13 +255,30 @@ class QueueService:
         from reviewer.services import answering
 
         evaluation = answering.answer_question(self.db, conviction_id, key, value, self.user)
+        self._follow_person(conviction_id)
+        return evaluation
+
+    def standing_answer_id(self, conviction_id: int, key: str) -> int | None:
+        from reviewer.services import answering
+
+        return answering.latest_answer_id(self.db, conviction_id, key)
+
+    def undo_answer(self, conviction_id: int, answer_id: int) -> Evaluation:
+        """Take back an answer while it stands (audited; the person re-evaluated); AnswerConflict if not."""
+        from reviewer.services import answering
+
+        evaluation = answering.undo_answer(self.db, answer_id, self.user)
+        self._follow_person(conviction_id)
+        return evaluation
+
+    def _follow_person(self, conviction_id: int) -> None:
+        """The queue's suggestions of the person's convictions follow a re-evaluation of the person."""
         pos = self.index.position(conviction_id)
         if pos is not None:
             person = self.index.person_ids[pos]
             ids = self.index.ids[self.index.person_ids == person].tolist()
             for cid, row in self.rows(ids).items():
                 self.index.set_suggestion(cid, row.suggestion)
-        return evaluation
 
     # --- deciding (each call is committed before it returns) ------------------------------------
 
@@ -306,9 +328,67 @@ class QueueService:
         for cid, state in states.items():
             self.index.set_state(cid, state.status, state.decided_by, state.suggestion_changed)
 
+    # --- several counts at once (services.group_deciding) ----------------------------------------
+
+    def group(self, conviction_id: int, whole_person: bool = False) -> "CountGroup":
+        """The pending flagged counts of this conviction's court case (or of the whole person) in the queue."""
+        pos = self.index.position(conviction_id)
+        if pos is None:
+            return CountGroup((), None, 0, "")
+        ids = self.index.ids[self.index.person_ids == self.index.person_ids[pos]].tolist()
+        rows = self.rows(ids)
+        mine = rows.get(conviction_id)
+        court_case = mine.court_case if mine is not None else ""
+        members = [r for r in rows.values() if whole_person or (court_case and r.court_case == court_case)
+                   or r.conviction_id == conviction_id]
+        pending = sorted((r for r in members if r.status == ReviewStatus.PENDING.value), key=lambda r: r.conviction_id)
+        outcomes = {Outcome.for_suggestion(Suggestion(r.suggestion)) for r in pending}
+        same = outcomes.pop() if len(outcomes) == 1 else None
+        return CountGroup(tuple((r.conviction_id, r.version) for r in pending), same, len(members), court_case)
+
+    def decide_group(self, targets, kind: DecisionKind, outcome: Outcome | None = None,
+                     reason: str = "") -> list[DecisionResult]:
+        from reviewer.services.group_deciding import decide_group
+
+        results = decide_group(self.db, targets, self.user, kind, outcome, reason)
+        for result in results:
+            self.index.set_state(result.conviction_id, result.status.value, self.user.name)
+        return results
+
+    def undo_decisions(self, results, job: Job = NO_JOB):
+        """Take back decisions that still stand at the version they left (DecisionResults); the
+        BulkUndoResult says what was undone and what was left as it is."""
+        from reviewer.services.group_deciding import undo_decisions
+
+        report = undo_decisions(self.db, list(results), self.user, job)
+        self.refresh_states([r.conviction_id for r in results])
+        return report
+
+    def bulk_breakdown(self, view: QueueView) -> tuple[dict[Outcome, list[int]], int]:
+        """What "Accept all shown" would decide, by outcome, and how many shown need an outcome chosen by hand."""
+        ids, by_hand = view.acceptable_pending()
+        suggestions = self.index.suggestion_of(ids)
+        out: dict[Outcome, list[int]] = {}
+        for cid, suggestion in zip(ids, suggestions):
+            outcome = Outcome.for_suggestion(Suggestion(suggestion))
+            if outcome is not None:
+                out.setdefault(outcome, []).append(cid)
+        return out, by_hand
+
     def bulk_preview(self, view: QueueView) -> tuple[list[int], int]:
         """Pending convictions shown that Accept can decide, and how many shown need an outcome chosen by hand."""
         return view.acceptable_pending()
+
+
+@dataclass(frozen=True)
+class CountGroup:
+    """A court case's (or a person's) pending counts, with the versions shown, and the one outcome Accept
+    gives all of them (None when they differ or need review)."""
+
+    targets: tuple[tuple[int, int], ...]
+    accept_outcome: Outcome | None
+    counts: int  # all of its flagged counts, decided or not
+    court_case: str
 
 
 def _policy_rule_labels(documents: list[str]) -> dict[str, str]:
@@ -324,7 +404,8 @@ def _policy_rule_labels(documents: list[str]) -> dict[str, str]:
     return labels
 
 
-def _timeline(record, conviction_id: int) -> tuple[TimelineEntry, ...]:
+def _timeline(record, conviction_id: int, as_of: date | None = None,
+              states: dict[int, ReviewState] | None = None) -> tuple[TimelineEntry, ...]:
     facts = PersonFacts(record)
     target = next((c for c in record.convictions if c.id == conviction_id), None)
     triggers: dict[int, list[str]] = {}
@@ -338,14 +419,37 @@ def _timeline(record, conviction_id: int) -> tuple[TimelineEntry, ...]:
             for prior in same:
                 triggers.setdefault(prior.id, []).append(f"one of {len(same)} prior HS {target.section} convictions")
     ordered = sorted(record.convictions, key=lambda c: (c.disposition_date or date.max, c.id))
+    states = states or {}
     return tuple(
         TimelineEntry(
             c.id, c.disposition_date, c.county, c.court_case, str(c.code) if c.code else c.offense_text,
             c.level.label if isinstance(c.level, Level) else "", c.sentence_end, c.id == conviction_id,
-            tuple(triggers.get(c.id, ())),
+            tuple(triggers.get(c.id, ())), _count_label(c.count_order), c.offense_text or "",
+            facts.sentence_status(c, as_of) if as_of is not None else SentenceStatus.UNKNOWN,
+            _review_label(states.get(c.id)),
         )
         for c in ordered
     )
+
+
+def _count_label(count_order: str) -> str:
+    """DOJ CNT_ORDER: arrest cycle (3 digits), event (3), count (3), and in the research file 3 more."""
+    digits = (count_order or "").strip()
+    if len(digits) not in (9, 12) or not digits.isdigit():
+        return digits
+    return f"cycle {int(digits[:3])}, count {int(digits[6:9])}"
+
+
+def _review_label(state: ReviewState | None) -> str:
+    if state is None:
+        return ""
+    if state.status == ReviewStatus.PENDING.value:
+        return "pending"
+    try:
+        outcome = Outcome(state.outcome).label if state.outcome else state.status
+    except ValueError:
+        outcome = state.outcome or state.status
+    return f"{'accepted' if state.status == ReviewStatus.ACCEPTED.value else 'overridden'}: {outcome}"
 
 
 # --- long jobs: run in a worker with their own Database -------------------------------------------

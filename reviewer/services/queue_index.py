@@ -167,6 +167,12 @@ class QueueIndex:
             return int(self._by_id[i])
         return None
 
+    def suggestion_of(self, conviction_ids) -> list[str]:
+        """The current suggestions of these (queued) convictions, in their order."""
+        ids = np.asarray(conviction_ids, dtype=self._sorted_ids.dtype)
+        positions = self._by_id[np.searchsorted(self._sorted_ids, ids)]
+        return [SUGGESTION_CODES[c] for c in self.suggestion[positions].tolist()]
+
     # --- views -------------------------------------------------------------------------------
 
     def view(self, flt: QueueFilter = QueueFilter(), sort: str | None = None, descending: bool = False) -> QueueView:

@@ -46,7 +46,10 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 def start_worker(parent_pid: int, init=None, *args) -> None:
-    """A pool initializer: die with the parent, then run `init(*args)` if given."""
+    """A pool initializer: die with the parent, then run `init(*args)` if given. SIGTERM is set back to its
+    default: a forked worker inherits the command's handler (SIGTERM as Ctrl+C), and the pool's terminate()
+    must end its workers at once, not raise inside them while they hold the task queue's lock."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent_pid)
     if init is not None:
         init(*args)

@@ -15,7 +15,7 @@ from reviewer.store.staging import stage_tables
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision. A database already there opens without loading Alembic
 # (a fifth of a second on every command); tests check this against the migration scripts.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 
 
 class DatabaseError(Exception):
@@ -58,7 +58,8 @@ class Database:
                     kwargs["module"] = encryption.sqlcipher_module()
                     key_pragma = encryption.key_pragma(encryption.key_for(path))
                 except encryption.EncryptionUnavailable as exc:
-                    raise DatabaseError(str(exc)) from None
+                    raise DatabaseError(f"cannot open the database: {path.name} is not a plain SQLite database; "
+                                        f"if it was encrypted (reviewer encrypt): {exc}") from None
                 self.encrypted = True
         self.engine: Engine = create_engine(self.url, **kwargs)
         if key_pragma is not None:

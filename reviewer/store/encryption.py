@@ -54,20 +54,16 @@ def sqlcipher_module():
     try:
         import sqlcipher3.dbapi2 as dbapi
     except ImportError:
-        raise EncryptionUnavailable("this database is encrypted: opening it needs the sqlcipher3-binary package "
+        raise EncryptionUnavailable("opening an encrypted database needs the sqlcipher3-binary package "
                                     "(pip install reviewer[encryption])") from None
     return dbapi
 
 
 def key_for(path: str | Path) -> str:
-    try:
-        keyring = _keyring()
-    except EncryptionUnavailable as exc:
-        raise EncryptionUnavailable(f"{Path(path).name} is encrypted, and {exc}") from None
-    key = keyring.get_password(SERVICE, _account(path))
+    key = _keyring().get_password(SERVICE, _account(path))
     if not key:
-        raise EncryptionUnavailable(f"{Path(path).name} is encrypted and this computer's keyring holds no key for "
-                                    "it (it is kept per user and per file path)")
+        raise EncryptionUnavailable("this computer's keyring holds no key for it (keys are kept per user and per "
+                                    "file path: a moved or copied database needs its key set again)")
     return key
 
 

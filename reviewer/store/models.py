@@ -236,6 +236,20 @@ class PrintedCase(Base):
     printed_by: Mapped[str] = mapped_column(String(200))
 
 
+class CaseNumberEntry(Base):
+    """A court case number entered by hand for a court case whose DOJ record has none (the latest stands)."""
+
+    __tablename__ = "case_number_entry"
+    __table_args__ = (Index("ix_case_number_entry_case", "person_id", "case_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    case_key: Mapped[str] = mapped_column(String(20))
+    court_case: Mapped[str] = mapped_column(String(40))
+    entered_by: Mapped[str] = mapped_column(String(200))
+    entered_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class CaseFiling(Base):
     """The clerk's record that a court case's papers were filed, and on which day."""
 

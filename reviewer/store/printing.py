@@ -71,6 +71,24 @@ def latest_filings(conn: Connection) -> dict[Key, date]:
     return {(r[0], r[1]): r[2] for r in conn.execute(query)}
 
 
+def entered_case_numbers(conn: Connection) -> dict[Key, str]:
+    """The latest hand-entered court case number of each court case that has one."""
+    ce = m.CaseNumberEntry
+    latest = select(func.max(ce.id).label("id")).group_by(ce.person_id, ce.case_key).subquery()
+    query = select(ce.person_id, ce.case_key, ce.court_case).join(latest, latest.c.id == ce.id)
+    return {(r[0], r[1]): r[2] for r in conn.execute(query)}
+
+
+def add_case_number(session: Session, key: Key, court_case: str, user: str) -> str | None:
+    """Record a hand-entered number; returns the one it replaces (None: the first)."""
+    before = session.execute(select(m.CaseNumberEntry.court_case).where(
+        m.CaseNumberEntry.person_id == key[0], m.CaseNumberEntry.case_key == key[1]).order_by(
+        m.CaseNumberEntry.id.desc()).limit(1)).scalar()
+    session.add(m.CaseNumberEntry(person_id=key[0], case_key=key[1], court_case=court_case, entered_by=user,
+                                  entered_at=datetime.now()))
+    return before
+
+
 def start_job(session: Session, user: str, scope: str, out_dir: str, total: int, owner: str | None = None) -> m.PrintJob:
     job = m.PrintJob(started_at=datetime.now(), user_name=user, scope=scope, out_dir=out_dir, status="running",
                      cases_total=total, cases_printed=0, owner=owner)

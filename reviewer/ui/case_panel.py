@@ -253,23 +253,35 @@ def _reasons_html(case: CaseView) -> str:
     return f"<h3>Why</h3><ol style='margin-top:0'>{items or '<li>No reasons recorded</li>'}</ol>"
 
 
+SENTENCE_WORDS = {SentenceStatus.SERVING: "still serving", SentenceStatus.COMPLETED: "completed",
+                  SentenceStatus.UNKNOWN: "not shown"}
+
+
 def _timeline_html(case: CaseView) -> str:
     rows = []
     for t in case.timeline:
         cls = "review" if t.under_review else ("trigger" if t.triggers else "")
         note = "under review" if t.under_review else "; ".join(t.triggers)
+        # the count under review shows the evaluation's status (an attorney's answer included), so the
+        # record never says "completed" where the case says "still serving"
+        status = case.sentence_status if t.under_review else t.sentence_status
+        sentence = SENTENCE_WORDS.get(status, "") if t.sentence_end or t.under_review or t.review else ""
+        offense = escape(t.offense) + (f"<br><span class='muted'>{escape(t.description)}</span>"
+                                       if t.description and t.description != t.offense else "")
+        review = escape(t.review) if not t.under_review else ""
         rows.append(
-            f"<tr class='{cls}'><td>{_d(t.disposition_date)}</td><td>{escape(t.county.title())}</td>"
-            f"<td>{escape(t.court_case)}</td><td>{escape(t.offense)}</td><td>{escape(t.level)}</td>"
-            f"<td>{escape(note)}</td></tr>"
+            f"<tr class='{cls}'><td nowrap>{_d(t.disposition_date)}</td><td>{escape(t.county.title())}</td>"
+            f"<td>{escape(t.court_case)}<br><span class='muted'>{escape(t.count)}</span></td><td>{offense}</td>"
+            f"<td>{escape(t.level)}</td><td>{escape(sentence)}</td><td>{review}</td><td>{escape(note)}</td></tr>"
         )
     legend = ("<p class='muted'>Blue: the conviction under review. Amber: a conviction that counts against relief "
               "for it.</p>") if any(t.triggers for t in case.timeline) else ""
     return (
         f"<h3>Record: {len(case.timeline)} conviction{'s' if len(case.timeline) != 1 else ''}, all counties</h3>"
         f"{legend}"
-        "<table class='t' width='100%'><tr><th>Disposition</th><th>County</th><th>Court case</th><th>Offense</th>"
-        f"<th>Level</th><th></th></tr>{''.join(rows)}</table>"
+        "<table class='t' width='100%'><tr><th>Disposition</th><th>County</th><th>Court case, count</th>"
+        "<th>Offense</th><th>Level</th><th>Sentence</th><th>Review</th><th></th></tr>"
+        f"{''.join(rows)}</table>"
     )
 
 

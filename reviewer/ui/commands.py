@@ -13,7 +13,7 @@ from typing import Callable
 from PySide6.QtGui import QUndoCommand
 
 from reviewer.domain.vocabulary import Outcome
-from reviewer.services.queue import DecisionRefused, DecisionResult, QueueService
+from reviewer.services.queue import ConflictError, DecisionRefused, DecisionResult, QueueService
 
 
 class DecisionCommand(QUndoCommand):
@@ -59,5 +59,88 @@ class DecisionCommand(QUndoCommand):
         self._on_change(cid)
 
 
+class AnswerCommand(QUndoCommand):
+    """An answer to one of the engine's questions, already recorded: undo takes it back, redo gives it again."""
+
+    def __init__(self, service: QueueService, conviction_id: int, key: str, value: str, label: str,
+                 on_change: Callable[[int], None], on_error: Callable[[str], None]) -> None:
+        super().__init__(label)
+        self._service, self._cid, self._key, self._value = service, conviction_id, key, value
+        self._answer_id = service.standing_answer_id(conviction_id, key)
+        self._on_change, self._on_error = on_change, on_error
+        self._pushed = False
+
+    @property
+    def conviction_id(self) -> int:
+        return self._cid
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True
+            return
+        self._call(lambda: self._service.answer(self._cid, self._key, self._value))
+        self._answer_id = self._service.standing_answer_id(self._cid, self._key)
+
+    def undo(self) -> None:
+        if self._answer_id is None:
+            self.setObsolete(True)
+            return
+        self._call(lambda: self._service.undo_answer(self._cid, self._answer_id))
+
+    def _call(self, call) -> None:
+        from reviewer.services.answering import AnswerRefused  # AnswerConflict is one too
+
+        try:
+            call()
+        except AnswerRefused as exc:
+            self.setObsolete(True)
+            self._on_error(f"{exc}.")
+        self._on_change(self._cid)
+
+
 def decision_label(kind: str, outcome: Outcome) -> str:
     return f"{kind} ({outcome.label})"
+
+
+class GroupCommand(QUndoCommand):
+    """Several counts decided in one step (a court case, a person, a bulk acceptance), already recorded:
+    undo takes back those of its decisions that still stand; redo decides the same counts alike again."""
+
+    def __init__(self, service: QueueService, results: list[DecisionResult], reason: str, label: str,
+                 on_change: Callable[[list[int]], None], on_error: Callable[[str], None]) -> None:
+        super().__init__(label)
+        self._service, self._results, self._reason = service, list(results), reason
+        self._on_change, self._on_error = on_change, on_error
+        self._pushed = False
+        self._undone: dict[int, int] = {}  # conviction id -> the version its undo left
+
+    @property
+    def conviction_ids(self) -> list[int]:
+        return [r.conviction_id for r in self._results]
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True
+            return
+        from reviewer.domain.vocabulary import DecisionKind
+
+        # Only what the undo took back is decided again, at the version the undo left: a colleague's
+        # decision since is a conflict, never replaced.
+        targets = [(r.conviction_id, self._undone[r.conviction_id]) for r in self._results
+                   if r.conviction_id in self._undone]
+        outcome = self._results[0].outcome if self._results else None
+        kind = DecisionKind.OVERRIDE if self._reason else DecisionKind.ACCEPT
+        try:
+            self._results = self._service.decide_group(targets, kind, outcome, self._reason)
+        except (ConflictError, DecisionRefused) as exc:
+            self.setObsolete(True)
+            self._on_error(str(exc))
+        self._on_change(self.conviction_ids)
+
+    def undo(self) -> None:
+        report = self._service.undo_decisions(self._results)
+        self._undone = {u.conviction_id: u.version for u in report.undone}
+        left = sum(len(ids) for ids in report.skipped.values())
+        if left:
+            self._on_error(f"{left:,} of these counts were decided again since; those decisions stay.")
+        self._on_change(self.conviction_ids)

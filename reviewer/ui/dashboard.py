@@ -8,6 +8,8 @@ reviewers on a shared database). "Export PDF" writes what is on screen as one pa
 from __future__ import annotations
 
 import time
+from html import escape
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.domain.vocabulary import Outcome, Suggestion
+from reviewer.services.progress import Progress, attorney_progress
 from reviewer.services.summary import LEVEL_NAMES, LEVELS, RECENT_YEARS, SECTIONS, Figures, export_summary_pdf, summary_figures
 from reviewer.ui.workers import JobRunner
 
@@ -27,7 +30,8 @@ BAR_COLOUR = "#305496"
 
 
 def _compute(db, job):
-    return summary_figures(db)
+    figures = summary_figures(db)
+    return figures, attorney_progress(db, date.today(), figures.flagged_pending)
 
 
 class StackedBars(QWidget):
@@ -224,6 +228,11 @@ class Dashboard(QWidget):
         self.queue_bar.setFormat("%p%")
         grid.addWidget(self.queue_text, 5, 0, 1, 2)
         grid.addWidget(self.queue_bar, 6, 0, 1, 2)
+        self.progress_text = QLabel("")
+        self.progress_text.setObjectName("attorneyProgress")
+        self.progress_text.setTextFormat(Qt.TextFormat.RichText)
+        self.progress_text.setWordWrap(True)
+        grid.addWidget(self.progress_text, 10, 0, 1, 2)
         grid.addWidget(_heading("People"), 7, 0, 1, 2)
         people = QGridLayout()
         people.addWidget(QLabel(""), 0, 0)
@@ -245,7 +254,8 @@ class Dashboard(QWidget):
         grid.addLayout(people, 8, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(9, 1)
+        grid.addWidget(_heading("Progress by attorney"), 9, 0, 1, 2)
+        grid.setRowStretch(11, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -267,10 +277,12 @@ class Dashboard(QWidget):
         self._started = time.monotonic()
         self._runner.start("Summary", self._db.url, _compute)
 
-    def _on_finished(self, _title: str, figures: Figures) -> None:
+    def _on_finished(self, _title: str, result: tuple[Figures, Progress]) -> None:
         seconds = time.monotonic() - self._started
         self._timer.setInterval(max(AUTO_REFRESH_MS, int(seconds * 20_000)))
+        figures, progress = result
         self.set_figures(figures)
+        self.set_progress(progress)
         self.status.setText("")
         if self._again:
             self._again = False
@@ -311,6 +323,22 @@ class Dashboard(QWidget):
         for key in ("no_felony", "no_conviction", "no_recent_conviction"):
             self.people[key][0].setText(f"{getattr(f.projected, key):,}")
             self.people[key][1].setText(f"{getattr(f.confirmed, key):,}")
+
+    def set_progress(self, p: Progress) -> None:
+        """Decisions per attorney today and this week, the pace, and when the queue is done at that pace."""
+        self.progress = p
+        rows = "".join(f"<tr><td>{escape(a.name)}&nbsp;&nbsp;</td><td align=right>{a.today:,}</td>"
+                       f"<td align=right>{a.this_week:,}</td></tr>" for a in p.attorneys)
+        table = (f"<table><tr><th align=left>Attorney</th><th>&nbsp;Today</th><th>&nbsp;This week</th></tr>{rows}"
+                 "</table>") if rows else "<p>No decisions yet this week.</p>"
+        if p.pending == 0:
+            finish = "The queue is done."
+        elif p.finish is None:
+            finish = f"{p.pending:,} pending; no pace yet to project a finish date (no decisions in the last 7 days)."
+        else:
+            finish = (f"{p.pending:,} pending at {p.per_day:,.0f} decisions a day (the last 7 days' working days): "
+                      f"projected finish <b>{p.finish:%A %Y-%m-%d}</b>.")
+        self.progress_text.setText(f"{table}<p>{finish}</p>")
 
     def export_pdf(self, path: str | Path | None = None) -> Path | None:
         """Write the figures on screen as a one-page PDF (asks where when no path is given)."""

@@ -11,18 +11,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.domain.override_reasons import PresetReason, presets_for
 from reviewer.domain.people import User, bar_number_problem
 from reviewer.domain.vocabulary import Outcome, Role
 from reviewer.services.identity import IdentityError, normalise_bar_number
 from reviewer.services.queue import OVERRIDE_OUTCOMES, CaseView, RunInfo
 
 
-class OverrideDialog(QDialog):
-    """Choose an outcome and write why; OK stays off until both are given."""
+OTHER_REASON = "Other: type the reason below"
 
-    def __init__(self, case: CaseView, parent: QWidget | None = None) -> None:
+
+class OverrideDialog(QDialog):
+    """Choose an outcome and why: a preset reason for the common overrides, a typed one where none fits.
+    OK stays off until both an outcome and a reason are given."""
+
+    def __init__(self, case: CaseView, parent: QWidget | None = None, counts: int = 1) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Override the suggestion")
+        self.setWindowTitle("Override the suggestion" if counts == 1 else
+                            f"Override the court case: its {counts} pending counts alike")
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         under = next((t for t in case.timeline if t.under_review), None)
@@ -51,13 +57,16 @@ class OverrideDialog(QDialog):
         self.public_safety_note.setWordWrap(True)
         self.public_safety_note.setStyleSheet("color: #8a4b00;" if not allowed else "color: #555;")
         form.addRow("", self.public_safety_note)
+        self.preset = QComboBox()
+        self.preset.setObjectName("overridePreset")
+        self.preset.setAccessibleName("Reason (common overrides)")
+        form.addRow("&Reason:", self.preset)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("overrideReason")
-        self.reason.setAccessibleName("Reason for the override")
-        self.reason.setPlaceholderText("Required: why this outcome (it is filed with the decision)")
+        self.reason.setAccessibleName("Reason for the override, or a note to the chosen reason")
         self.reason.setTabChangesFocus(True)
-        self.reason.setMinimumHeight(90)
-        form.addRow("&Reason:", self.reason)
+        self.reason.setMinimumHeight(70)
+        form.addRow("&Note:", self.reason)
         layout.addLayout(form)
         self.hint = QLabel()
         self.hint.setObjectName("overrideHint")
@@ -69,15 +78,31 @@ class OverrideDialog(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.accept)
         self.reason.installEventFilter(self)  # the text box would take Ctrl+Enter as a new line
+        self.preset.installEventFilter(self)  # and the reasons' list would swallow it
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.outcome.currentIndexChanged.connect(self._check)
+        self.outcome.currentIndexChanged.connect(self._fill_presets)
+        self.preset.currentIndexChanged.connect(self._check)
         self.reason.textChanged.connect(self._check)
+        self._fill_presets()
+
+    def _fill_presets(self) -> None:
+        """The preset reasons of the chosen outcome; the note is then optional."""
+        presets = presets_for(self.chosen_outcome())
+        self.preset.blockSignals(True)
+        self.preset.clear()
+        self.preset.addItem("Choose a reason…" if presets else OTHER_REASON, None)
+        for n, preset in enumerate(presets, start=1):
+            self.preset.addItem(f"{n}. {preset.text} — {preset.citation}", preset.key)
+        if presets:
+            self.preset.addItem(OTHER_REASON, "")
+        self.preset.setEnabled(bool(presets))
+        self.preset.blockSignals(False)
         self._check()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        if (watched is self.reason and event.type() == QEvent.Type.KeyPress
+        if (watched in (self.reason, self.preset) and event.type() == QEvent.Type.KeyPress
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
             self.accept()
@@ -88,24 +113,43 @@ class OverrideDialog(QDialog):
         value = self.outcome.currentData()
         return Outcome(value) if value else None
 
-    def reason_text(self) -> str:
+    def chosen_preset(self) -> PresetReason | None:
+        key = self.preset.currentData()
+        return next((p for p in presets_for(self.chosen_outcome()) if p.key == key), None) if key else None
+
+    def typed_text(self) -> str:
         return self.reason.toPlainText().strip()
+
+    def reason_text(self) -> str:
+        """What is recorded: the preset with its citation (and the note, if any), or the typed reason."""
+        preset, typed = self.chosen_preset(), self.typed_text()
+        if preset is None:
+            return typed
+        return f"{preset.recorded}; {typed}" if typed else preset.recorded
 
     def _problem(self) -> str:
         if self.chosen_outcome() is None:
             return "Choose an outcome."
         if not self.reason_text():
-            return "A written reason is required."
+            return ("A reason is required: choose one, or type it." if self.preset.count() > 1 else
+                    "A written reason is required.")
         return ""
 
     def _check(self) -> None:
+        other = self.chosen_preset() is None
+        self.reason.setPlaceholderText("Required: why this outcome (it is filed with the decision)" if other else
+                                       "Optional: a note added to the chosen reason")
+        self.reason.viewport().update()  # the placeholder repaints only on a paint event
+        self._show_problem()
+
+    def _show_problem(self) -> None:
         problem = self._problem()
         self.hint.setText(problem)
         self.ok_button.setEnabled(not problem)
 
     def accept(self) -> None:  # noqa: D102 - refuse to close without an outcome and a reason
         if self._problem():
-            self._check()
+            self._show_problem()
             return
         super().accept()
 
@@ -229,11 +273,12 @@ class ReevaluateDialog(QDialog):
 
 def shortcuts_text() -> str:
     rows = [
-        ("A", "Accept the suggestion"), ("O", "Override… (outcome and reason)"), ("Ctrl+Z", "Undo the last decision"),
+        ("A", "Accept the suggestion"), ("O", "Override… (outcome and reason)"), ("Ctrl+Z", "Undo the last decision or answer"),
         ("Ctrl+Shift+Z", "Redo"), ("1 – 9", "Answer the case's question (the answer's number)"),
         ("N", "Next pending case"), ("↑ / ↓", "Previous / next row"),
         ("Ctrl+F or /", "Search name, CII or case number"), ("Esc", "Back to the queue from the search box"),
-        ("Ctrl+Shift+A", "Accept all shown (asks first)"), ("F5", "Reload the queue (colleagues' decisions)"),
+        ("Shift+A / Shift+O", "Accept / override the whole court case"), ("Shift+P", "Accept the whole person"),
+        ("Ctrl+Shift+A", "Accept all shown (breakdown by outcome first)"), ("F5", "Reload the queue (colleagues' decisions)"),
         ("Ctrl+Shift+I", "Import a case export (CSV, Excel)…"), ("Ctrl+D", "Dashboard"),
         ("Ctrl+N", "New review: files, county, policy options, run"), ("Ctrl+Shift+W", "What-if: compare a policy"),
         ("Ctrl+E / Ctrl+Shift+E", "Export the register (Excel) / the summary (PDF)"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from reviewer.services.queue import accept_in_chunks, import_files, policy_choices, reevaluate
 from reviewer.ui.dialogs import ReevaluateDialog
@@ -18,26 +18,10 @@ IMPORT, REEVALUATION, BULK_ACCEPT = "Import", "Re-evaluation", "Accept all shown
 
 
 class LongJobsMixin:
-    def accept_all_shown(self) -> None:
-        if not self._can_decide():
-            return
-        ids, by_hand = self.service.bulk_preview(self.model.view)
-        if not ids:
-            self.message.show_text("No pending conviction shown can be accepted as suggested.", "info")
-            return
-        text = (f"Accept the suggestion for {len(ids):,} pending convictions shown?\n\n"
-                f"Each is recorded on its own in the audit log, under {self.user.name}.")
-        if by_hand:
-            text += f"\n{by_hand:,} shown need review; they stay pending."
-        text += "\n\nA bulk acceptance is not reverted with Undo."
-        answer = QMessageBox.question(self, BULK_ACCEPT, text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
-            return
+    def start_bulk_accept(self, ids: list[int]) -> None:
+        """Accept these convictions on the worker, a committed chunk at a time (Stop keeps the chunks done)."""
         user = self.user
-        self.jobs.start(BULK_ACCEPT, self.service.url,
-                        lambda db, job: accept_in_chunks(db, ids, user, job))
+        self.jobs.start(BULK_ACCEPT, self.service.url, lambda db, job: accept_in_chunks(db, ids, user, job))
 
     def import_files(self, paths: list[str] | None = None) -> None:
         if self.jobs.busy:
@@ -92,9 +76,10 @@ class LongJobsMixin:
             self.message.show_text(result.summary(), "info", sticky=True)
         elif title == BULK_ACCEPT:
             self.reload_queue()
-            text = f"Accepted {result.accepted:,} convictions; each decision is in the audit log."
+            self._bulk_done()
+            text = f"Accepted {result.accepted:,} convictions; each decision is in the audit log. Ctrl+Z takes them back."
             if result.skipped_count():
-                text = result.summary().capitalize() + "."
+                text = result.summary().capitalize() + ". Ctrl+Z takes the accepted ones back."
             self.message.show_text(text, "info", sticky=bool(result.skipped_count()))
         self.refresh_dashboard()
 
@@ -102,6 +87,7 @@ class LongJobsMixin:
         self.message.show_text(f"{title} did not finish: {message}", "error", sticky=True)
         if title == BULK_ACCEPT:
             self.reload_queue()
+            self._bulk_done()
 
     def _job_cancelled(self, title: str) -> None:
         done = "Stopped; the decisions made before you stopped are kept." if title == BULK_ACCEPT else \
@@ -109,3 +95,4 @@ class LongJobsMixin:
         self.message.show_text(f"{title}: {done}", "info", sticky=True)
         if title == BULK_ACCEPT:
             self.reload_queue()
+            self._bulk_done()

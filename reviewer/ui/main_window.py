@@ -16,11 +16,12 @@ from reviewer.domain.people import User
 from reviewer.domain.vocabulary import Outcome
 from reviewer.services.queue import ConflictError, DecisionRefused, DecisionResult, QueueFilter, QueueService
 from reviewer.ui.case_panel import MAX_ANSWER_KEYS, CasePanel, numbered_answers
-from reviewer.ui.commands import DecisionCommand, decision_label
+from reviewer.ui.commands import AnswerCommand, DecisionCommand, decision_label
 from reviewer.ui.dialogs import IdentityDialog, OverrideDialog, shortcuts_text
 from reviewer.ui.filter_bar import FilterBar
 from reviewer.ui.exports import export_register_file, export_summary_file
 from reviewer.ui.guided_run import open_new_review
+from reviewer.ui.group_decisions import GroupDecisionsMixin
 from reviewer.ui.job_bar import JobBar, MessageBar
 from reviewer.ui.long_jobs import LongJobsMixin
 from reviewer.ui.office_settings import open_office_settings
@@ -43,7 +44,7 @@ def _named(widget: QWidget, name: str, accessible: str) -> QWidget:
     return widget
 
 
-class MainWindow(LongJobsMixin, QMainWindow):
+class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
     def __init__(self, service: QueueService, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
@@ -62,7 +63,8 @@ class MainWindow(LongJobsMixin, QMainWindow):
         self.filters.set_choices(service.choices())
         self._show_identity()
         self._update_counts()
-        self._select_row(0)
+        self._resume()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)  # keys act on the case from the start, not the search
         self._warm_timer = QTimer(self)
         self._warm_timer.setInterval(WARM_UP_INTERVAL_MS)
         self._warm_timer.timeout.connect(self._warm_up_step)
@@ -103,7 +105,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
         self.message = MessageBar()
         self.accept_button = _named(QPushButton("Accept   (A)"), "acceptButton", "Accept the suggestion")
         self.override_button = _named(QPushButton("Override…   (O)"), "overrideButton", "Override the suggestion")
-        self.undo_button = _named(QPushButton("Undo   (Ctrl+Z)"), "undoButton", "Undo the last decision")
+        self.undo_button = _named(QPushButton("Undo   (Ctrl+Z)"), "undoButton", "Undo the last decision or answer")
         self.next_button = _named(QPushButton("Next pending   (N)"), "nextButton", "Next pending case")
         self.accept_button.setDefault(False)
         self.accept_button.setStyleSheet("QPushButton:enabled { font-weight: bold; }")
@@ -199,10 +201,15 @@ class MainWindow(LongJobsMixin, QMainWindow):
             for n in range(1, MAX_ANSWER_KEYS + 1)
         ]
         review.addSeparator()
-        self.undo_action = self._action("&Undo decision", self.undo_stack.undo, QKeySequence.StandardKey.Undo, review)
+        self.undo_action = self._action("&Undo (decision or answer)", self.undo_stack.undo, QKeySequence.StandardKey.Undo, review)
         self.redo_action = self._action("&Redo decision", self.undo_stack.redo,
                                         ["Ctrl+Shift+Z", "Ctrl+Y"], review)
         review.addSeparator()
+        self.accept_case_action = self._action("Accept the &court case (all its pending counts)", self.accept_case,
+                                               "Shift+A", review)
+        self.override_case_action = self._action("Override the court &case…", self.override_case, "Shift+O", review)
+        self.accept_person_action = self._action("Accept the &person (all pending counts)", self.accept_person,
+                                                 "Shift+P", review)
         self.bulk_action = self._action("Accept all &shown…", self.accept_all_shown, "Ctrl+Shift+A", review)
 
         view = self.menuBar().addMenu("&View")
@@ -261,7 +268,17 @@ class MainWindow(LongJobsMixin, QMainWindow):
             self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self._show_case(self.model.conviction_id(current.row()) if current.isValid() else None)
+        cid = self.model.conviction_id(current.row()) if current.isValid() else None
+        self.settings.set_last_case(self.user.name, cid)
+        self._show_case(cid)
+
+    def _resume(self) -> None:
+        """Start where this attorney left off: the case last open, if it is still in the queue."""
+        last = self.settings.last_case(self.user.name)
+        row = self.model.row_of(last) if last is not None else None
+        self._select_row(row if row is not None else 0)
+        if row is not None and row > 0:
+            self.message.show_text("Resumed where you left off.", "info")
 
     def _show_case(self, conviction_id: int | None) -> None:
         if conviction_id is None:
@@ -408,6 +425,8 @@ class MainWindow(LongJobsMixin, QMainWindow):
         except Exception as exc:  # noqa: BLE001 - e.g. the database is locked or unreachable
             self._unexpected(exc, "The answer was not saved")
             return
+        self.undo_stack.push(AnswerCommand(self.service, cid, question.key, answer.value, f"Answer ({answer.label})",
+                                           self._after_answer_undo, lambda text: self.message.show_text(text, "warning")))
         self._reload_person(cid)
         self._show_case(cid)
         now = self.case_panel.case
@@ -422,6 +441,11 @@ class MainWindow(LongJobsMixin, QMainWindow):
             who = f"the county policy ({now.policy})" if now is not None and now.policy_decided else "the engine"
             self.message.show_text(f"{said} The suggestion is still Needs review: {who} asks for an attorney's "
                                    "decision. Override (O) to choose the outcome.", "info", sticky=True)
+
+    def _after_answer_undo(self, conviction_id: int) -> None:
+        """After an answer is taken back or given again: the person's rows and the case as they now stand."""
+        self._reload_person(conviction_id)
+        self._after_undo(conviction_id)
 
     def _reload_person(self, conviction_id: int) -> None:
         """Repaint the queue rows of the person's convictions (an answer re-evaluates all of them)."""
@@ -508,6 +532,7 @@ class MainWindow(LongJobsMixin, QMainWindow):
             self.settings.set_identity(self.service.user)
             self.undo_stack.clear()
             self._show_identity()
+            self._resume()
 
     def _show_identity(self) -> None:
         user = self.user
@@ -548,6 +573,8 @@ class MainWindow(LongJobsMixin, QMainWindow):
         self.undo_button.setEnabled(self.undo_action.isEnabled())
         self.redo_action.setEnabled(can and self.undo_stack.canRedo())
         self.bulk_action.setEnabled(can)
+        for action in (self.accept_case_action, self.override_case_action, self.accept_person_action):
+            action.setEnabled(case is not None)
         tip = "" if self.user.can_decide else "Clerks can read the queue but cannot decide."
         for button in (self.accept_button, self.override_button, self.undo_button):
             button.setToolTip(tip or button.toolTip())

@@ -7,17 +7,17 @@ touched on the main thread, through queued signals.
 from __future__ import annotations
 
 import logging
-import shutil
-import subprocess
 import traceback
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPixmap
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-    QPushButton, QScrollArea, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+    QProgressBar, QPushButton, QScrollArea, QSpinBox, QSplitter, QTableView, QTextBrowser, QToolButton,
+    QVBoxLayout, QWidget,
 )
 
 from reviewer.domain.people import User
@@ -25,6 +25,7 @@ from reviewer.domain.vocabulary import SentenceStatus
 from reviewer.services import cleanup, printing
 from reviewer.services.jobs import Job
 from reviewer.services.office import OfficeError, load_office
+from reviewer.ui.pdf_pages import page_count, page_image, print_pdf
 
 log = logging.getLogger(__name__)
 SCOPES = (("Decided, not printed", "not-printed"), ("All decided", "all-decided"), ("Printed", "printed"),
@@ -169,7 +170,12 @@ class PrintCenter(QWidget):
         self.preview_image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         side = QWidget()
         side_layout = QVBoxLayout(side)
+        self.preview_page = QSpinBox()
+        self.preview_page.setPrefix("Page ")
+        self.preview_page.setEnabled(False)
+        self.preview_page.valueChanged.connect(self._draw_preview_page)
         side_layout.addWidget(self.preview_text, 1)
+        side_layout.addWidget(self.preview_page)
         page = QScrollArea()  # the page picture scrolls: it never sets the window's minimum height (768-px screens)
         page.setObjectName("previewPage")
         page.setWidgetResizable(True)
@@ -191,6 +197,19 @@ class PrintCenter(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
+        self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        self.print_action = QAction("Print…", self)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.print_action.setToolTip("Send the previewed case (or the last batch's combined file) to a printer")
+        self.print_action.triggered.connect(self.print_to_printer)
+        self.addAction(self.print_action)
+        self.send_button = QToolButton()
+        self.send_button.setDefaultAction(self.print_action)
+        self.case_number_button = QPushButton("Case number…")
+        self.case_number_button.setToolTip("Enter the court case number of a case whose DOJ record has none")
+        self.case_number_button.setEnabled(False)
+        self.case_number_button.clicked.connect(self.enter_case_number)
         self.open_folder_button = QPushButton("Open folder")
         self.open_folder_button.setEnabled(False)
         self.open_folder_button.clicked.connect(lambda: self._open(self.out_dir))
@@ -212,12 +231,13 @@ class PrintCenter(QWidget):
         for button in (self.serving_button, self.completed_button):
             button.setVisible(self.user.can_decide)
         actions = QHBoxLayout()
-        for w in (self.preview_button, self.open_preview_button, self.print_button, self.cancel_button,
-                  self.open_folder_button):
+        for w in (self.preview_button, self.open_preview_button, self.send_button, self.print_button,
+                  self.cancel_button, self.open_folder_button):
             actions.addWidget(w)
         actions.addStretch(1)
         actions.addWidget(self.serving_button)
         actions.addWidget(self.completed_button)
+        actions.addWidget(self.case_number_button)
         actions.addWidget(self.filed_button)
         actions.addWidget(self.filed_on)
 
@@ -265,6 +285,8 @@ class PrintCenter(QWidget):
         self.preview_button.setEnabled(n == 1)
         self.filed_button.setEnabled(n > 0 and not busy)
         held = n == 1 and any(r.held for r in self.model.rows if r.key in self.selected_keys())
+        self.case_number_button.setEnabled(
+            n == 1 and not busy and any(not r.court_case for r in self.model.rows if r.key in self.selected_keys()))
         self.serving_button.setEnabled(held and not busy)
         self.completed_button.setEnabled(held and not busy)
 
@@ -289,21 +311,60 @@ class PrintCenter(QWidget):
         return target
 
     def _show_first_page(self, pdf: Path) -> None:
-        """A picture of page 1 where poppler is installed; otherwise the PDF opens in the system viewer."""
-        tool = shutil.which("pdftoppm")
-        if tool is None:
-            self.preview_image.setText("Press “Open preview PDF” to see the pages.")
-            return
-        stem = pdf.with_suffix("")
+        """The preview's pages as pictures (pdfium: no external program on any system)."""
         try:
-            subprocess.run([tool, "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
-                           check=True, timeout=30, capture_output=True)
-        except (OSError, subprocess.SubprocessError):
+            pages = page_count(pdf)
+        except Exception as exc:  # noqa: BLE001 - a preview that cannot be drawn must not stop the clerk
+            log.warning("preview not drawn: %s", type(exc).__name__)
             self.preview_image.setText("Press “Open preview PDF” to see the pages.")
             return
-        pixmap = QPixmap(str(stem) + ".png")
+        self.preview_page.blockSignals(True)
+        self.preview_page.setRange(1, max(1, pages))
+        self.preview_page.setValue(1)
+        self.preview_page.setSuffix(f" of {pages}")
+        self.preview_page.blockSignals(False)
+        self.preview_page.setEnabled(pages > 1)
+        self._draw_preview_page()
+
+    def _draw_preview_page(self) -> None:
+        if self._preview_pdf is None:
+            return
+        image = page_image(self._preview_pdf, self.preview_page.value() - 1, dpi=70)
+        pixmap = QPixmap.fromImage(image)
         self.preview_image.setPixmap(pixmap.scaledToWidth(max(200, self.preview_image.width()),
                                                           Qt.TransformationMode.SmoothTransformation))
+
+    # --- sending to a printer -----------------------------------------------------------
+    def printable_file(self) -> Path | None:
+        """What Print… sends: the case previewed, else the last batch's combined file."""
+        if self._preview_pdf is not None and self._preview_pdf.exists():
+            return self._preview_pdf
+        if self.last_report is not None and self.last_report.combined and self.last_report.combined.exists():
+            return self.last_report.combined
+        return None
+
+    def print_to_printer(self) -> int:
+        """Qt's print dialog (printer, copies, page range), then the pages. Returns the pages sent."""
+        pdf = self.printable_file()
+        if pdf is None:
+            self.status.setText("Preview a case or print a batch first: Print… sends that file to a printer.")
+            return 0
+        pages = page_count(pdf)
+        dialog = QPrintDialog(self.printer, self)
+        dialog.setWindowTitle(f"Print {pdf.name}")
+        dialog.setMinMax(1, pages)
+        dialog.setFromTo(1, pages)
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, True)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return 0
+        first, last = (self.printer.fromPage(), self.printer.toPage()) if self.printer.fromPage() else (1, pages)
+        try:
+            sent = print_pdf(pdf, self.printer, first, last)
+        except OSError as exc:
+            self.status.setText(f"Not printed: {exc}")
+            return 0
+        self.status.setText(f"Sent {sent} pages of {pdf.name} to {self.printer.printerName() or 'the printer'}.")
+        return sent
 
     # --- printing ----------------------------------------------------------------------
     def choose_folder_and_print(self) -> None:
@@ -380,6 +441,24 @@ class PrintCenter(QWidget):
         return n
 
     # --- filing ------------------------------------------------------------------------
+    def enter_case_number(self) -> str:
+        """Ask for the court case number of the selected case (its DOJ record has none) and record it."""
+        keys = self.selected_keys()
+        if len(keys) != 1:
+            return ""
+        number, ok = QInputDialog.getText(self, "Court case number",
+                                          "The court's case number for this case (as on its docket):")
+        if not ok:
+            return ""
+        try:
+            recorded = printing.enter_case_number(self.db, keys[0], number, self.user)
+        except printing.PrintRefused as exc:
+            self.status.setText(str(exc))
+            return ""
+        self.refresh()
+        self.status.setText(f"Recorded case number {recorded}; print the case again so that its papers carry it.")
+        return recorded
+
     def mark_selected_filed(self, on: date | None = None) -> int:
         keys = self.selected_keys()
         if not keys:

@@ -85,6 +85,24 @@ class Settings:
             self._s.setValue("window/header_columns", columns)
         self._s.sync()
 
+    # --- where each attorney left off -------------------------------------------------------------
+
+    def _case_key(self, user: str) -> str:
+        return "resume/" + "".join(ch if ch.isalnum() else "_" for ch in user.lower())
+
+    def last_case(self, user: str) -> int | None:
+        """The conviction `user` had open when Reviewer last closed (or last moved), to start there again."""
+        value = self._s.value(self._case_key(user))
+        try:
+            return int(value) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
+
+    def set_last_case(self, user: str, conviction_id: int | None) -> None:
+        """Remembered in memory at once, written to disk with the layout (or QSettings' own sync)."""
+        if conviction_id is not None:
+            self._s.setValue(self._case_key(user), conviction_id)
+
     def last_import_folder(self) -> str:
         return str(self._s.value("paths/import_folder", "") or "")
 
