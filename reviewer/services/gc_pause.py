@@ -9,8 +9,8 @@ from typing import Iterator
 @contextmanager
 def cycle_collector_paused() -> Iterator[None]:
     """Evaluation builds hundreds of thousands of record, conviction and reason objects that die by reference
-    counting (none of them form cycles); the cycle collector would walk every live one again and again as the
-    rows accumulate. It runs again, and collects anything left, when the block ends."""
+    counting; the cycle collector would walk every live one again and again as the rows accumulate. It is
+    enabled again when the block ends, and then collects any cycle made meanwhile."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
