@@ -57,6 +57,8 @@ def main() -> None:
     parser.add_argument("--county", default="LOS ANGELES")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--dir", default=os.environ.get("BENCH_DIR", tempfile.gettempdir()))
+    parser.add_argument("--one-pass", action="store_true",
+                        help="also time `reviewer import FILE --county --as-of --policy` (one process) into a new file")
     args = parser.parse_args()
     folder = Path(args.dir)
     data = folder / f"doj-{args.rows}.csv"
@@ -84,6 +86,15 @@ def main() -> None:
     print(f"import + evaluate:  {total:6.2f} s  = {args.rows / total:,.0f} rows/s  "
           f"(target >= 150,000 rows/s, < 2048 MB)")
     print(f"ratio to csv.reader: {reader / total:.2f}x as fast (>= 1.00 means no slower)")
+    if args.one_pass:
+        one = folder / f"bench-{args.rows}-one-pass.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{one}{suffix}").unlink(missing_ok=True)
+        print("reviewer import --county --as-of --policy (one process):")
+        t_one, m_one = run(["import", str(data), "--db", str(one), "--show-problems", "0", "--county", args.county,
+                            "--as-of", "2019-11-11", "--policy", "los-angeles-pilot-2019",
+                            "--workers", str(args.workers)])
+        print(f"one pass:           {t_one:6.2f} s   peak {m_one:7.0f} MB  = {args.rows / t_one:,.0f} rows/s")
 
 
 if __name__ == "__main__":

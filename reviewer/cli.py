@@ -34,6 +34,12 @@ def cmd_import(args) -> int:
     from reviewer.ingest.problems import FileRejected
     from reviewer.services.importing import import_file
 
+    evaluating = args.county is not None
+    if evaluating and args.as_of is None:
+        raise UsageError("--county needs --as-of DATE: the date the evaluation is made as of")
+    if not evaluating and (args.as_of is not None or args.policy is not None):
+        raise UsageError("--as-of and --policy evaluate after the import: give --county NAME too")
+    policy = _policy(args.policy) if evaluating else None  # a bad policy stops before anything is written
     db = _open(args.db)
     status = 0
     for path in args.files:
@@ -53,26 +59,41 @@ def cmd_import(args) -> int:
             print(f"  flagged: {line}")
         if len(report.problems) > args.show_problems:
             print(f"  ... and {len(report.problems) - args.show_problems} more flagged rows (see the import report)")
+    if evaluating:
+        if status:
+            print("not evaluated: a file was rejected (evaluate once it is corrected and imported)", file=sys.stderr)
+            return status
+        _evaluate(db, args, policy)
     return status
 
 
-def cmd_evaluate(args) -> int:
+def _policy(spec):
     from reviewer.engine.conditions import PolicyError
-    from reviewer.services.counties import UnknownCounty, require_county
-    from reviewer.services.evaluating import EvaluationConflict, evaluate, resolve_policy
+    from reviewer.services.evaluating import resolve_policy
 
     try:
-        policy = resolve_policy(args.policy)
+        return resolve_policy(spec)
     except PolicyError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _evaluate(db, args, policy) -> None:
+    """The county's cannabis convictions evaluated and stored, as `reviewer evaluate` does."""
+    from reviewer.services.counties import UnknownCounty, require_county
+    from reviewer.services.evaluating import EvaluationConflict, evaluate
+
     workers = max(1, min(args.workers, os.cpu_count() or 1))
-    db = _open(args.db)
     try:
         require_county(db, args.county)  # a typo would otherwise evaluate nothing and say "Evaluated 0"
         report = evaluate(db, args.county, args.as_of, policy, user=args.user, workers=workers)
     except (UnknownCounty, EvaluationConflict) as exc:
         raise UsageError(str(exc)) from None
     print(report.summary())
+
+
+def cmd_evaluate(args) -> int:
+    policy = _policy(args.policy)
+    _evaluate(_open(args.db), args, policy)
     return 0
 
 
@@ -142,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mapping", help="column mapping JSON for a case-management export")
     p.add_argument("--user", default=user)
     p.add_argument("--show-problems", type=int, default=20, metavar="N", help="flagged rows to print (default 20)")
+    p.add_argument("--county", help="then evaluate this county's cannabis convictions, in the same process")
+    p.add_argument("--as-of", type=_date, dest="as_of", help="with --county: the evaluation's date")
+    p.add_argument("--policy", help="with --county: policy JSON file or shipped policy name (default: statute only)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="with --county: evaluation processes")
 
     p = sub.add_parser("evaluate", help="evaluate a county's cannabis convictions")
     p.add_argument("--db", required=True)

@@ -59,10 +59,13 @@ def read_doj_bytes(raw: bytes, name: str, today: date | None = None) -> DojExtra
     lines = line_numbers(data, table.num_rows, 2 if header else 1)
     del data
     _check_not_all_empty(table, name)
+    rows = table.num_rows
     kept, arrests = rows_that_matter(table, lines)
+    del table, lines  # the whole parsed file: only the rows that matter are used from here (peak memory)
     cols = derive(kept)
+    del kept
     problems = sorted(row_problems(cols, today) + [_fallback_problem(line) for line in fallback], key=lambda p: p.line)
-    return DojExtract(name, keep.sha256(), encoding, table.num_rows, persons(cols), convictions(cols, problems, name, arrests), problems,
+    return DojExtract(name, keep.sha256(), encoding, rows, persons(cols), convictions(cols, problems, name, arrests), problems,
                       keep)
 
 

@@ -214,7 +214,9 @@ def _parse(data: bytes, names, wanted, skip_rows: int, delimiter: str, newlines_
     import pyarrow.csv as pacsv
 
     try:
-        return pacsv.read_csv(
+        # The streaming reader (threads still convert ahead) holds a few blocks at a time; read_csv keeps
+        # every block's parsed fields alive until the end, about 350 MB more at the peak on a 1M-row file.
+        reader = pacsv.open_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip_rows, block_size=8 << 20),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines_in_values),
@@ -225,6 +227,7 @@ def _parse(data: bytes, names, wanted, skip_rows: int, delimiter: str, newlines_
                 quoted_strings_can_be_null=False,
             ),
         )
+        return pa.Table.from_batches(list(reader), schema=reader.schema)
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "UTF-8" in str(exc):
             raise NotUtf8() from None

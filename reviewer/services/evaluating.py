@@ -18,6 +18,7 @@ from reviewer.engine import ENGINE_VERSION
 from reviewer.engine.evaluate import evaluate_records, normalise_county
 from reviewer.engine.policy import Policy, load_policy
 from reviewer.resources import shipped_policies
+from reviewer.services.gc_pause import cycle_collector_paused
 from reviewer.services.worker_lifetime import start_worker
 from reviewer.services.jobs import NO_JOB, Cancelled, Job
 from reviewer.store import bulk, models as m
@@ -110,11 +111,12 @@ def evaluation_row(ev) -> tuple:
 def _rows(conn, county: str, as_of: date, policy: Policy | None, shard=None, job: Job = NO_JOB) -> list[tuple]:
     """Evaluation rows (without run id) for the county's convictions, or one shard of them."""
     rows = []
-    for ev in evaluate_records(records_in_county(conn, county, shard), county, as_of, policy):
-        rows.append(evaluation_row(ev))
-        if len(rows) % 5000 == 0:
-            job.check()
-            job.progress(len(rows), 0, "Evaluating")
+    with cycle_collector_paused():
+        for ev in evaluate_records(records_in_county(conn, county, shard), county, as_of, policy):
+            rows.append(evaluation_row(ev))
+            if len(rows) % 5000 == 0:
+                job.check()
+                job.progress(len(rows), 0, "Evaluating")
     return rows
 
 
@@ -205,6 +207,11 @@ _COMPUTED_TYPES = tuple(zip(COMPUTED_COLUMNS, (
 
 
 def _as_table(computed: list[tuple]) -> pa.Table:
+    with cycle_collector_paused():
+        return _columns_table(computed)
+
+
+def _columns_table(computed: list[tuple]) -> pa.Table:
     columns = list(zip(*computed)) if computed else [() for _ in COMPUTED_COLUMNS]
     return pa.table({name: pa.array(values, type_) for (name, type_), values in zip(_COMPUTED_TYPES, columns)})
 
