@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWizard
 from sqlalchemy import select
 
@@ -21,16 +20,14 @@ from reviewer.services.summary import summary_figures
 from reviewer.store import models as m
 from reviewer.ui.guided_run import GuidedRun
 
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
+from tests.qt_helpers import private_folders  # noqa: F401 (a fixture)
+
+pytestmark = [pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)"),
+              pytest.mark.usefixtures("private_folders")]
 ADA = User("Ada Attorney", Role.ATTORNEY, "123456")
 TODAY = date(2024, 1, 1)
 
 
-@pytest.fixture(autouse=True)
-def private_folders(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config"))
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from reviewer import cli
@@ -16,20 +16,14 @@ from reviewer.ui import open_main_window
 from reviewer.ui.app import choose_database, choose_user
 from reviewer.ui.main_window import MainWindow
 from reviewer.ui.settings import Settings, data_folder, default_database
-from tests.qt_helpers import when_dialog_opens
+from tests.qt_helpers import private_folders, when_dialog_opens  # noqa: F401 (private_folders: a fixture)
 
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
+pytestmark = [pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)"),
+              pytest.mark.usefixtures("private_folders")]
 
 DEMO_ROWS = 3000
 
 
-@pytest.fixture(autouse=True)
-def private_folders(tmp_path, monkeypatch):
-    """Settings and the user data folder live under tmp_path, never in the real home."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config"))
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its own
-    yield
 
 
 

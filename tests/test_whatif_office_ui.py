@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import csv
-import sys
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import func, select
 
@@ -21,18 +20,14 @@ from reviewer.services.policy_files import load_office_policy
 from reviewer.services.queue import open_database
 from reviewer.services.whatif import what_if
 from reviewer.store import models as m
-from tests.qt_helpers import when_dialog_opens
+from tests.qt_helpers import private_folders, when_dialog_opens  # noqa: F401 (private_folders: a fixture)
 
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
+pytestmark = [pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)"),
+              pytest.mark.usefixtures("private_folders")]
 ADA = User("Ada Attorney", Role.ATTORNEY, "123456")
 AS_OF = date(2024, 1, 1)
 
 
-@pytest.fixture(autouse=True)
-def private_folders(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config"))
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
 
 
 @pytest.fixture
