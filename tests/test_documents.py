@@ -399,3 +399,26 @@ def test_notice_has_hearing_lines_and_relief_and_challenge_papers_refer_to_each_
     text = flat(pages_text(tmp_path / "b.pdf"))
     assert "[PROPOSED] ORDER" not in text
     assert "the relief for it is sought in the People's bulk motion for relief, Exhibit A" in text
+
+
+@pytest.mark.parametrize("long_name", [
+    "Office of the District Attorney of the City and County of San Francisco, Civil and Criminal",  # two lines
+    "District Attorney " + "Verylongcountyname " * 4,  # two lines at 8 pt, the last set smaller still
+])
+def test_a_long_district_attorney_name_never_crosses_the_right_margin(tmp_path, wording, long_name):
+    from reviewer.documents.fonts import width
+    from reviewer.documents.pleading import CENTRE, RIGHT
+
+    office = office_from_document({**OFFICE_DOCUMENT, "district_attorney": long_name.strip()})
+    render_case(case(), Wording(wording.data, office), tmp_path / "long.pdf")
+    placed = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and tm[4] >= CENTRE:  # the right-hand column: the signature block
+            placed.append((text.strip(), tm[4], size * tm[0]))
+
+    for page in pypdf.PdfReader(str(tmp_path / "long.pdf")).pages:
+        page.extract_text(visitor_text=visit)
+    words = " ".join(t for t, _, _ in placed)
+    assert " ".join(long_name.upper().split()) in " ".join(words.split())
+    assert [p for p in placed if p[1] + width(p[0], p[2]) > RIGHT + 0.5] == []

@@ -112,13 +112,27 @@ def signature(w: PleadingWriter, office: Office, wording: Wording) -> None:
     w.at(w.slot, LEFT, wording["dated"])
     w.at(w.slot, CENTRE + 20, wording["submitted"])
     w.slot += 2
-    w.at(w.slot, CENTRE + 20, office.district_attorney.upper())
-    w.at(w.slot + 1, CENTRE + 20, f"{office.district_attorney_title}, County of {office.county}")
+    # A long office name takes two lines (the block has room before the By line); what still does not fit
+    # is set smaller by the writer, never past the margin.
+    size, name = _fitted(office.district_attorney.upper(), RIGHT - (CENTRE + 20), lines=2)  # a blank line before By
+    for n, line in enumerate(name):
+        w.at(w.slot + n, CENTRE + 20, line, size=size)
+    w.at(w.slot + len(name), CENTRE + 20, f"{office.district_attorney_title}, County of {office.county}")
     w.slot += 4
     w.at(w.slot, CENTRE + 20, wording["by_line"])
     w.at(w.slot + 1, CENTRE + 20, f"{office.deputy_name}, SBN {office.deputy_bar_number}")
     w.at(w.slot + 2, CENTRE + 20, office.deputy_title)
     w.slot += 4
+
+
+def _fitted(text: str, room: float, lines: int) -> tuple[float, list[str]]:
+    """The largest size from 12 pt down to 8 pt at which `text` wraps into at most `lines` lines of `room`
+    points, and those lines (at 8 pt the last line takes the rest: the writer sets it smaller still)."""
+    for size in (SIZE, 11.0, 10.0, 9.0, 8.0):
+        wrapped = wrap(text, room, size)
+        if len(wrapped) <= lines:
+            return size, wrapped
+    return 8.0, wrapped[:lines - 1] + [" ".join(wrapped[lines - 1:])]
 
 
 def judge_signature(w: PleadingWriter, wording: Wording) -> None:

@@ -29,6 +29,7 @@ LEFT = 108.0  # text starts 1.5 in from the left edge
 RIGHT = 568.0
 TEXT_W = RIGHT - LEFT
 CENTRE = (LEFT + RIGHT) / 2
+MIN_FIT_SIZE = 4.0  # the smallest a fitted line is set (points): past the margin is worse
 CAPTION_SPLIT = 336.0  # the caption's ")" column; right of it: case number and title
 SIZE = 12.0
 FOOTER_SIZE = 10.0
@@ -165,6 +166,12 @@ class PleadingWriter:
         elif align == "right":
             self.pen.right(x, y, text, size, bold)
         else:
+            # A line of the right margin is never crossed: a long name (a district attorney's, an address)
+            # is set smaller to fit, down to MIN_FIT_SIZE.
+            room = RIGHT - x
+            wide = width(text, size, bold)
+            if wide > room > 0:
+                size = max(MIN_FIT_SIZE, size * room / wide)
             self.pen.text(x, y, text, size, bold)
 
     def paragraph(self, text: str, indent: float = 36.0, bold: bool = False, align: str = "left",
