@@ -43,6 +43,18 @@ def _next(qtbot, wizard):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
+def _at_policy_options(qtbot, db, tmp_path, doj_file):
+    """A guided run on `doj_file`, through its buttons: the file imported, the county page passed, at the
+    policy options."""
+    wizard = GuidedRun(db, ADA, tmp_path / "policies", files=[str(doj_file)], today=TODAY)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.county_page, timeout=120_000)
+    _next(qtbot, wizard)
+    return wizard
+
+
 def _choose(qtbot, options, key):
     """Click the option's radio button on its label (a radio button takes clicks on its indicator and text only)."""
     button = options.choices[key]
@@ -127,12 +139,7 @@ def test_guided_run_end_to_end_on_a_generated_file(qtbot, tmp_path, doj_file):
 
 def test_a_second_guided_run_offers_the_saved_policy_and_versions_a_change(qtbot, tmp_path, doj_file):
     db = open_database(str(tmp_path / "review.db"))
-    first = GuidedRun(db, ADA, tmp_path / "policies", files=[str(doj_file)], today=TODAY)
-    qtbot.addWidget(first)
-    first.show()
-    _next(qtbot, first)
-    qtbot.waitUntil(lambda: first.currentPage() is first.county_page, timeout=120_000)
-    _next(qtbot, first)
+    first = _at_policy_options(qtbot, db, tmp_path, doj_file)
     _choose(qtbot, first.options_page.options, "los-angeles")
     _next(qtbot, first)
     qtbot.waitUntil(lambda: first.run_page.report is not None, timeout=120_000)
@@ -240,12 +247,7 @@ def test_cancel_and_esc_stop_the_run_and_keep_nothing_then_run_again(qtbot, tmp_
 
     monkeypatch.setattr(guided, "evaluate", held)
     db = open_database(str(tmp_path / "review.db"))
-    wizard = GuidedRun(db, ADA, tmp_path / "policies", files=[str(doj_file)], today=TODAY)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    _next(qtbot, wizard)
-    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.county_page, timeout=120_000)
-    _next(qtbot, wizard)
+    wizard = _at_policy_options(qtbot, db, tmp_path, doj_file)
     _next(qtbot, wizard)
     run = wizard.run_page
     assert started.wait(60) and wizard.jobs.busy
@@ -276,12 +278,7 @@ def test_the_rule_editor_changes_a_number_and_an_order_and_the_run_uses_it(qtbot
     from tests.qt_helpers import when_dialog_opens
 
     db = open_database(str(tmp_path / "review.db"))
-    wizard = GuidedRun(db, ADA, tmp_path / "policies", files=[str(doj_file)], today=TODAY)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    _next(qtbot, wizard)
-    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.county_page, timeout=120_000)
-    _next(qtbot, wizard)
+    wizard = _at_policy_options(qtbot, db, tmp_path, doj_file)
     options = wizard.options_page.options
     _choose(qtbot, options, "los-angeles")
     seen = {}

@@ -42,22 +42,24 @@ def _when_done(window, title: str, text) -> None:
 
 
 def export_register_file(window, path: str | None = None) -> None:
-    if window.jobs.busy:
-        window.message.show_text(f"The export waits while “{window.jobs.title}” runs.", "warning")
-        return
-    path = path or _ask(window, "Export the register", f"register-{date.today()}.xlsx", "Excel workbook (*.xlsx)")
-    if not path:
-        return
-    _when_done(window, REGISTER, lambda rows: f"Wrote the register ({rows:,} convictions, summary first) to {path}.")
-    window.jobs.start(REGISTER, window.service.url, lambda db, job: export_register(db, path, job))
+    _export(window, REGISTER, path, ("Export the register", f"register-{date.today()}.xlsx", "Excel workbook (*.xlsx)"),
+            lambda rows, out: f"Wrote the register ({rows:,} convictions, summary first) to {out}.",
+            lambda db, job, out: export_register(db, out, job))
 
 
 def export_summary_file(window, path: str | None = None) -> None:
+    _export(window, SUMMARY, path, ("Export the summary", f"summary-{date.today()}.pdf", "PDF (*.pdf)"),
+            lambda written, out: f"Wrote the one-page summary to {written}.",
+            lambda db, job, out: export_summary_pdf(db, out))
+
+
+def _export(window, title: str, path: str | None, ask: tuple[str, str, str], done, work) -> None:
+    """One export on the window's job runner: asks where (unless given), then says what was written."""
     if window.jobs.busy:
         window.message.show_text(f"The export waits while “{window.jobs.title}” runs.", "warning")
         return
-    path = path or _ask(window, "Export the summary", f"summary-{date.today()}.pdf", "PDF (*.pdf)")
+    path = path or _ask(window, *ask)
     if not path:
         return
-    _when_done(window, SUMMARY, lambda out: f"Wrote the one-page summary to {out}.")
-    window.jobs.start(SUMMARY, window.service.url, lambda db, job: export_summary_pdf(db, path))
+    _when_done(window, title, lambda result: done(result, path))
+    window.jobs.start(title, window.service.url, lambda db, job: work(db, job, path))
