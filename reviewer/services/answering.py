@@ -20,7 +20,7 @@ from reviewer.domain.vocabulary import Suggestion
 from reviewer.engine.evaluate import evaluate_record, normalise_county
 from reviewer.engine.policy import Policy, policy_from_document
 from reviewer.services.evaluating import COMPUTED_COLUMNS, STATUTE_ONLY, evaluation_row
-from reviewer.store import models as m
+from reviewer.store import models as m, shared_reasons
 from reviewer.store.audit import AuditLog
 from reviewer.store.transactions import lock_county
 from reviewer.store.database import Database
@@ -180,8 +180,10 @@ def _re_evaluate(session, conviction_id: int, run: m.EvaluationRun) -> tuple[Eva
     ).rowcount
     if retired != len(in_run):  # another answer or evaluation got there first: nothing of this stays
         raise AnswerConflict(f"conviction {conviction_id} was re-evaluated meanwhile; list its questions again")
-    rows = [m.Evaluation(run_id=run.id, current=True, **dict(zip(COMPUTED_COLUMNS, evaluation_row(ev))))
+    shared: dict[str, str] = {}
+    rows = [m.Evaluation(run_id=run.id, current=True, **dict(zip(COMPUTED_COLUMNS, evaluation_row(ev, shared))))
             for ev in results]
+    shared_reasons.save(session.connection(), shared)
     session.add_all(rows)
     session.flush()
     return mine, in_run, next(row.id for row in rows if row.conviction_id == conviction_id)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from reviewer.engine.evaluate import normalise_county
-from reviewer.store.counties import CountyCount, cannabis_counties
+from reviewer.store.counties import CountyCount, cannabis_counties, has_cannabis_in
 from reviewer.store.database import Database
 
 __all__ = ["CountyCount", "UnknownCounty", "counties_present", "counties_text", "require_county"]
@@ -23,13 +23,14 @@ def counties_text(counties: list[CountyCount]) -> str:
                      f"{c.persons:,} person{'s' if c.persons != 1 else ''})" for c in counties)
 
 
-def require_county(db: Database, county: str) -> CountyCount:
-    """The county's counts; UnknownCounty when the database holds no cannabis conviction of it."""
+def require_county(db: Database, county: str) -> None:
+    """UnknownCounty when the database holds no cannabis conviction of the county (checked before every
+    evaluation: a probe; the counties present are counted only for the message)."""
     wanted = normalise_county(county)
+    with db.engine.connect() as conn:
+        if has_cannabis_in(conn, wanted):
+            return
     present = counties_present(db)
-    for entry in present:
-        if entry.county == wanted:
-            return entry
     if not present:
         raise UnknownCounty(f"no HS 11357-11360 conviction is in the database yet, in any county: import the "
                             f"DOJ research files first (county asked: {wanted or '(none)'})")

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from reviewer.domain.people import User
 from reviewer.domain.vocabulary import DecisionKind, Outcome, ReviewStatus, SentenceStatus, Suggestion
 from reviewer.services.grounds import challenge_problem, engine_facts, grants_nothing
-from reviewer.store import models as m
+from reviewer.store import models as m, shared_reasons
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
 from reviewer.store.transactions import BusyError, Refused, lock_reviews, run_retrying
@@ -116,10 +117,16 @@ def _outcome(kind: DecisionKind, evaluation: m.Evaluation, outcome: Outcome | No
             raise DecisionRefused(why)
     # No paper that grants nothing; a challenge rests on facts (services/grounds.py).
     why = grants_nothing(outcome, level) or challenge_problem(
-        outcome, reason, engine_facts(evaluation.reasons, evaluation.suggestion))
+        outcome, reason, engine_facts(_reasons(evaluation), evaluation.suggestion))
     if why:
         raise DecisionRefused(why)
     return outcome
+
+
+def _reasons(evaluation: m.Evaluation) -> str:
+    """The evaluation's reasons written out (the shared ones are stored once: store/shared_reasons.py)."""
+    session = object_session(evaluation)
+    return shared_reasons.expanded(session.connection(), evaluation.reasons) if session else evaluation.reasons
 
 
 def decide_locked(session, audit: AuditLog, review: m.Review, evaluation: m.Evaluation, user: User,

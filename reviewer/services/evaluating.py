@@ -21,7 +21,7 @@ from reviewer.resources import shipped_policies
 from reviewer.services.gc_pause import cycle_collector_paused
 from reviewer.services.worker_lifetime import start_worker
 from reviewer.services.jobs import NO_JOB, Cancelled, Job
-from reviewer.store import bulk, models as m
+from reviewer.store import bulk, models as m, shared_reasons
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
 from reviewer.store.records import records_in_county
@@ -72,11 +72,43 @@ def resolve_policy(spec: str | Path | None) -> Policy | None:
 
 def reasons_json(reasons) -> str:
     """The reasons as json.dumps([r.as_dict() ...], separators=(",", ":")) writes them, character for
-    character, in a third of the time (one call per evaluated conviction; compact, as it is stored
-    for every evaluation)."""
-    return "[" + ",".join(
-        f'{{"rule":{_quote(r.rule)},"citation":{_quote(r.citation)},"text":{_quote(r.text)}}}' for r in reasons
-    ) + "]"
+    character, in a third of the time (compact, as it is stored for every evaluation)."""
+    return "[" + ",".join(map(_written, reasons)) + "]"
+
+
+def _written(r) -> str:
+    return f'{{"rule":{_quote(r.rule)},"citation":{_quote(r.citation)},"text":{_quote(r.text)}}}'
+
+
+# Reasons that many evaluations carry word for word are stored once (store/shared_reasons.py): which
+# layer decided, a county policy's rule with its facts, the itemised negatives.
+SHARED_RULES = frozenset({"statute-alone", "no-felony-exception"})
+_SHARED: dict[int, tuple] = {}
+
+
+def _is_shared(rule: str) -> bool:
+    return rule in SHARED_RULES or rule.startswith("policy:")
+
+
+def stored_reasons(reasons, shared: dict[str, str]) -> str:
+    """The reasons column: reasons_json's list, with each shared reason as a reference to its text, which
+    is added to `shared` (key -> written-out reason) for the caller to save with the rows. The engine
+    shares these Reason values between evaluations, so each is written and hashed once."""
+    parts = []
+    for r in reasons:
+        if not _is_shared(r.rule):
+            parts.append(_written(r))
+            continue
+        hit = _SHARED.get(id(r))
+        if hit is None or hit[0] is not r:
+            if len(_SHARED) > 4096:
+                _SHARED.clear()
+            written = _written(r)
+            key = shared_reasons.reason_key(written)
+            hit = _SHARED[id(r)] = (r, key, written, shared_reasons.reference(key))
+        shared[hit[1]] = hit[2]
+        parts.append(hit[3])
+    return "[" + ",".join(parts) + "]"
 
 
 _QUESTION_JSON: dict[int, tuple] = {}
@@ -99,38 +131,45 @@ def questions_json(questions) -> str:
     return "[" + ", ".join(parts) + "]"
 
 
-def evaluation_row(ev) -> tuple:
-    """One Evaluation as a computed row (COMPUTED_COLUMNS order: no run id, no `current`)."""
+def evaluation_row(ev, shared: dict[str, str]) -> tuple:
+    """One Evaluation as a computed row (COMPUTED_COLUMNS order: no run id, no `current`); the shared
+    reasons it names are added to `shared` (save them with the row: shared_reasons.save)."""
     return (
         ev.conviction_id, ev.suggestion.value, (ev.statute_suggestion or ev.suggestion).value, ev.policy_reason,
-        reasons_json(ev.reasons), ev.sentence_status.value,
+        stored_reasons(ev.reasons, shared), ev.sentence_status.value,
         ev.disqualified, ev.flagged, 0 if ev.needs_attention else 1, questions_json(ev.questions),
     )
 
 
-def _rows(conn, county: str, as_of: date, policy: Policy | None, shard=None, job: Job = NO_JOB) -> list[tuple]:
-    """Evaluation rows (without run id) for the county's convictions, or one shard of them."""
+def _rows(conn, county: str, as_of: date, policy: Policy | None, shared: dict[str, str], shard=None,
+          job: Job = NO_JOB) -> list[tuple]:
+    """Evaluation rows (without run id) for the county's convictions, or one shard of them; the shared
+    reasons they name go into `shared`."""
     rows = []
     with cycle_collector_paused():
         for ev in evaluate_records(records_in_county(conn, county, shard), county, as_of, policy):
-            rows.append(evaluation_row(ev))
+            rows.append(evaluation_row(ev, shared))
             if len(rows) % 5000 == 0:
                 job.check()
                 job.progress(len(rows), 0, "Evaluating")
     return rows
 
 
-def _shard_worker(url: str, county: str, as_of: date, policy: Policy | None, shard: tuple[int, int]) -> pa.Table:
-    """One shard's evaluation rows, as a column table (it crosses the process boundary as whole buffers)."""
+def _shard_worker(url: str, county: str, as_of: date, policy: Policy | None,
+                  shard: tuple[int, int]) -> tuple[pa.Table, dict[str, str]]:
+    """One shard's evaluation rows, as a column table (it crosses the process boundary as whole buffers),
+    and the shared reasons they name."""
     db = Database(url, migrate=False)
     try:
         with db.engine.connect() as conn:
-            return _as_table(_rows(conn, county, as_of, policy, shard))
+            shared: dict[str, str] = {}
+            return _as_table(_rows(conn, county, as_of, policy, shared, shard)), shared
     finally:
         db.dispose()
 
 
-def _parallel_rows(db: Database, county: str, as_of: date, policy: Policy | None, workers: int, job: Job) -> pa.Table:
+def _parallel_rows(db: Database, county: str, as_of: date, policy: Policy | None, workers: int, job: Job,
+                   shared: dict[str, str]) -> pa.Table:
     """Split persons over worker processes (fork: only from a process without other threads, e.g. the CLI)."""
     ctx = multiprocessing.get_context("fork")
     shards = workers * SHARDS_PER_WORKER  # smaller pieces even out the workers' finishing times
@@ -143,7 +182,9 @@ def _parallel_rows(db: Database, county: str, as_of: date, policy: Policy | None
                 if job.cancelled:
                     pool.terminate()
                     raise Cancelled()
-            tables.append(result.get())
+            table, names = result.get()
+            tables.append(table)
+            shared.update(names)
     return pa.concat_tables(tables)
 
 
@@ -152,15 +193,15 @@ def evaluate(db: Database, county: str, as_of: date, policy: Policy | None = Non
     """Evaluate and store, in one transaction; earlier evaluations stay on file, no longer current."""
     county = normalise_county(county)
     name = policy.identity if policy else STATUTE_ONLY
+    shared: dict[str, str] = {}
     if workers > 1:
-        computed = _parallel_rows(db, county, as_of, policy, workers, job)
+        computed = _parallel_rows(db, county, as_of, policy, workers, job, shared)
     else:
         with db.engine.connect() as conn:
-            computed = _as_table(_rows(conn, county, as_of, policy, job=job))
+            computed = _as_table(_rows(conn, county, as_of, policy, shared, job=job))
     job.check()
-    evaluated = computed.num_rows
     try:
-        return _save(db, county, as_of, policy, name, user, computed, job)
+        return _save(db, county, as_of, policy, name, user, computed, shared, job)
     except IntegrityError:  # the one-current-evaluation index: a writer that did not wait for the county lock
         raise EvaluationConflict(
             f"another evaluation of {county} was saved at the same moment; nothing of this one was saved. "
@@ -168,7 +209,7 @@ def evaluate(db: Database, county: str, as_of: date, policy: Policy | None = Non
 
 
 def _save(db: Database, county: str, as_of: date, policy: Policy | None, name: str, user: str, computed: pa.Table,
-          job: Job) -> EvaluationReport:
+          shared: dict[str, str], job: Job) -> EvaluationReport:
     """Store one run's rows in one transaction; a second evaluation of the county waits for the first."""
     evaluated = computed.num_rows
     with db.staged_session({"evaluation": computed}) as (session, stage):
@@ -187,6 +228,7 @@ def _save(db: Database, county: str, as_of: date, policy: Policy | None, name: s
         report.flagged = pc.sum(computed.column("flagged")).as_py() or 0
         conn = session.connection()
         _retire_current(session, county)
+        shared_reasons.save(conn, shared)
         _store_rows(conn, run.id, computed, stage)
         job.check()
         AuditLog(session).record(

@@ -28,3 +28,9 @@ def cannabis_counties(conn: Connection) -> list[CountyCount]:
         .order_by(func.count().desc(), _C.county)
     )
     return [CountyCount(r[0], int(r[1]), int(r[2]), int(r[3] or 0)) for r in conn.execute(query)]
+
+
+def has_cannabis_in(conn: Connection, county: str) -> bool:
+    """Any HS 11357-11360 conviction of the county (one probe of the partial index, not a count)."""
+    query = select(_C.id).where(_C.county == county, _C.is_cannabis.is_(True)).limit(1)
+    return conn.execute(query).first() is not None

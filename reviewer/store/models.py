@@ -123,6 +123,16 @@ class Evaluation(Base):
     questions: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON list of Question.as_dict()
 
 
+class SharedReason(Base):
+    """A reason many evaluations carry word for word, stored once; an evaluation's reasons name it by
+    `ref` (store/shared_reasons.py)."""
+
+    __tablename__ = "shared_reason"
+
+    ref: Mapped[str] = mapped_column(String(16), primary_key=True)  # start of the SHA-256 of `reason`
+    reason: Mapped[str] = mapped_column(Text)  # {"rule", "citation", "text"} as compact JSON
+
+
 class Review(Base):
     """Where each evaluated conviction stands in the queue; `version` guards concurrent reviewers."""
 

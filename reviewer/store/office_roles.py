@@ -17,13 +17,13 @@ OFFICE_ROLES = (ATTORNEY_ROLE, CLERK_ROLE, ADMIN_ROLE)
 WRITES = {
     ATTORNEY_ROLE: {
         "decision": "INSERT, UPDATE", "review": "UPDATE", "question_answer": "INSERT", "sentence_answer": "INSERT, UPDATE",
-        "evaluation": "INSERT, UPDATE",  # an answer re-evaluates the person
+        "evaluation": "INSERT, UPDATE", "shared_reason": "INSERT",  # an answer re-evaluates the person
         "print_job": "INSERT, UPDATE", "printed_case": "INSERT", "case_filing": "INSERT",
     },
     CLERK_ROLE: {"print_job": "INSERT, UPDATE", "printed_case": "INSERT", "case_filing": "INSERT"},
     ADMIN_ROLE: {
         "import_batch": "INSERT", "person": "INSERT, UPDATE", "conviction": "INSERT, UPDATE",
-        "import_source": "INSERT, DELETE", "evaluation_run": "INSERT", "evaluation": "INSERT, UPDATE",
+        "import_source": "INSERT, DELETE", "evaluation_run": "INSERT", "evaluation": "INSERT, UPDATE", "shared_reason": "INSERT",
         "review": "INSERT", "setting": "INSERT, UPDATE, DELETE",
         "print_job": "INSERT, UPDATE", "printed_case": "INSERT", "case_filing": "INSERT",
     },

@@ -7,7 +7,7 @@ from typing import Iterable, Iterator
 from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.orm import Session
 
-from reviewer.store import models as m
+from reviewer.store import models as m, shared_reasons
 
 C, P, E, R, D = m.Conviction, m.Person, m.Evaluation, m.Review, m.Decision
 SA = m.SentenceAnswer
@@ -36,10 +36,18 @@ def _case_query():
     )
 
 
+REASONS = next(i for i, field in enumerate(CASE_FIELDS) if field is E.reasons)
+
+
 def case_rows(conn: Connection, keys: Iterable[Key] | None = None, chunk: int = 500) -> Iterator[tuple]:
-    """Every current evaluated count with its decision, ordered by court case then count; streamed.
+    """Every current evaluated count with its decision, ordered by court case then count; streamed; the
+    reasons written out (store/shared_reasons.py).
 
     With `keys`, only those court cases (fetched by person in chunks)."""
+    return shared_reasons.expand_rows(conn, _case_rows(conn, keys, chunk), REASONS)
+
+
+def _case_rows(conn: Connection, keys: Iterable[Key] | None, chunk: int) -> Iterator[tuple]:
     order = (C.person_id, C.case_key, C.count_order)
     if keys is None:
         yield from conn.execute(_case_query().order_by(*order).execution_options(yield_per=5000))

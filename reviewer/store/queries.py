@@ -5,7 +5,7 @@ from typing import Iterator
 
 from sqlalchemy import Connection, select
 
-from reviewer.store import models as m
+from reviewer.store import models as m, shared_reasons
 from reviewer.store.answered import join_answered, suggestion_changed
 
 C, P, E, R, RUN = m.Conviction, m.Person, m.Evaluation, m.Review, m.EvaluationRun
@@ -17,9 +17,12 @@ RESULT_FIELDS = (
     RUN.policy_name, RUN.policy_version, RUN.policy_digest, E.questions, suggestion_changed(E, R),
 )
 
+_REASONS = next(i for i, field in enumerate(RESULT_FIELDS) if field is E.reasons)
+
 
 def current_results(conn: Connection, batch: int = 10000) -> Iterator[tuple]:
-    """Every current evaluation with its conviction and person, in file order; streamed."""
+    """Every current evaluation with its conviction and person, in file order; streamed; the reasons written
+    out (store/shared_reasons.py)."""
     query = (
         join_answered(
             select(*RESULT_FIELDS)
@@ -31,7 +34,7 @@ def current_results(conn: Connection, batch: int = 10000) -> Iterator[tuple]:
         .order_by(C.source_file, C.source_line)
         .execution_options(yield_per=batch)
     )
-    yield from conn.execute(query)
+    yield from shared_reasons.expand_rows(conn, conn.execute(query), _REASONS)
 
 
 def answered_questions(conn: Connection) -> set[tuple[int, str]]:

@@ -16,7 +16,7 @@ import pyarrow as pa
 from sqlalchemy import Connection, String, bindparam, case, cast, func, select
 
 from reviewer.domain.vocabulary import ReviewStatus, Suggestion
-from reviewer.store import bulk, models as m
+from reviewer.store import bulk, models as m, shared_reasons
 from reviewer.store.answered import decided_suggestion, join_answered, suggestion_changed
 
 C, P, E, R, D, RUN = m.Conviction, m.Person, m.Evaluation, m.Review, m.Decision, m.EvaluationRun
@@ -164,6 +164,14 @@ def first_rule(reasons_json: str | None) -> str:
     return match.group(1) if match else ""
 
 
+def _head_rule(conn: Connection, head: str | None, shared: dict[str, str]) -> str:
+    """The first rule of a reasons head, whose first reason may be a shared one (store/shared_reasons.py)."""
+    keys = shared_reasons.keys_in([head])
+    if keys - shared.keys():
+        shared.update(shared_reasons.load(conn))
+    return first_rule(shared_reasons.expand(head, shared) if keys else head)
+
+
 def queue_keys(conn: Connection, chunk: int = 20_000) -> QueueKeys:
     """Every flagged felony under a current evaluation, in no particular order.
 
@@ -177,10 +185,11 @@ def queue_keys(conn: Connection, chunk: int = 20_000) -> QueueKeys:
     ).where(E.current.is_(True), E.flagged.is_(True))
     parts: list[list[pa.Array]] = [[] for _ in KEY_FIELDS]
     rules: dict[str, str] = {}  # reasons' heads repeat: parse each distinct one once
+    shared: dict[str, str] = {}  # the shared reasons the heads name, read once
     with _small_page_cache(conn):
         for rows in bulk.read_chunks(conn, query, chunk):
             cols = list(zip(*rows))
-            cols[3] = [rules[h] if h in rules else rules.setdefault(h, first_rule(h)) for h in cols[3]]
+            cols[3] = [rules[h] if h in rules else rules.setdefault(h, _head_rule(conn, h, shared)) for h in cols[3]]
             for part, col, kind in zip(parts, cols, KEY_TYPES):
                 part.append(pa.array(col, type=kind))
     return QueueKeys(*(pa.concat_arrays(part) if part else pa.array([], type=kind)
@@ -265,7 +274,7 @@ def evaluation_detail(conn: Connection, conviction_id: int) -> EvaluationDetail 
     if r is None:
         return None
     try:
-        reasons = tuple(json.loads(r[6] or "[]"))
+        reasons = tuple(json.loads(shared_reasons.expanded(conn, r[6]) or "[]"))
     except ValueError:
         reasons = ()
     review = ReviewState(r[0], r[14] or "pending", r[15], r[16] or "", r[17], r[18] or 0, bool(r[19]), r[20])

@@ -11,7 +11,7 @@ from typing import Iterator
 
 from sqlalchemy import Connection, String, and_, case, func, literal, select, type_coerce
 
-from reviewer.store import models as m
+from reviewer.store import models as m, shared_reasons
 from reviewer.store.answered import decided_suggestion, join_answered, suggestion_changed
 
 C, P, E, R, D = m.Conviction, m.Person, m.Evaluation, m.Review, m.Decision
@@ -50,7 +50,7 @@ def _per_case(column, table):
 def register_rows(conn: Connection, batch: int = 5000) -> Iterator[tuple]:
     """Every current evaluation with its person, conviction, decision and print/filing dates, by person; streamed.
 
-    Fields: see REGISTER_FIELD_NAMES."""
+    Fields: see REGISTER_FIELD_NAMES; the reasons written out (store/shared_reasons.py)."""
     printed = _per_case(m.PrintedCase.printed_at, m.PrintedCase)
     filed = _per_case(m.CaseFiling.filed_on, m.CaseFiling)
     SA = m.SentenceAnswer
@@ -77,7 +77,7 @@ def register_rows(conn: Connection, batch: int = 5000) -> Iterator[tuple]:
         .order_by(P.name, P.id, C.disposition_date, C.id)
         .execution_options(yield_per=batch, stream_results=True)
     )
-    yield from conn.execute(query)
+    yield from shared_reasons.expand_rows(conn, conn.execute(query), REGISTER_FIELD_NAMES.index("reasons"))
 
 
 def count_current(conn: Connection) -> int:
