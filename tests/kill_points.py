@@ -6,7 +6,7 @@ At POINT the process (or a worker process of it) writes READY_DIR/<point>-<pid> 
 the test waits for that file, then kills the command. Points:
 
 * import-staged: an import's rows are in its scratch stage (personal data), not yet committed;
-* evaluate-staged: an evaluation's rows are in its scratch stage;
+* evaluate-writing: an evaluation has written some of its rows in its (uncommitted) transaction;
 * evaluate-worker: each evaluation worker process is reading its share of persons;
 * accept-mid: an accept run has recorded some decisions in its (uncommitted) transaction;
 * print-second-chunk: a print batch has committed its first chunk of printed cases, and workers
@@ -61,10 +61,14 @@ def _before(owner, name: str, ready: Path, point: str, calls: int = 1) -> None:
 
 
 def install(point: str, ready: Path) -> None:
-    if point in ("import-staged", "evaluate-staged"):
+    if point == "import-staged":
         from reviewer.store import staging
 
         _after(staging, "_write", ready, point)
+    elif point == "evaluate-writing":
+        from reviewer.services import evaluating
+
+        _after(evaluating, "_store_evaluations", ready, point)
     elif point == "evaluate-worker":
         from reviewer.services import evaluating
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from json.encoder import encode_basestring_ascii as _quote
 from pathlib import Path
+from typing import Iterable
 
-import pyarrow as pa
-import pyarrow.compute as pc
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from reviewer.engine import ENGINE_VERSION
@@ -156,36 +156,47 @@ def _rows(conn, county: str, as_of: date, policy: Policy | None, shared: dict[st
 
 
 def _shard_worker(url: str, county: str, as_of: date, policy: Policy | None,
-                  shard: tuple[int, int]) -> tuple[pa.Table, dict[str, str]]:
-    """One shard's evaluation rows, as a column table (it crosses the process boundary as whole buffers),
-    and the shared reasons they name."""
+                  shard: tuple[int, int]) -> tuple[list[tuple], dict[str, str]]:
+    """One shard's evaluation rows and the shared reasons they name."""
     db = Database(url, migrate=False)
     try:
         with db.engine.connect() as conn:
             shared: dict[str, str] = {}
-            return _as_table(_rows(conn, county, as_of, policy, shared, shard)), shared
+            return _rows(conn, county, as_of, policy, shared, shard), shared
     finally:
         db.dispose()
 
 
-def _parallel_rows(db: Database, county: str, as_of: date, policy: Policy | None, workers: int, job: Job,
-                   shared: dict[str, str]) -> pa.Table:
-    """Split persons over worker processes (fork: only from a process without other threads, e.g. the CLI)."""
+def _parallel_parts(db: Database, county: str, as_of: date, policy: Policy | None, workers: int, job: Job,
+                    write) -> EvaluationReport:
+    """Split persons over worker processes (fork: only from a process without other threads, e.g. the CLI)
+    and hand `write` their rows shard by shard, in shard order.
+
+    On SQLite the rows are written as they come once no shard is left to start: the store's work then
+    runs on the core the first idle worker leaves, while the last shards are still evaluated (and the
+    write lock is held only for that end). On PostgreSQL every shard is in before the writing starts."""
     ctx = multiprocessing.get_context("fork")
     shards = workers * SHARDS_PER_WORKER  # smaller pieces even out the workers' finishing times
     with ctx.Pool(workers, initializer=start_worker, initargs=(os.getpid(),)) as pool:  # they die with this process
         pending = [pool.apply_async(_shard_worker, (db.url, county, as_of, policy, (k, shards))) for k in range(shards)]
-        tables: list[pa.Table] = []
-        for result in pending:
-            while not result.ready():
-                result.wait(0.2)
-                if job.cancelled:
-                    pool.terminate()
-                    raise Cancelled()
-            table, names = result.get()
-            tables.append(table)
-            shared.update(names)
-    return pa.concat_tables(tables)
+        # Start writing when at most workers - 1 shards are still being evaluated (none waits to start).
+        start_after = shards - workers + 1 if db.is_sqlite else shards
+        while sum(r.ready() for r in pending) < start_after:
+            _wait(pending, job)
+
+        def parts():
+            for result in pending:
+                while not result.ready():
+                    _wait([result], job)
+                yield result.get()
+
+        return write(parts() if db.is_sqlite else list(parts()))
+
+
+def _wait(pending, job: Job) -> None:
+    next(r for r in pending if not r.ready()).wait(0.05)
+    if job.cancelled:
+        raise Cancelled()  # leaving the pool's block terminates the workers
 
 
 def evaluate(db: Database, county: str, as_of: date, policy: Policy | None = None, user: str = "",
@@ -193,48 +204,60 @@ def evaluate(db: Database, county: str, as_of: date, policy: Policy | None = Non
     """Evaluate and store, in one transaction; earlier evaluations stay on file, no longer current."""
     county = normalise_county(county)
     name = policy.identity if policy else STATUTE_ONLY
-    shared: dict[str, str] = {}
-    if workers > 1:
-        computed = _parallel_rows(db, county, as_of, policy, workers, job, shared)
-    else:
-        with db.engine.connect() as conn:
-            computed = _as_table(_rows(conn, county, as_of, policy, shared, job=job))
-    job.check()
+
+    def write(parts):
+        with cycle_collector_paused():  # the rows, unpickled or built here, die by reference counting
+            return _save(db, county, as_of, policy, name, user, parts, job)
+
     try:
-        return _save(db, county, as_of, policy, name, user, computed, shared, job)
+        if workers > 1:
+            return _parallel_parts(db, county, as_of, policy, workers, job, write)
+        shared: dict[str, str] = {}
+        with db.engine.connect() as conn:
+            rows = _rows(conn, county, as_of, policy, shared, job=job)
+        job.check()
+        return write([(rows, shared)])
     except IntegrityError:  # the one-current-evaluation index: a writer that did not wait for the county lock
         raise EvaluationConflict(
             f"another evaluation of {county} was saved at the same moment; nothing of this one was saved. "
             "Reload the queue and evaluate again if still needed.") from None
 
 
-def _save(db: Database, county: str, as_of: date, policy: Policy | None, name: str, user: str, computed: pa.Table,
-          shared: dict[str, str], job: Job) -> EvaluationReport:
-    """Store one run's rows in one transaction; a second evaluation of the county waits for the first."""
-    evaluated = computed.num_rows
-    with db.staged_session({"evaluation": computed}) as (session, stage):
+def _save(db: Database, county: str, as_of: date, policy: Policy | None, name: str, user: str,
+          parts: Iterable[tuple[list[tuple], dict[str, str]]], job: Job) -> EvaluationReport:
+    """Store one run's rows (parts of computed rows with the shared reasons they name) in one transaction;
+    a second evaluation of the county waits for the first. `parts` may still be coming (an iterator, SQLite
+    only): the run's count is then written once they are all in."""
+    known = sum(len(rows) for rows, _ in parts) if isinstance(parts, list) else 0
+    with db.session() as session:
         lock_county(session, county)
         run = m.EvaluationRun(
             county=county, as_of=as_of, engine_version=ENGINE_VERSION,
             policy_name=policy.name if policy else STATUTE_ONLY, policy_version=policy.version if policy else "",
             policy_digest=policy.digest if policy else "", created_at=datetime.now(), created_by=user,
-            policy_document=json.dumps(policy.document if policy else {}, sort_keys=True), evaluated=evaluated,
+            policy_document=json.dumps(policy.document if policy else {}, sort_keys=True), evaluated=known,
         )
         session.add(run)
         session.flush()
-        report = EvaluationReport(run.id, county, as_of, name, evaluated=evaluated)
-        for entry in pc.value_counts(computed.column("suggestion")).to_pylist():
-            report.by_suggestion[entry["values"]] = entry["counts"]
-        report.flagged = pc.sum(computed.column("flagged")).as_py() or 0
         conn = session.connection()
         _retire_current(session, county)
-        shared_reasons.save(conn, shared)
-        _store_rows(conn, run.id, computed, stage)
-        job.check()
+        report = EvaluationReport(run.id, county, as_of, name)
+        suggestions: Counter[str] = Counter()
+        for rows, shared in parts:
+            shared_reasons.save(conn, shared)
+            _store_evaluations(conn, run.id, rows)
+            suggestions.update(row[1] for row in rows)
+            report.flagged += sum(1 for row in rows if row[7])
+            report.evaluated += len(rows)
+            job.check()
+        _add_reviews(conn, run.id)
+        report.by_suggestion = dict(suggestions)
+        if report.evaluated != known:
+            run.evaluated = report.evaluated  # (SQLite, in the same transaction; PostgreSQL grants no UPDATE)
         AuditLog(session).record(
             user or "system", "evaluate", "evaluation_run", run.id,
             after={"county": county, "as_of": as_of.isoformat(), "policy": name, "engine": ENGINE_VERSION,
-                   "evaluated": evaluated},
+                   "evaluated": report.evaluated},
         )
     return report
 
@@ -242,36 +265,14 @@ def _save(db: Database, county: str, as_of: date, policy: Policy | None, name: s
 COMPUTED_COLUMNS = EVALUATION_COLUMNS[1:2] + EVALUATION_COLUMNS[3:]  # a computed row: no run id, no `current`
 
 
-_COMPUTED_TYPES = tuple(zip(COMPUTED_COLUMNS, (
-    pa.int64(), pa.string(), pa.string(), pa.string(), pa.string(), pa.string(), pa.bool_(), pa.bool_(), pa.int64(),
-    pa.string(),
-)))
-
-
-def _as_table(computed: list[tuple]) -> pa.Table:
-    with cycle_collector_paused():
-        return _columns_table(computed)
-
-
-def _columns_table(computed: list[tuple]) -> pa.Table:
-    columns = list(zip(*computed)) if computed else [() for _ in COMPUTED_COLUMNS]
-    return pa.table({name: pa.array(values, type_) for (name, type_), values in zip(_COMPUTED_TYPES, columns)})
-
-
-def _store_rows(conn, run_id: int, computed: pa.Table, stage: str | None) -> None:
-    """Evaluations, and a pending review for each conviction that has none yet."""
-    if stage:
-        cols = ", ".join(COMPUTED_COLUMNS)
-        cursor = conn.connection.dbapi_connection.cursor()
-        cursor.execute(f"INSERT INTO evaluation (run_id, current, {cols}) SELECT ?, 1, {cols} "
-                       f"FROM {stage}.evaluation ORDER BY rowid", (run_id,))
-        cursor.execute(f"INSERT INTO review (conviction_id, status, version) SELECT conviction_id, 'pending', 0 "
-                       f"FROM {stage}.evaluation WHERE true ON CONFLICT (conviction_id) DO NOTHING")
-        return
-    rows = list(zip(*(column.to_pylist() for column in computed.columns)))
+def _store_evaluations(conn, run_id: int, rows: list[tuple]) -> None:
     bulk.insert_rows(conn, "evaluation", EVALUATION_COLUMNS, ((run_id, row[0], True) + row[1:] for row in rows))
-    bulk.insert_rows(conn, "review", ("conviction_id", "status", "version"),
-                     ((row[0], "pending", 0) for row in rows), "ON CONFLICT (conviction_id) DO NOTHING")
+
+
+def _add_reviews(conn, run_id: int) -> None:
+    """A pending review for each conviction of the run that has none yet."""
+    conn.execute(text("INSERT INTO review (conviction_id, status, version) SELECT conviction_id, 'pending', 0 "
+                      "FROM evaluation WHERE run_id = :run ON CONFLICT (conviction_id) DO NOTHING"), {"run": run_id})
 
 
 def _retire_current(session, county: str) -> None:
