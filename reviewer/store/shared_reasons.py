@@ -17,13 +17,14 @@ from typing import Iterable, Iterator, Mapping
 
 from sqlalchemy import Connection, select
 
-from reviewer.store import bulk, models as m
+from reviewer.store import bulk
+from reviewer.store import models as m
 
 KEY_LENGTH = 16
 SR = m.SharedReason
 # A reference is an element of the list: a string right after "[" or "," and before "," or "]".
 # (Inside a JSON string every quote is escaped, so this sequence only occurs as an element.)
-_REFERENCE = re.compile(r'(?<=[\[,])"([0-9a-f]{%d})"(?=[,\]])' % KEY_LENGTH)
+_REFERENCE = re.compile(r'(?<=[\[,])"([0-9a-f]{16})"(?=[,\]])')  # {16}: KEY_LENGTH
 
 
 class SharedReasonConflict(ValueError):
