@@ -4,7 +4,10 @@ Prints rows per second, seconds and peak memory of `reviewer import` + `reviewer
 (each a fresh process, as a user runs them), and the time Python's csv.reader alone takes to
 read the same file, for the ratio.
 
-    python bench/bench_import.py [--rows 1000000] [--county "LOS ANGELES"] [--workers 2]
+    python bench/bench_import.py [--rows 1000000] [--county "LOS ANGELES"] [--workers 2] [--shape gogen]
+
+`--shape gogen` measures the same rows widened to the shape of gogen's generator output (all 95
+columns filled, about 800 MB for a million rows; bench/gogen_shaped.py).
 """
 from __future__ import annotations
 
@@ -59,6 +62,8 @@ def main() -> None:
     parser.add_argument("--dir", default=os.environ.get("BENCH_DIR", tempfile.gettempdir()))
     parser.add_argument("--one-pass", action="store_true",
                         help="also time `reviewer import FILE --county --as-of --policy` (one process) into a new file")
+    parser.add_argument("--shape", choices=("demo", "gogen"), default="demo",
+                        help="gogen: every column filled, as gogen's generator writes (bench/gogen_shaped.py)")
     args = parser.parse_args()
     folder = Path(args.dir)
     data = folder / f"doj-{args.rows}.csv"
@@ -66,7 +71,13 @@ def main() -> None:
         print(f"generating {data} ...")
         subprocess.run([sys.executable, "-m", "reviewer", "demo-data", "--rows", str(args.rows), "--county",
                         args.county, "--seed", "1", "--out", str(data)], check=True)
-    db = folder / f"bench-{args.rows}.db"
+    if args.shape == "gogen":
+        narrow, data = data, folder / f"gogen-{args.rows}.csv"
+        if not data.exists():
+            print(f"widening {narrow} to {data} ...")
+            from gogen_shaped import widen
+            widen(narrow, data)
+    db = folder / f"bench-{args.shape}-{args.rows}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
 
@@ -87,7 +98,7 @@ def main() -> None:
           f"(target >= 150,000 rows/s, < 2048 MB)")
     print(f"ratio to csv.reader: {reader / total:.2f}x as fast (>= 1.00 means no slower)")
     if args.one_pass:
-        one = folder / f"bench-{args.rows}-one-pass.db"
+        one = folder / f"bench-{args.shape}-{args.rows}-one-pass.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{one}{suffix}").unlink(missing_ok=True)
         print("reviewer import --county --as-of --policy (one process):")
