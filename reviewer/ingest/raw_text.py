@@ -209,7 +209,13 @@ def parse_string_columns(data: bytes, names: list[str], wanted: list[str], skip_
     return table
 
 
-def _parse(data: bytes, names, wanted, skip_rows: int, delimiter: str, newlines_in_values: bool):
+def parse_string_stream(source, names: list[str], wanted: list[str], skip_rows: int):
+    """The same from a readable file (ingest.file_blocks.BlockTee), read once, in blocks. None where a line
+    is wrong or a quoted field holds a line break: the caller then takes the whole-file path."""
+    return _parse(source, names, wanted, skip_rows, ",", newlines_in_values=False)
+
+
+def _parse(data, names, wanted, skip_rows: int, delimiter: str, newlines_in_values: bool):
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -217,7 +223,7 @@ def _parse(data: bytes, names, wanted, skip_rows: int, delimiter: str, newlines_
         # The streaming reader (threads still convert ahead) holds a few blocks at a time; read_csv keeps
         # every block's parsed fields alive until the end, about 350 MB more at the peak on a 1M-row file.
         reader = pacsv.open_csv(
-            pa.BufferReader(data),
+            pa.BufferReader(data) if isinstance(data, (bytes, bytearray, memoryview)) else data,
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip_rows, block_size=8 << 20),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines_in_values),
             convert_options=pacsv.ConvertOptions(

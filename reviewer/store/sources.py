@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from typing import Callable, Protocol
+from typing import Callable, Iterable, Protocol
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
@@ -20,7 +20,7 @@ class CompressedFile(Protocol):
     codec: str
     raw_size: int
 
-    def compressed(self) -> bytes: ...
+    def compressed_parts(self, size: int) -> Iterable[bytes]: ...
 
 PART_SIZE = 32 << 20  # bytes of compressed data per row (well under SQLite's and PostgreSQL's limits)
 
@@ -30,12 +30,17 @@ class SourceUnavailable(Exception):
 
 
 def write_source(conn: Connection, batch_id: int, source: CompressedFile) -> None:
-    data = source.compressed()
-    parts = [data[i : i + PART_SIZE] for i in range(0, len(data), PART_SIZE)] or [b""]
-    for number, part in enumerate(parts):
-        conn.execute(insert(ImportSource).values(
-            batch_id=batch_id, part=number, codec=source.codec, raw_size=source.raw_size, data=part,
-        ))
+    number = -1
+    for number, part in enumerate(source.compressed_parts(PART_SIZE)):
+        _write_part(conn, batch_id, number, source, part)
+    if number < 0:  # an empty file keeps one empty part: the import is still known to be kept
+        _write_part(conn, batch_id, 0, source, b"")
+
+
+def _write_part(conn: Connection, batch_id: int, number: int, source: CompressedFile, part: bytes) -> None:
+    conn.execute(insert(ImportSource).values(
+        batch_id=batch_id, part=number, codec=source.codec, raw_size=source.raw_size, data=part,
+    ))
 
 
 def has_source(conn: Connection, batch_id: int) -> bool:

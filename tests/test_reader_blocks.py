@@ -1,0 +1,83 @@
+"""A file on disk is read once, in blocks, hashed and compressed as the parser takes them (no copy of the
+whole file in memory), and gives exactly what reading the whole file gives: the same persons, convictions,
+flagged rows, checksum and kept copy, or the same rejection naming the same line (issue 14, "stream the
+file"). Every hostile file of the corpus is read both ways."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from reviewer.ingest.doj_reader import read_doj_bytes, read_doj_file
+from reviewer.ingest.kept_file import KeptStream, decompress
+from reviewer.ingest.problems import FileRejected
+from reviewer.ingest.synthetic import write_demo_file
+from tests.doj_rows import conviction, text
+from tests.hostile_corpus import corpus
+
+TODAY = date(2024, 1, 1)
+
+
+def _both(path):
+    """(answer of the block path, answer of the whole-file path): an extract or the rejection's text."""
+    answers = []
+    for read in (lambda: read_doj_file(path, TODAY), lambda: read_doj_bytes(path.read_bytes(), path.name, TODAY)):
+        try:
+            answers.append(read())
+        except FileRejected as rejected:
+            answers.append(str(rejected))
+    return answers
+
+
+def _same(streamed, whole, raw: bytes) -> None:
+    if isinstance(whole, str):
+        assert streamed == whole
+        return
+    assert (streamed.source_file, streamed.sha256, streamed.encoding, streamed.rows) == \
+           (whole.source_file, whole.sha256, whole.encoding, whole.rows)
+    assert streamed.persons.equals(whole.persons)
+    assert streamed.convictions.equals(whole.convictions)
+    assert streamed.problems == whole.problems
+    kept = streamed.kept
+    assert decompress(kept.compressed(), kept.codec, kept.raw_size) == raw
+
+
+def _extra_files() -> dict[str, bytes]:
+    rows = [conviction(SUBJECT_ID=str(300 + i), CNT_ORDER=f"10{i}001001000", OFN=f"SC{i}") for i in range(1, 6)]
+    good = text(rows, True).encode()
+    middle = good.index(b"\n", len(good) // 2) + 1
+    return {
+        "trailing_blank_lines.csv": good + b"\n\n",
+        "no_final_line_feed.csv": good.rstrip(b"\n"),
+        "nul_after_the_first_block.csv": good + b"," * 94 + b"\n" + b" " * 70_000 + b"\x00\n",
+        "bad_header_then_nul.csv": good.replace(b"RECORD_ID", b"RECORD_ONE", 1) + b"\x00",
+        "blank_line_in_the_middle.csv": good[:middle] + b"\n" + good[middle:],
+    }
+
+
+CASES = {name: data for name, (data, expect) in corpus().items() if not expect.mapping} | _extra_files()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_block_path_answers_as_the_whole_file_does(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(CASES[name])
+    streamed, whole = _both(path)
+    _same(streamed, whole, CASES[name])
+
+
+@pytest.mark.parametrize("name", ["good.csv", "crlf.csv", "bom.csv", "bom_no_header.csv", "long_name.csv",
+                                  "no_final_line_feed.csv"])
+def test_plain_files_are_read_once_in_blocks(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(CASES[name])
+    assert isinstance(read_doj_file(path, TODAY).kept, KeptStream)
+
+
+def test_a_file_of_many_blocks(tmp_path):
+    """80,000 rows (about 19 MB: three blocks of the parser, each its own compressed frame), a NUL-free UTF-8 file: the block path, same answers."""
+    path = tmp_path / "many-blocks.csv"
+    write_demo_file(path, 80_000, "Los Angeles", seed=3)
+    streamed, whole = _both(path)
+    assert isinstance(streamed.kept, KeptStream) and streamed.kept.raw_size == path.stat().st_size > 3 * (8 << 20) / 2
+    _same(streamed, whole, path.read_bytes())
