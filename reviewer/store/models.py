@@ -47,11 +47,12 @@ class Conviction(Base):
     __tablename__ = "conviction"
     __table_args__ = (
         UniqueConstraint("person_id", "count_order", name="uq_conviction_person_count"),
-        # Cannabis convictions only (a third of them): what evaluation and reports look up by county.
-        Index("ix_conviction_cannabis_county", "county", sqlite_where=text("is_cannabis IS 1"),
+        # Cannabis convictions only (a third of them): what evaluation and reports look up by county. With the
+        # person (migration 0009): the county's persons come in person order, a fourth of the time.
+        Index("ix_conviction_cannabis_county", "county", "person_id", sqlite_where=text("is_cannabis IS 1"),
               postgresql_where=text("is_cannabis IS true")),
         # Possible plea bargains (a cannabis arrest, only a related non-cannabis count convicted): few.
-        Index("ix_conviction_arrest_county", "county", sqlite_where=text("cannabis_arrest IS NOT NULL"),
+        Index("ix_conviction_arrest_county", "county", "person_id", sqlite_where=text("cannabis_arrest IS NOT NULL"),
               postgresql_where=text("cannabis_arrest IS NOT NULL")),
     )
 
