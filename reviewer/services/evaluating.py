@@ -14,6 +14,7 @@ from typing import Iterable
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from reviewer.domain.vocabulary import SentenceStatus, Suggestion
 from reviewer.engine import ENGINE_VERSION
 from reviewer.engine.evaluate import evaluate_records, normalise_county
 from reviewer.engine.policy import Policy, load_policy
@@ -90,14 +91,16 @@ def _is_shared(rule: str) -> bool:
     return rule in SHARED_RULES or rule.startswith("policy:")
 
 
-def stored_reasons(reasons, shared: dict[str, str]) -> str:
+def stored_reasons(reasons, shared: dict[str, str], _shared_rules=SHARED_RULES) -> str:
     """The reasons column: reasons_json's list, with each shared reason as a reference to its text, which
     is added to `shared` (key -> written-out reason) for the caller to save with the rows. The engine
-    shares these Reason values between evaluations, so each is written and hashed once."""
+    shares these Reason values between evaluations, so each is written and hashed once.
+    (_is_shared and _written inlined: once per reason of every evaluation.)"""
     parts = []
     for r in reasons:
-        if not _is_shared(r.rule):
-            parts.append(_written(r))
+        rule = r.rule
+        if rule not in _shared_rules and not rule.startswith("policy:"):
+            parts.append(f'{{"rule":{_quote(rule)},"citation":{_quote(r.citation)},"text":{_quote(r.text)}}}')
             continue
         hit = _SHARED.get(id(r))
         if hit is None or hit[0] is not r:
@@ -134,11 +137,16 @@ def questions_json(questions) -> str:
 def evaluation_row(ev, shared: dict[str, str]) -> tuple:
     """One Evaluation as a computed row (COMPUTED_COLUMNS order: no run id, no `current`); the shared
     reasons it names are added to `shared` (save them with the row: shared_reasons.save)."""
+    suggestion = ev.suggestion
     return (
-        ev.conviction_id, ev.suggestion.value, (ev.statute_suggestion or ev.suggestion).value, ev.policy_reason,
-        stored_reasons(ev.reasons, shared), ev.sentence_status.value,
+        ev.conviction_id, _VALUE[suggestion], _VALUE[ev.statute_suggestion or suggestion], ev.policy_reason,
+        stored_reasons(ev.reasons, shared), _VALUE[ev.sentence_status],
         ev.disqualified, ev.flagged, 0 if ev.needs_attention else 1, questions_json(ev.questions),
     )
+
+
+# Enum members' values by dictionary: an enum's `.value` is a descriptor call (three per evaluation).
+_VALUE = {member: member.value for kind in (Suggestion, SentenceStatus) for member in kind}
 
 
 def _rows(conn, county: str, as_of: date, policy: Policy | None, shared: dict[str, str], shard=None,
