@@ -59,6 +59,12 @@ def check_lengths(table: pa.Table, model) -> None:
         raise worst
 
 
+def holds_records(session: Session) -> bool:
+    """Whether any person or conviction is on file (an empty database takes the first-load path)."""
+    return (session.execute(select(Person.id).limit(1)).first() is not None
+            or session.execute(select(Conviction.id).limit(1)).first() is not None)
+
+
 def find_batch(session: Session, sha256: str) -> ImportBatch | None:
     return session.scalars(select(ImportBatch).where(ImportBatch.sha256 == sha256)).first()
 

@@ -29,10 +29,14 @@ class SourceUnavailable(Exception):
     """The rows of an import are not kept (forgotten, or imported before Reviewer kept them)."""
 
 
-def write_source(conn: Connection, batch_id: int, source: CompressedFile) -> None:
+def source_parts(source: CompressedFile) -> list[bytes]:
+    """The compressed file cut into the rows it is stored in (at least one, maybe empty)."""
     data = source.compressed()
-    parts = [data[i : i + PART_SIZE] for i in range(0, len(data), PART_SIZE)] or [b""]
-    for number, part in enumerate(parts):
+    return [data[i : i + PART_SIZE] for i in range(0, len(data), PART_SIZE)] or [b""]
+
+
+def write_source(conn: Connection, batch_id: int, source: CompressedFile) -> None:
+    for number, part in enumerate(source_parts(source)):
         conn.execute(insert(ImportSource).values(
             batch_id=batch_id, part=number, codec=source.codec, raw_size=source.raw_size, data=part,
         ))
