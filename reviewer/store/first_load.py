@@ -29,7 +29,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from reviewer.store.audit import GENESIS, _dump, digest
-from reviewer.store.imports import CONVICTION_COLUMNS, PERSON_COLUMNS, check_lengths
+from reviewer.store.imports import (
+    CONVICTION_COLUMNS,
+    PERSON_COLUMNS,
+    check_lengths,
+    one_row_per_subject,
+)
 from reviewer.store.models import Conviction, Person
 from reviewer.store.sources import CompressedFile, source_parts
 from reviewer.store.staging import sqlite_ready
@@ -46,10 +51,9 @@ class Loaded:
 
 
 def suits(persons: pa.Table) -> bool:
-    """Whether persons can be written as they are: one row per subject id. (A file whose rows of one
-    person are not together gives a person twice; the incremental path merges them.)"""
-    subjects = persons.column("subject_id")
-    return pc.count_distinct(subjects).as_py() == len(subjects)
+    """Whether persons can be written as they are: one row per subject id (else the incremental path
+    merges a person's rows)."""
+    return one_row_per_subject(persons)
 
 
 def _datetime(value: datetime) -> str:
