@@ -281,3 +281,16 @@ def test_a_file_another_process_has_open_is_loaded_in_wal_mode(tmp_path, demo, m
     import_file(Database(staged), demo)
     assert dump(path) == dump(staged)
     check_file(path)
+
+
+def test_the_loading_thread_cannot_open_the_file_it_loads(tmp_path):
+    """It would wait for itself for ever; it is told so instead."""
+    path = str(tmp_path / "r.db")
+    db = Database(path)
+    with db.file_to_itself() as loading:
+        assert loading == db.file
+        with pytest.raises(RuntimeError, match="wait for itself"):
+            Database(path, migrate=False).engine.connect()
+    with db.engine.connect() as conn:  # and once the load is over, connections open as before
+        assert conn.exec_driver_sql("SELECT count(*) FROM person").scalar() == 0
+    db.dispose()

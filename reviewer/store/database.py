@@ -130,7 +130,7 @@ class Database:
         idle connections are closed first; new ones wait until the block ends), for a bulk load by ADBC's
         own SQLite (store.file_gate). None when that is not possible: PostgreSQL, an encrypted or
         in-memory database, or a connection still open (checked out here, or another Database's)."""
-        if self.file is None or self.encrypted or self.engine.pool.checkedout():
+        if self.file is None or self.encrypted or getattr(self.engine.pool, "checkedout", lambda: 1)():
             yield None  # (disposing would leave a checked-out connection open, and uncounted on return)
             return
         self.engine.dispose()

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 _changed = threading.Condition()
 _open: Counter[str] = Counter()
-_sole: set[str] = set()
+_sole: dict[str, int] = {}  # path -> the thread loading it
 
 
 def key(path: str | os.PathLike) -> str:
@@ -27,6 +27,8 @@ def key(path: str | os.PathLike) -> str:
 def opening(path: str) -> None:
     """A sqlite3 connection to `path` is about to open: wait while a bulk load has the file to itself."""
     with _changed:
+        if _sole.get(path) == threading.get_ident():
+            raise RuntimeError("a connection to a file this thread is bulk loading by ADBC: it would wait for itself")
         while path in _sole:
             _changed.wait()
         _open[path] += 1
@@ -54,11 +56,11 @@ def sole_use(path: str) -> Iterator[bool]:
     with _changed:
         free = not _open.get(path) and path not in _sole
         if free:
-            _sole.add(path)
+            _sole[path] = threading.get_ident()
     try:
         yield free
     finally:
         if free:
             with _changed:
-                _sole.discard(path)
+                _sole.pop(path, None)
                 _changed.notify_all()
