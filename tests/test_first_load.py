@@ -294,3 +294,40 @@ def test_the_loading_thread_cannot_open_the_file_it_loads(tmp_path):
     with db.engine.connect() as conn:  # and once the load is over, connections open as before
         assert conn.exec_driver_sql("SELECT count(*) FROM person").scalar() == 0
     db.dispose()
+
+
+def test_a_forked_child_starts_with_a_fresh_gate(tmp_path):
+    """Evaluation workers are forked, maybe while another thread holds the gate's lock: the child's own."""
+    import os
+    import signal
+
+    path = str(tmp_path / "r.db")
+    db = Database(path)
+    holding, release = threading.Event(), threading.Event()
+
+    def another_thread_counting():
+        with file_gate._changed:
+            holding.set()
+            release.wait(60)
+
+    holder = threading.Thread(target=another_thread_counting)
+    with db.engine.connect():
+        holder.start()
+        holding.wait(60)
+        pid = os.fork()
+        if pid == 0:
+            signal.alarm(60)  # a child stuck on the parent's lock ends instead of hanging the test
+            try:
+                child = Database(path, migrate=False)
+                with child.engine.connect() as conn:
+                    conn.exec_driver_sql("SELECT 1").scalar()
+                ok = file_gate.open_connections(child.file) == 1  # its own connection, not the parent's
+                child.dispose()
+                os._exit(0 if ok else 1)
+            except BaseException:  # noqa: BLE001 - any failure: a non-zero exit the parent sees
+                os._exit(2)
+        release.set()
+        holder.join(60)
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    db.dispose()

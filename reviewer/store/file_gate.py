@@ -20,6 +20,18 @@ _open: Counter[str] = Counter()
 _sole: dict[str, int] = {}  # path -> the thread loading it
 
 
+def _forked() -> None:
+    """A forked child (evaluation workers) starts with a fresh gate: the lock may have been held by another
+    thread of the parent at the fork, and the parent's connections and loads are not the child's."""
+    global _changed
+    _changed = threading.Condition()
+    _open.clear()
+    _sole.clear()
+
+
+os.register_at_fork(after_in_child=_forked)
+
+
 def key(path: str | os.PathLike) -> str:
     return os.path.realpath(os.fspath(path))
 
