@@ -125,10 +125,10 @@ def _load_first(db: Database, extract: DojExtract, user: str, job: Job, kind: st
                                  extract.kept, user or "system", lambda new: _audited(extract, new), job.check)
     if loaded is None:
         return None
-    log.info("first load: each row written once")
     if loaded == first_load.ALREADY:
         with db.session() as session:
             return _already(extract, find_batch(session, extract.sha256))
+    log.info("first load: each row written once")
     job.progress(3, 4, "Committing")
     return _report(extract, loaded.batch_id, loaded.new_convictions)
 
