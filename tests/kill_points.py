@@ -6,6 +6,7 @@ At POINT the process (or a worker process of it) writes READY_DIR/<point>-<pid> 
 the test waits for that file, then kills the command. Points:
 
 * import-staged: an import's rows are in its scratch stage (personal data), not yet committed;
+* import-first-load: a first load has written all its rows into the empty database, not yet committed;
 * evaluate-writing: an evaluation has written some of its rows in its (uncommitted) transaction;
 * evaluate-worker: each evaluation worker process is reading its share of persons;
 * accept-mid: an accept run has recorded some decisions in its (uncommitted) transaction;
@@ -65,6 +66,10 @@ def install(point: str, ready: Path) -> None:
         from reviewer.store import staging
 
         _after(staging, "_write", ready, point)
+    elif point == "import-first-load":
+        from reviewer.store import first_load
+
+        _after(first_load, "_audit", ready, point)
     elif point == "evaluate-writing":
         from reviewer.services import evaluating
 

@@ -107,8 +107,9 @@ def demo_file(tmp_path) -> Path:
     return path
 
 
-def test_killed_import_leaves_nothing(tmp_path, private_tmp, demo_file):
+def test_killed_import_leaves_nothing(tmp_path, private_tmp, demo_file, gogen_dir):
     db_path = str(tmp_path / "r.db")
+    reviewer(private_tmp, "import", str(gogen_dir / "no_headers.csv"), "--db", db_path)  # not a first load
     proc, ready = start("import-staged", private_tmp, "import", str(demo_file), "--db", db_path)
     wait_ready(proc, ready)
     (stage,) = scratch_folders(private_tmp)
@@ -116,12 +117,40 @@ def test_killed_import_leaves_nothing(tmp_path, private_tmp, demo_file):
     kill(proc)
     assert scratch_folders(private_tmp) == [stage]  # a killed process cannot clean up after itself
     db = Database(db_path)
-    assert count(db, m.ImportBatch) == 0 and count(db, m.Person) == 0
+    assert count(db, m.ImportBatch) == 1 and count(db, m.Person) == 11
     db.dispose()
     reviewer(private_tmp, "about")  # the next start of any command
     assert scratch_folders(private_tmp) == []
     done = reviewer(private_tmp, "import", str(demo_file), "--db", db_path)
     assert "(0 new)" not in done.stdout and "already imported" not in done.stdout
+
+
+def test_killed_first_load_leaves_the_database_as_it_was(tmp_path, private_tmp, demo_file):
+    import sqlite3
+
+    db_path = str(tmp_path / "r.db")
+    Database(db_path).dispose()
+    conn = sqlite3.connect(db_path)
+    schema = conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+    conn.close()
+    proc, ready = start("import-first-load", private_tmp, "import", str(demo_file), "--db", db_path)
+    wait_ready(proc, ready)
+    assert (tmp_path / "r.db-journal").exists()  # every row is in the file now, the journal can undo it
+    kill(proc)
+    db = Database(db_path)  # the next open rolls the hot journal back
+    assert (count(db, m.ImportBatch), count(db, m.Person), count(db, m.Conviction), count(db, m.AuditEntry)) == (0,) * 4
+    db.dispose()
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema  # indexes back
+    assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    conn.close()
+    assert scratch_folders(private_tmp) == []  # a first load makes no scratch file
+    done = reviewer(private_tmp, "import", str(demo_file), "--db", db_path)
+    assert "(0 new)" not in done.stdout and "already imported" not in done.stdout
+    db = Database(db_path)
+    with db.session() as s:
+        assert verify_chain(s) is None
+    db.dispose()
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""The SQLite bulk path (Arrow tables staged by ADBC, moved by INSERT ... SELECT) against the row path."""
+"""The SQLite bulk path (Arrow tables staged by ADBC, moved by INSERT ... SELECT) against the row path.
+
+(A first load into an empty file writes its rows once instead, test_first_load.py; here every import
+takes the staged path, as incremental imports do.)"""
 from __future__ import annotations
 
 import sqlite3
@@ -10,7 +13,7 @@ from reviewer.ingest.synthetic import write_demo_file
 from reviewer.services.importing import import_file
 from reviewer.services.jobs import Cancelled, Job
 from reviewer.services.queue import import_files
-from reviewer.store import staging
+from reviewer.store import first_load, staging
 from reviewer.store.database import Database
 
 pytestmark = pytest.mark.skipif(not staging.available(), reason="adbc-driver-sqlite is not installed")
@@ -28,6 +31,11 @@ def dump(path: str) -> dict[str, list[tuple]]:
         return out
     finally:
         conn.close()
+
+
+@pytest.fixture(autouse=True)
+def staged_always(monkeypatch):
+    monkeypatch.setattr(first_load, "suits", lambda persons: False)
 
 
 @pytest.fixture

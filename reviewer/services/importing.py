@@ -1,6 +1,7 @@
 """Import DOJ research files: read, reject or flag, write in one transaction per file."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -8,13 +9,22 @@ from pathlib import Path
 from reviewer.ingest.doj_reader import DojExtract, read_doj_file
 from reviewer.ingest.problems import FileRejected, RowProblem
 from reviewer.services.jobs import NO_JOB, Job
+from reviewer.store import first_load, staging
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
 from reviewer.store.imports import (
-    FieldTooLong, add_batch, find_batch, problems_json, write_convictions, write_persons,
+    FieldTooLong,
+    add_batch,
+    find_batch,
+    holds_records,
+    problems_json,
+    write_convictions,
+    write_persons,
 )
 from reviewer.store.sources import write_source
 from reviewer.store.transactions import lock_import
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -75,8 +85,13 @@ def store_extract(db: Database, extract: DojExtract, user: str, job: Job = NO_JO
         previous = find_batch(session, extract.sha256)
         if previous is not None:
             return _already(extract, previous)
+        first = _first_load_suits(db, session, extract)
     job.progress(1, 4, "Writing persons")
     try:
+        if first:
+            report = _load_first(db, extract, user, job, kind)
+            if report is not None:
+                return report
         with db.staged_session({"person": extract.persons, "conviction": extract.convictions}) as (session, stage):
             lock_import(session, extract.sha256)
             previous = find_batch(session, extract.sha256)  # an import of the same file that finished meanwhile
@@ -92,20 +107,48 @@ def store_extract(db: Database, extract: DojExtract, user: str, job: Job = NO_JO
         job.progress(4, 4, "Done")
 
 
+def _first_load_suits(db, session, extract: DojExtract) -> bool:
+    """A first load into an empty SQLite file (its own transaction, not a job's joined one) writes
+    each row once (store.first_load); anything else takes the incremental path."""
+    return (isinstance(db, Database) and db.file is not None and not db.encrypted and staging.available()
+            and first_load.suits(extract.persons) and not holds_records(session))
+
+
+def _load_first(db: Database, extract: DojExtract, user: str, job: Job, kind: str) -> ImportReport | None:
+    """The extract written by store.first_load, or None (nothing written) when the database cannot be
+    had to itself or is no longer empty: the caller then takes the incremental path."""
+    with db.file_to_itself() as path:
+        if path is None:
+            log.info("first load not possible: the file is open in this process; writing through a stage")
+            return None
+        loaded = first_load.load(path, extract.persons, extract.convictions, _batch_fields(extract, user, kind),
+                                 extract.kept, user or "system", lambda new: _audited(extract, new), job.check)
+    if loaded is None:
+        return None
+    if loaded == first_load.ALREADY:
+        with db.session() as session:
+            return _already(extract, find_batch(session, extract.sha256))
+    log.info("first load: each row written once")
+    job.progress(3, 4, "Committing")
+    return _report(extract, loaded.batch_id, loaded.new_convictions)
+
+
+def _batch_fields(extract: DojExtract, user: str, kind: str) -> dict:
+    return {
+        "file_name": extract.source_file, "sha256": extract.sha256, "encoding": extract.encoding, "kind": kind,
+        "imported_by": user, "rows": extract.rows, "persons": extract.persons.num_rows,
+        "convictions": extract.convictions.num_rows, "flagged_rows": extract.flagged_rows,
+        "problems": problems_json(extract.problems),
+    }
+
+
+def _audited(extract: DojExtract, new: int) -> dict:
+    return {"file": extract.source_file, "rows": extract.rows, "convictions": extract.convictions.num_rows,
+            "new_convictions": new, "flagged_rows": extract.flagged_rows}
+
+
 def _write(session, stage, extract: DojExtract, user: str, job: Job, kind: str) -> ImportReport:
-    batch = add_batch(
-        session,
-        file_name=extract.source_file,
-        sha256=extract.sha256,
-        encoding=extract.encoding,
-        kind=kind,
-        imported_by=user,
-        rows=extract.rows,
-        persons=extract.persons.num_rows,
-        convictions=extract.convictions.num_rows,
-        flagged_rows=extract.flagged_rows,
-        problems=problems_json(extract.problems),
-    )
+    batch = add_batch(session, **_batch_fields(extract, user, kind))
     conn = session.connection()
     write_persons(conn, extract.persons, stage)
     job.check()
@@ -114,15 +157,15 @@ def _write(session, stage, extract: DojExtract, user: str, job: Job, kind: str) 
     job.check()
     if extract.kept is not None:
         write_source(conn, batch.id, extract.kept)
-    AuditLog(session).record(
-        user or "system", "import", "import_batch", batch.id,
-        after={"file": extract.source_file, "rows": extract.rows, "convictions": extract.convictions.num_rows,
-               "new_convictions": new, "flagged_rows": extract.flagged_rows},
-    )
+    AuditLog(session).record(user or "system", "import", "import_batch", batch.id, after=_audited(extract, new))
     job.progress(3, 4, "Committing")
+    return _report(extract, batch.id, new)
+
+
+def _report(extract: DojExtract, batch_id: int, new: int) -> ImportReport:
     report = ImportReport(
         extract.source_file, True, extract.rows, extract.persons.num_rows, extract.convictions.num_rows, new,
-        extract.flagged_rows, [p.describe(extract.source_file) for p in extract.problems], batch_id=batch.id,
+        extract.flagged_rows, [p.describe(extract.source_file) for p in extract.problems], batch_id=batch_id,
     )
     if new < extract.convictions.num_rows:
         report.message = f"{extract.convictions.num_rows - new} convictions were already on file and were kept as they were"

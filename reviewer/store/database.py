@@ -9,7 +9,7 @@ from typing import Iterator
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from reviewer.store import encryption
+from reviewer.store import encryption, file_gate
 from reviewer.store.staging import stage_tables
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -48,11 +48,13 @@ class Database:
         self.url = database_url(target)
         self.is_sqlite = self.url.startswith("sqlite")
         self.encrypted = False
+        self.file: str | None = None  # the SQLite file's real path (None: PostgreSQL or in memory)
         key_pragma = None
         kwargs: dict = {"connect_args": {"timeout": 30}} if self.is_sqlite else {"pool_pre_ping": True}
         if self.is_sqlite and self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
             path = Path(self.url.removeprefix("sqlite:///"))
             create_private_file(path)
+            self.file = file_gate.key(path)
             if encryption.is_encrypted(path):  # SQLCipher, the key from the OS keyring (store/encryption.py)
                 try:
                     kwargs["module"] = encryption.sqlcipher_module()
@@ -66,6 +68,8 @@ class Database:
             event.listen(self.engine, "connect", lambda conn, _record: conn.execute(key_pragma))  # before any other
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        if self.file is not None:
+            _count_connections(self.engine, self.file)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         if migrate:
             self.upgrade()
@@ -120,6 +124,19 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    @contextmanager
+    def file_to_itself(self) -> Iterator[str | None]:
+        """The SQLite file's path while no sqlite3 connection of this process has it open (this engine's
+        idle connections are closed first; new ones wait until the block ends), for a bulk load by ADBC's
+        own SQLite (store.file_gate). None when that is not possible: PostgreSQL, an encrypted or
+        in-memory database, or a connection still open (checked out here, or another Database's)."""
+        if self.file is None or self.encrypted or getattr(self.engine.pool, "checkedout", lambda: 1)():
+            yield None  # (disposing would leave a checked-out connection open, and uncounted on return)
+            return
+        self.engine.dispose()
+        with file_gate.sole_use(self.file) as free:
+            yield self.file if free else None
+
     def _at_head(self) -> bool:
         try:
             with self.engine.connect() as conn:
@@ -134,6 +151,22 @@ def _alembic_config():
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
+
+
+def _count_connections(engine: Engine, path: str) -> None:
+    """Every connection the engine opens to the file is counted in store.file_gate until it is closed."""
+
+    def do_connect(dialect, _record, cargs, cparams):
+        file_gate.opening(path)  # waits while a bulk load has the file to itself
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except BaseException:
+            file_gate.closed(path)
+            raise
+
+    event.listen(engine, "do_connect", do_connect)
+    event.listen(engine, "close", lambda _dbapi, _record: file_gate.closed(path))
+    event.listen(engine, "close_detached", lambda _dbapi: file_gate.closed(path))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -9,7 +9,7 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection, String, select
 from sqlalchemy.orm import Session
 
-from reviewer.store import bulk
+from reviewer.store import bulk, pg_copy
 from reviewer.store.models import Conviction, ImportBatch, Person
 
 PERSON_COLUMNS = ("subject_id", "cii", "name", "dob", "deceased", "pc290_registration", "registration_date")
@@ -59,6 +59,12 @@ def check_lengths(table: pa.Table, model) -> None:
         raise worst
 
 
+def holds_records(session: Session) -> bool:
+    """Whether any person or conviction is on file (an empty database takes the first-load path)."""
+    return (session.execute(select(Person.id).limit(1)).first() is not None
+            or session.execute(select(Conviction.id).limit(1)).first() is not None)
+
+
 def find_batch(session: Session, sha256: str) -> ImportBatch | None:
     return session.scalars(select(ImportBatch).where(ImportBatch.sha256 == sha256)).first()
 
@@ -80,15 +86,32 @@ def _as_text_dates(table: pa.Table) -> list[list]:
     return out
 
 
+def one_row_per_subject(persons: pa.Table) -> bool:
+    """Whether each subject id has one row (a file whose rows of one person are apart gives it twice:
+    written row by row, the later rows merge into the first)."""
+    subjects = persons.column("subject_id")
+    return pc.count_distinct(subjects).as_py() == len(subjects)
+
+
 def write_persons(conn: Connection, persons: pa.Table, stage: str | None = None) -> None:
-    """Insert or merge persons; with `stage`, they are already in <stage>.person (SQLite, see staging.py)."""
+    """Insert or merge persons; with `stage`, they are already in <stage>.person (SQLite, see staging.py).
+    On PostgreSQL they are staged by COPY (pg_copy.py); both then move by one INSERT ... SELECT."""
     check_lengths(persons, Person)
     if stage:
-        cols = ", ".join(PERSON_COLUMNS)
-        conn.exec_driver_sql(f"INSERT INTO person ({cols}) SELECT {cols} FROM {stage}.person WHERE true {PERSON_UPSERT}")
+        _insert_persons(conn, f"{stage}.person", "rowid")
+        return
+    if pg_copy.available(conn) and one_row_per_subject(persons):
+        with pg_copy.copied(conn, "person", persons.select(list(PERSON_COLUMNS))) as source:
+            _insert_persons(conn, source, pg_copy.ORDER)
         return
     cols = _as_text_dates(persons.select(list(PERSON_COLUMNS)))
     bulk.insert_rows(conn, "person", PERSON_COLUMNS, zip(*cols), PERSON_UPSERT)
+
+
+def _insert_persons(conn: Connection, source: str, order: str) -> None:
+    cols = ", ".join(PERSON_COLUMNS)
+    conn.exec_driver_sql(f"INSERT INTO person ({cols}) SELECT {cols} FROM {source} WHERE true "
+                         f"ORDER BY {order} {PERSON_UPSERT}")
 
 
 def person_ids(conn: Connection, subject_ids: pa.Array) -> pa.Array:
@@ -99,12 +122,21 @@ def person_ids(conn: Connection, subject_ids: pa.Array) -> pa.Array:
     return pc.take(ids, pc.index_in(subject_ids, value_set=keys))
 
 
+# Copied as they are from a staged conviction (the others: the person's id by join, the batch, the file).
+STAGED_CONVICTION_COLUMNS = tuple(
+    c for c in CONVICTION_COLUMNS if c not in ("person_id", "batch_id", "source_file", "source_line"))
+
+
 def write_convictions(conn: Connection, convictions: pa.Table, batch_id: int, source_file: str,
                       stage: str | None = None) -> int:
     """Insert convictions; a (person, count) already on file is skipped. Returns how many were new."""
     check_lengths(convictions, Conviction)
     if stage:
-        return _write_staged_convictions(conn, batch_id, source_file, stage)
+        return _insert_convictions(conn, batch_id, source_file, f"{stage}.conviction", "s.rowid")
+    if pg_copy.available(conn):
+        staged = convictions.select(["subject_id", "line", *STAGED_CONVICTION_COLUMNS])
+        with pg_copy.copied(conn, "conviction", staged) as source:
+            return _insert_convictions(conn, batch_id, source_file, source, f"s.{pg_copy.ORDER}")
     n = convictions.num_rows
     t = convictions.append_column("person_id", person_ids(conn, convictions.column("subject_id").combine_chunks()))
     t = t.append_column("batch_id", pa.array([batch_id] * n, pa.int64()) if n else pa.array([], pa.int64()))
@@ -116,14 +148,14 @@ def write_convictions(conn: Connection, convictions: pa.Table, batch_id: int, so
     )
 
 
-def _write_staged_convictions(conn: Connection, batch_id: int, source_file: str, stage: str) -> int:
-    """From <stage>.conviction in one statement: the person id by join, file order kept."""
-    copied = [c for c in CONVICTION_COLUMNS if c not in ("person_id", "batch_id", "source_file", "source_line")]
+def _insert_convictions(conn: Connection, batch_id: int, source_file: str, source: str, order: str) -> int:
+    """From a staged table in one statement: the person id by join, file order kept."""
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
     sql = (
         f"INSERT INTO conviction ({', '.join(CONVICTION_COLUMNS)}) "
-        f"SELECT p.id, ?, ?, s.line, {', '.join('s.' + c for c in copied)} "
-        f"FROM {stage}.conviction AS s JOIN person AS p ON p.subject_id = s.subject_id "
-        "ORDER BY s.rowid ON CONFLICT (person_id, count_order) DO NOTHING"
+        f"SELECT p.id, {mark}, {mark}, s.line, {', '.join('s.' + c for c in STAGED_CONVICTION_COLUMNS)} "
+        f"FROM {source} AS s JOIN person AS p ON p.subject_id = s.subject_id "
+        f"ORDER BY {order} ON CONFLICT (person_id, count_order) DO NOTHING"
     )
     cursor = conn.connection.dbapi_connection.cursor()
     cursor.execute(sql, (batch_id, source_file))

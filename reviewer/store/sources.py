@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from typing import Callable, Iterable, Protocol
+from typing import Callable, Iterable, Iterator, Protocol
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
@@ -29,18 +29,22 @@ class SourceUnavailable(Exception):
     """The rows of an import are not kept (forgotten, or imported before Reviewer kept them)."""
 
 
+def source_parts(source: CompressedFile) -> Iterator[bytes]:
+    """The compressed file in the rows it is stored in, one at a time (at least one, maybe empty: the
+    import is still known to be kept)."""
+    empty = True
+    for part in source.compressed_parts(PART_SIZE):
+        empty = False
+        yield part
+    if empty:
+        yield b""
+
+
 def write_source(conn: Connection, batch_id: int, source: CompressedFile) -> None:
-    number = -1
-    for number, part in enumerate(source.compressed_parts(PART_SIZE)):
-        _write_part(conn, batch_id, number, source, part)
-    if number < 0:  # an empty file keeps one empty part: the import is still known to be kept
-        _write_part(conn, batch_id, 0, source, b"")
-
-
-def _write_part(conn: Connection, batch_id: int, number: int, source: CompressedFile, part: bytes) -> None:
-    conn.execute(insert(ImportSource).values(
-        batch_id=batch_id, part=number, codec=source.codec, raw_size=source.raw_size, data=part,
-    ))
+    for number, part in enumerate(source_parts(source)):
+        conn.execute(insert(ImportSource).values(
+            batch_id=batch_id, part=number, codec=source.codec, raw_size=source.raw_size, data=part,
+        ))
 
 
 def has_source(conn: Connection, batch_id: int) -> bool:

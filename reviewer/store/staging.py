@@ -61,7 +61,7 @@ def driver_version() -> str | None:
     return adbc_driver_sqlite.__version__
 
 
-def _sqlite_ready(table: pa.Table) -> pa.Table:
+def sqlite_ready(table: pa.Table) -> pa.Table:
     """Dates as ISO text and booleans as 0/1: how SQLAlchemy stores them on SQLite."""
     columns = {}
     for name, column in zip(table.column_names, table.columns):
@@ -83,7 +83,7 @@ def _write(path: str, tables: dict[str, pa.Table]) -> None:
         cur.execute("PRAGMA synchronous=OFF")
         cur.execute("BEGIN")
         for name, table in tables.items():
-            cur.adbc_ingest(name, _sqlite_ready(table), mode="create")
+            cur.adbc_ingest(name, sqlite_ready(table), mode="create")
         cur.execute("COMMIT")
 
 
