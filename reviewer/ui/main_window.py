@@ -287,7 +287,9 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
             self.case_panel.show_empty(text if self.model.rowCount() == 0 else "Select a conviction in the queue.")
         else:
             case = self._guard(lambda: self.service.case(conviction_id), "Could not read this case")
-            if case is None:
+            if case is False:  # the message bar says why
+                self.case_panel.show_empty("This case could not be read; try again, or reopen Reviewer.")
+            elif case is None:
                 self.case_panel.show_empty("This conviction has no current evaluation (re-evaluated since?).")
             else:
                 self.case_panel.show_case(case, can_answer=self.user.can_decide)
