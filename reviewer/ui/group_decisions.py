@@ -66,7 +66,8 @@ class GroupDecisionsMixin:
             self._unexpected(exc, "The decisions were not saved")
             return
         self.undo_stack.push(GroupCommand(self.service, results, reason, f"{label}, {len(results)} counts",
-                                          self._after_group_undo, lambda text: self.message.show_text(text, "warning")))
+                                          self._after_group_undo, lambda text: self.message.show_text(text, "warning"),
+                                          self.run_in_background))
         self._refresh_rows([r.conviction_id for r in results])
         self.filters.add_reviewer(self.user.name)
         counts = "1 count decided" if len(results) == 1 else f"{len(results)} counts decided in one step"
@@ -114,7 +115,8 @@ class GroupDecisionsMixin:
         results = decided_since(self.service.db, ids, after, self.user)
         if results:
             self.undo_stack.push(GroupCommand(self.service, results, "", f"Accept all shown, {len(results):,} counts",
-                                              self._after_bulk_undo, lambda t: self.message.show_text(t, "warning")))
+                                              self._after_bulk_undo, lambda t: self.message.show_text(t, "warning"),
+                                              self.run_in_background))
 
     def _after_bulk_undo(self, _conviction_ids) -> None:
         self.model.refresh()

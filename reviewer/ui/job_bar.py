@@ -47,10 +47,10 @@ class JobBar(QWidget):
         else:  # a step that cannot say how far it is (reading a file): a moving bar, not a stuck 0 %
             self.progress.setRange(0, 0)
 
-    def set_cancelling(self) -> None:
+    def set_cancelling(self, text: str = "Stopping after the current step; nothing from this job is kept…") -> None:
         self.cancel_button.setEnabled(False)
         self.cancel_button.setText("Cancelling…")
-        self.label.setText("Stopping after the current step; nothing from this job is kept…")
+        self.label.setText(text)
 
     def stop(self) -> None:
         self.setVisible(False)
