@@ -235,8 +235,8 @@ def _who(entry) -> str:
     return f"{escape(entry.answered_by)}{bar}, {entry.answered_at:%Y-%m-%d %H:%M}"
 
 
-def _reason_item(r, case: CaseView) -> str:
-    cite = f" <span class=cite>[{escape(r.citation)}]</span>" if r.citation else ""
+def _reason_row(n: int, r, case: CaseView) -> str:
+    """One reason: the plain sentence, and the law it rests on beside it in its own column."""
     tag = who = ""
     if r.rule.startswith("policy:"):
         tag = "<span style='color:#4a2f7a'><b>County policy:</b></span> "
@@ -244,13 +244,19 @@ def _reason_item(r, case: CaseView) -> str:
         tag = "<span style='color:#8a4b00'><b>Answer:</b></span> "
         entry = case.answer_of(r.rule.split(":", 1)[1])
         who = f" <span class=muted>— {_who(entry)}</span>" if entry else ""
-    return f"<li>{tag}{escape(r.text)}{cite}{who}</li>"
+    text = r.text[:1].upper() + r.text[1:]
+    return (f"<tr><td class=muted>{n}.</td><td>{tag}{escape(text)}{who}</td>"
+            f"<td class=cite>{escape(r.citation)}</td></tr>")
 
 
 def _reasons_html(case: CaseView) -> str:
     # "statute-alone" says which layer decided: shown apart, beside the suggestion.
-    items = "".join(_reason_item(r, case) for r in case.reasons if r.rule != "statute-alone")
-    return f"<h3>Why</h3><ol style='margin-top:0'>{items or '<li>No reasons recorded</li>'}</ol>"
+    shown = [r for r in case.reasons if r.rule != "statute-alone"]
+    if not shown:
+        return "<h3>Why</h3><p class='muted'>No reasons recorded.</p>"
+    rows = "".join(_reason_row(n, r, case) for n, r in enumerate(shown, start=1))
+    return (f"<h3>Why</h3><table class='t reasons' width='100%'><tr><th></th><th>Reason</th><th width='24%'>Law</th>"
+            f"</tr>{rows}</table>")
 
 
 SENTENCE_WORDS = {SentenceStatus.SERVING: "still serving", SentenceStatus.COMPLETED: "completed",
