@@ -48,7 +48,7 @@ class GroupDecisionsMixin:
             self.message.show_text("Nothing pending in this court case.", "info")
             return
         dialog = OverrideDialog(case, self, counts=len(group.targets))
-        if dialog.exec() != OverrideDialog.DialogCode.Accepted:
+        if self._exec(dialog) != OverrideDialog.DialogCode.Accepted:
             return
         outcome, reason = dialog.chosen_outcome(), dialog.reason_text()
         self._decide_group(group, DecisionKind.OVERRIDE, outcome, reason, f"Override court case ({outcome.label})")
@@ -97,7 +97,7 @@ class GroupDecisionsMixin:
             self.message.show_text("No pending conviction shown can be accepted as suggested.", "info")
             return
         dialog = BulkAcceptDialog(breakdown, by_hand, self.user.name, self)
-        if dialog.exec() != BulkAcceptDialog.DialogCode.Accepted:
+        if self._exec(dialog) != BulkAcceptDialog.DialogCode.Accepted:
             return
         ids = dialog.chosen_ids()
         if not ids:

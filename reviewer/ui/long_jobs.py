@@ -70,7 +70,7 @@ class LongJobsMixin:
             return
         if not values:  # from the menu or Ctrl+R, QAction.triggered passes `checked` (False): ask
             dialog = ReevaluateDialog(policy_choices(), self.service.latest_run(), date.today(), self)
-            if dialog.exec() != ReevaluateDialog.DialogCode.Accepted:
+            if self._exec(dialog) != ReevaluateDialog.DialogCode.Accepted:
                 return
             values = dialog.values()
         county, as_of, policy = values

@@ -316,6 +316,16 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
     def _back_to_queue(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _exec(self, dialog) -> int:
+        """A dialog, then the keys back on the queue: the window asks to be active again (under a plain X11
+        window manager, closing a dialog by its keys left no window with the keyboard: A, N, 1 did nothing
+        until a click), and the queue takes the focus."""
+        try:
+            return dialog.exec()
+        finally:
+            self.activateWindow()
+            self._back_to_queue()
+
     def focus_search(self) -> None:
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filters.search.selectAll()
@@ -386,7 +396,7 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         if case is None or not self._can_decide():
             return
         dialog = OverrideDialog(case, self)
-        if dialog.exec() != OverrideDialog.DialogCode.Accepted:
+        if self._exec(dialog) != OverrideDialog.DialogCode.Accepted:
             return
         outcome, reason = dialog.chosen_outcome(), dialog.reason_text()
         self._decide(lambda: self.service.override(case.conviction_id, outcome, reason, case.review.version),
@@ -529,7 +539,7 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
 
     def change_identity(self) -> None:
         dialog = IdentityDialog(self.user, self)
-        if dialog.exec() == IdentityDialog.DialogCode.Accepted:
+        if self._exec(dialog) == IdentityDialog.DialogCode.Accepted:
             self.service.user = dialog.user()
             self.settings.set_identity(self.service.user)
             self.undo_stack.clear()
