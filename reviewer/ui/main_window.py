@@ -464,8 +464,7 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         index = self.service.index
         pos = index.position(conviction_id)
         ids = [conviction_id] if pos is None else index.ids[index.person_ids == index.person_ids[pos]].tolist()
-        for cid in ids:
-            self.model.reload_row(cid)
+        self.model.reload_rows(ids)
         self._update_counts()
 
     def _update_answer_actions(self) -> None:
