@@ -136,28 +136,36 @@ def child(db: str, started: float, accepts: int, settings_file: str) -> None:
     undo_ms = [timed(window.undo_stack.undo) for _ in range(20)]
 
     # Answer and advance: on cases with a question, key 1 (the answer, the person re-evaluated, the case
-    # redrawn), then Accept where the answer makes it possible (or N), to the next case shown.
-    bar.clear()
-    app.processEvents()
-    answer_ms, answer_advance_ms = [], []
-    for _ in range(accepts * 3):
-        if len(answer_ms) >= accepts // 3:
-            break
-        case = window.case_panel.case
-        if case is None:
-            break
-        if not case.questions or case.review.status != "pending":
-            window.next_action.trigger()
-            app.processEvents()
-            if window.case_panel.case is not None and window.case_panel.case.conviction_id == case.conviction_id:
+    # redrawn), then Accept where the answer makes it possible (or N), to the next case shown. Over the
+    # whole queue about one case in 70 has a question, too few for a p95: work through the filters an
+    # attorney answering would, NEEDS_REVIEW (the answer decides; under the LA pilot policy most stay
+    # Needs review, then N) and dismiss-and-seal (the sentence question answered, then Accept).
+    answer_ms, answer_advance_ms, answer_accepts = [], [], 0
+    for suggestion, wanted in (("NEEDS_REVIEW", accepts // 3), ("DISMISS_AND_SEAL", accepts // 3)):
+        bar.clear()
+        bar.suggestion.setCurrentIndex(bar.suggestion.findData(suggestion))
+        app.processEvents()
+        taken = 0
+        for _ in range(accepts * 10):
+            if taken >= wanted:
                 break
-            continue
-        one = timed(window.answer_actions[0].trigger)
-        after = window.case_panel.case
-        two = timed(window.accept_action.trigger if after is not None and after.can_accept and
-                    after.review.status == "pending" else window.next_action.trigger)
-        answer_ms.append(one)
-        answer_advance_ms.append(one + two)
+            case = window.case_panel.case
+            if case is None:
+                break
+            if not case.questions or case.review.status != "pending":
+                window.next_action.trigger()
+                app.processEvents()
+                if window.case_panel.case is not None and window.case_panel.case.conviction_id == case.conviction_id:
+                    break
+                continue
+            one = timed(window.answer_actions[0].trigger)
+            after = window.case_panel.case
+            acceptable = after is not None and after.can_accept and after.review.status == "pending"
+            answer_accepts += acceptable
+            two = timed(window.accept_action.trigger if acceptable else window.next_action.trigger)
+            answer_ms.append(one)
+            answer_advance_ms.append(one + two)
+            taken += 1
 
     import resource
 
@@ -166,6 +174,7 @@ def child(db: str, started: float, accepts: int, settings_file: str) -> None:
     print(json.dumps({
         "rows": window.model.rowCount(), "imports_s": imported, "launch_s": launch, "filters_ms": filters,
         "accept_ms": accept_ms, "undo_ms": undo_ms, "answer_ms": answer_ms, "answer_advance_ms": answer_advance_ms,
+        "answer_accepts": answer_accepts,
         "peak_mb": peak_mb,
     }))
 
@@ -241,7 +250,8 @@ def report(r: dict) -> None:
         v = r.get(key) or []
         if v:
             p = percentile(v, 95)
-            print(f"{label} ({len(v)}): median {statistics.median(v):.1f} ms, p95 {p:.1f} ms, max {max(v):.1f} ms  "
+            then = f", {r.get('answer_accepts', 0)} then accepted, the others N" if key == "answer_advance_ms" else ""
+            print(f"{label} ({len(v)}{then}): median {statistics.median(v):.1f} ms, p95 {p:.1f} ms, max {max(v):.1f} ms  "
                   f"target p95 < {TARGETS['accept_p95_ms']} ms  {ok(p, TARGETS['accept_p95_ms'])}")
         else:
             print(f"{label}: no case with a question in this database")

@@ -422,3 +422,14 @@ def test_a_long_district_attorney_name_never_crosses_the_right_margin(tmp_path, 
     words = " ".join(t for t, _, _ in placed)
     assert " ".join(long_name.upper().split()) in " ".join(words.split())
     assert [p for p in placed if p[1] + width(p[0], p[2]) > RIGHT + 0.5] == []
+
+
+def test_a_conviction_already_no_more_than_the_law_now_reads_the_same_in_a_notice_in_either_wording():
+    """The engine's already-lesser reason, as it is worded now and as evaluations stored before have it."""
+    where = "misdemeanor 11357(C) HS on 2001-01-01, Los Angeles County, court case X1: HS 11357(c) before AUMA " \
+            "(more than 28.5 g) is still a misdemeanor under HS 11357(b)(2)"
+    now = ground_sentence(f"{where}, so there is nothing lesser to give", "HS 11357(b)(2)")
+    before = ground_sentence(f"{where}; the conviction is no more than that, so HS 11361.8(a),(e) give nothing lesser",
+                             "HS 11357(b)(2)")
+    assert now == before and now.startswith("The defendant was convicted of a misdemeanor")
+    assert "11361.8, subds. (a), (e) give no relief" in now

@@ -49,7 +49,7 @@ def test_what_each_section_carries(code, level, dob, expected):
 def test_11357_without_subsection_names_the_gap():
     ev = only(record(conv("11357 HS-NO SPECIFIED SUBSECTI", "2010-01-01")))
     assert ev.suggestion is S.NEEDS_REVIEW
-    assert "without subsection" in ev.reasons[0].text and "HS 11357" in ev.reasons[0].citation
+    assert "no subsection" in ev.reasons[0].text and "HS 11357" in ev.reasons[0].citation
 
 
 def test_prior_super_strike_disqualifies_with_facts():

@@ -105,7 +105,7 @@ def test_a_doubt_is_never_printed_as_a_ground(db, tmp_path):
     """An after-AUMA conviction the engine sends to review: its doubt is not a fact; the attorney's facts are."""
     doubtful = _one(db, suggestion="NEEDS_REVIEW", level="M")
     with db.session() as s:
-        assert "relief depends on whether the offense was committed" in s.get(m.Evaluation, _eval_id(s, doubtful)).reasons
+        assert "relief depends on whether the offense came before" in s.get(m.Evaluation, _eval_id(s, doubtful)).reasons
     deciding.decide(db, doubtful, ATTORNEY, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE, FACTS)
     key = next(c.key for c in printing.list_cases(db, "all") if doubtful in _ids(db, c.key))
     _decide_the_rest(db, key)

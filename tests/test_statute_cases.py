@@ -75,7 +75,7 @@ CASES = [
          ("664/187", "1990-01-01"), citation_has="(iv)(IV)"),
     Case("1", "attempted aggravated mayhem is not a super strike: PC 664(a) punishes 5, 7 or 9 years, not life",
          _c(conv("664/205 PC-ATT AGGRAVATED MAYHEM", "1990-01-01"), cannabis()), S.REDESIGNATE_MISDEMEANOR,
-         ("prior super strikes (PC 667(e)(2)(C)(iv)): none",)),
+         ("no prior super strike (PC 667(e)(2)(C)(iv))",)),
     Case("1", "PC 192 manslaughter is outside PC 187-191.5: not (iv)(IV)",
          _c(conv("192(A) PC-VOLUNTARY MANSLAUGHTER", "1995-01-01"), cannabis()), S.REDESIGNATE_MISDEMEANOR,
          not_reason=("187-191.5 is",)),

@@ -273,3 +273,48 @@ def test_the_record_shows_counts_descriptions_sentences_and_the_other_counts_rev
 
         line = next(r for r in _timeline_html(case).split("<tr") if "under review" in r)
         assert words in line and ({"still serving", "completed"} - {words}).pop() not in line
+
+
+def test_a_large_bulk_acceptance_is_taken_back_and_given_again_on_the_worker_as_one_step(
+        qtbot, open_window, policy_db, monkeypatch):
+    from reviewer.ui import commands
+
+    monkeypatch.setattr(commands, "BACKGROUND_AT", 50)  # the demo's acceptance counts as a large one
+    window, path = open_window(policy_db)
+    breakdown, _by_hand = window.service.bulk_breakdown(window.model.view)
+    relief = [cid for o, ids in breakdown.items() if not o.is_challenge for cid in ids]
+    assert len(relief) >= 50
+    handler = safely(lambda dialog: qtbot.keyClick(dialog.ok_button, Qt.Key.Key_Space))
+    when_dialog_opens(handler)
+    with qtbot.waitSignal(window.jobs.finished, timeout=60000):
+        qtbot.keyClick(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert not handler.errors, handler.errors
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.table.setFocus()
+    steps = window.undo_stack.index()
+
+    qtbot.keyClick(focused(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    # The key returned at once: the undo runs on the worker, its progress in the job bar, the window answers keys.
+    assert window.jobs.busy and window.jobs.title.startswith("Undo Accept all shown")
+    assert not window.job_bar.isHidden()
+    qtbot.keyClick(focused(), Qt.Key.Key_A)
+    assert "wait" in window.message.text(), "no decision while the undo writes"
+    assert not window.undo_action.isEnabled()
+    with qtbot.waitSignal(window.jobs.finished, timeout=60000):
+        pass
+    assert all(review(path, cid)[0] == "pending" for cid in relief)
+    assert window.service.counts().done == 0 and "taken back in one step" in window.message.text()
+    assert window.undo_stack.index() == steps - 1, "one step"
+    assert [a for a, _ in audit_actions(path)].count("decision.undo") == len(relief)
+
+    qtbot.keyClick(focused(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.jobs.busy and window.jobs.title.startswith("Redo")
+    with qtbot.waitSignal(window.jobs.finished, timeout=60000):
+        pass
+    assert all(review(path, cid)[0] == "accepted" for cid in relief)
+    assert window.undo_stack.index() == steps and window.service.counts().done == len(relief)
+    qtbot.keyClick(focused(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # and back again, all of it
+    with qtbot.waitSignal(window.jobs.finished, timeout=60000):
+        pass
+    assert all(review(path, cid)[0] == "pending" for cid in relief)

@@ -18,10 +18,15 @@ _PHRASES = (
      r"The defendant was previously convicted of \1, an offense requiring registration under \2"),
     (re.compile(r"^registered as a PC 290 offender (.+?), resting on (.+)$"),
      r"The defendant registered under PC 290 \1, on the basis of \2"),
+    (re.compile(r"^(felony|misdemeanor|infraction) (.+?) (on .+?): (.+?) is still (an? \w+) under (.+?), so there "
+                r"is nothing lesser to give$"),
+     r"The defendant was convicted of a \1 under \2 \3; \4 is still \5 under \6, so the conviction is of no "
+     r"greater offense than the law now provides, and HS 11361.8(a),(e) give no relief"),
+    # the same reason as evaluations stored before its rewording have it
     (re.compile(r"^(felony|misdemeanor|infraction) (.+?) (on .+?): (.+?) is still (an? \w+) under (.+?); the conviction "
                 r"is no more than that, so (.+) give nothing lesser$"),
-     r"The defendant was convicted of a \1 under \2 \3; \4 is still \5 under \6, so the conviction is of no "
-     r"greater offense than the law now provides, and \7 give no relief"),
+     (r"The defendant was convicted of a \1 under \2 \3; \4 is still \5 under \6, so the conviction is of no "
+      r"greater offense than the law now provides, and \7 give no relief")),
     (re.compile(r"^felony (.+?) (on .+?) stays a felony because of what follows(.*)$"),
      r"The felony under \1 \2 remains a felony under the law now in force, for the facts that follow\3"),
     (re.compile(r"^convicted under (.+?): (.+)$"), r"The defendant was convicted under \1: \2"),

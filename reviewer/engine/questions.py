@@ -41,8 +41,8 @@ class Asker:
             label = next((lab for val, lab in options if val == value), None)
             if label is not None:
                 if not any(r.rule == f"answer:{key}" for r in self.used):
-                    self.used.append(Reason(f"answer:{key}", citation, f"answered by the reviewing attorney: "
-                                                                       f"{str(text)} {label}"))
+                    self.used.append(Reason(f"answer:{key}", citation, f"the reviewing attorney answered "
+                                                                       f"{label}: {str(text)}"))
                 return value
         for q in self.open:
             if q.key == key:
@@ -54,7 +54,7 @@ class Asker:
         """An answer a rule looked up itself: it becomes one of the reasons."""
         if not any(r.rule == f"answer:{key}" for r in self.used):
             label = dict(YES_NO).get(value, value)
-            self.used.append(Reason(f"answer:{key}", citation, f"answered by the reviewing attorney: {str(text)} {label}"))
+            self.used.append(Reason(f"answer:{key}", citation, f"the reviewing attorney answered {label}: {str(text)}"))
 
     def with_answer(self, key: str, value: str) -> "Asker":
         trial = Asker.__new__(Asker)

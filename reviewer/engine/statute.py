@@ -111,19 +111,19 @@ def _procedure(conv: Conviction, status: SentenceStatus, as_of: date) -> Reason:
     end = f" (ends {conv.sentence_end.isoformat()})" if conv.sentence_end else ""
     if status is SentenceStatus.SERVING:
         return Reason("relief-procedure", "HS 11361.8(a),(b)",
-                      f"still serving the sentence on {as_of.isoformat()}{end}: recall of sentence and resentencing "
-                      "or dismissal under HS 11361.8(b)")
+                      f"still serving on {as_of.isoformat()}{end}: recall and resentencing, or dismissal")
     if status is SentenceStatus.COMPLETED:
         ended = f" (ended {conv.sentence_end.isoformat()})" if conv.sentence_end else ""
         return Reason("relief-procedure", "HS 11361.8(e),(f)",
-                      f"sentence completed by {as_of.isoformat()}{ended}: dismissal and sealing or redesignation "
-                      "under HS 11361.8(f)")
-    after_prison = " a prison term is followed by parole or post-release community supervision;" \
-        if conv.sentence_kind == "prison" else ""
+                      f"sentence completed by {as_of.isoformat()}{ended}: dismissal and sealing, or redesignation")
+    notes = [f"ends {conv.sentence_end.isoformat()}"] if conv.sentence_end else []
+    if conv.sentence_kind == "prison":
+        notes.append("after prison: parole or post-release community supervision")
+    told = f" ({'; '.join(notes)})" if notes else ""
     return Reason("relief-procedure", "HS 11361.8(b); HS 11361.8(f)",
-                  f"the record does not show whether the sentence is still served on {as_of.isoformat()}{end}:"
-                  f"{after_prison} resentencing under HS 11361.8(b) if it is, redesignation or dismissal under "
-                  "HS 11361.8(f) if it is completed (see the question)")
+                  f"not shown whether the sentence is still served on {as_of.isoformat()}{told}: "
+                  "if so, resentencing (HS 11361.8(b)); if completed, redesignation or dismissal (HS 11361.8(f)); "
+                  "see the question")
 
 
 _SENTENCE_QUESTIONS: dict[Suggestion, Question] = {}
@@ -164,8 +164,8 @@ def related_charges(conv: Conviction, facts: PersonFacts):
         yield Reason(
             "related-charge",
             entry.citation,
-            f"the same court case also has {other.code} ({entry.label}) {where_when(other)}: possibly a "
-            "plea bargain for a cannabis charge; review that count too",
+            f"same court case: {other.code} ({entry.label}) {where_when(other)}, possibly a plea bargain for "
+            "a cannabis charge; review that count too",
         )
 
 
@@ -207,9 +207,9 @@ def _plea_bargain(conv: Conviction) -> StatuteResult:
     entry = tables.first_match(tables.RELATED_CHARGES, conv.code)
     return _result(S.NEEDS_REVIEW, Reason(
         "possible-plea-bargain", f"{entry.citation}; HS 11361.8(a)",
-        f"this arrest cycle began with a cannabis arrest ({conv.cannabis_arrest}) but the only conviction is "
-        f"{conv.code} ({entry.label}) {where_when(conv)}: possibly a plea bargain for the cannabis charge. "
-        "HS 11361.8 reaches only HS 11357-11360 convictions; decide whether to act on this count",
+        f"arrest cycle began with a cannabis arrest ({conv.cannabis_arrest}), but the only conviction is "
+        f"{conv.code} ({entry.label}) {where_when(conv)}: possibly a plea bargain. HS 11361.8 reaches only "
+        "HS 11357-11360 convictions; decide whether to act on this count",
     ))
 
 
@@ -253,7 +253,7 @@ def _after_auma(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResu
     return _result(S.NEEDS_REVIEW, Reason(
         "after-auma", "HS 11361.8(a)",
         f"convicted on {on}, after AUMA took effect on 2016-11-09 ({evidence}): relief depends on whether the "
-        "offense was committed before that date"))
+        "offense came before that date"))
 
 
 # --- HS 11357 --------------------------------------------------------------------------------
@@ -279,9 +279,8 @@ def _possession(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResu
                        ("HS 11357(a) before AUMA (8 g of concentrated cannabis or less)", "HS 11362.1(a)(2)"),
                        "HS 11357(a) before AUMA (more than 8 g of concentrated cannabis)", Reason(
             "11357a-concentrate", "HS 11357(a) (before AUMA); HS 11362.1(a)(2)",
-            f"{_LEVEL[conv.level]} {code} {where_when(conv)}: possession of concentrated cannabis; 8 g or "
-            "less is lawful now at 21 or older, more is a misdemeanor (HS 11357(b)(2)); the record does not show "
-            "the amount"))
+            f"{_LEVEL[conv.level]} {code} {where_when(conv)}: concentrated cannabis; 8 g or less is lawful "
+            "now at 21 or older, more a misdemeanor (HS 11357(b)(2)); amount not shown"))
     if (before and letter == "C") or (not before and letter == "B"):
         return _more_than_allowed(conv, facts, f"HS 11357({letter.lower()}) {era} (more than 28.5 g)")
     if (before and letter == "D") or (not before and letter == "C"):
@@ -293,15 +292,14 @@ def _possession(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResu
     if letter:
         return _result(S.NEEDS_REVIEW, Reason(
             "11357-unknown-subsection", "HS 11357",
-            f"{code} {where_when(conv)}: HS 11357 has no subdivision ({letter.lower()}) in the law of that date; "
+            f"{code} {where_when(conv)}: HS 11357 had no subdivision ({letter.lower()}) on that date; "
             "read the court record"))
     return _amount(conv, facts, ask, ("amount-28.5g", "Was the amount 28.5 g of cannabis (8 g of concentrate) or "
                                       "less, outside school grounds?", "HS 11362.1(a)(1),(2); HS 11357"),
                    ("HS 11357 (28.5 g or less)", "HS 11362.1(a)(1)"), "HS 11357 (more than 28.5 g)", Reason(
         "11357-no-subsection", "HS 11357; HS 11362.1",
-        f"{_LEVEL[conv.level]} HS 11357 recorded without subsection {where_when(conv)}: the quantity "
-        "decides whether the conduct is now lawful (28.5 g or less at 21 or older) or a misdemeanor, and the "
-        "record does not show it"))
+        f"{_LEVEL[conv.level]} HS 11357, no subsection, {where_when(conv)}: lawful now if 28.5 g or less "
+        "at 21 or older, else a misdemeanor; amount not shown"))
 
 
 def _amount(conv: Conviction, facts: PersonFacts, ask: Asker, question: tuple[str, str, str],
@@ -337,12 +335,12 @@ def _already(conv: Conviction, what: str, now_cite: str, now: Level) -> StatuteR
     if order[level] <= order[now]:
         return _result(S.NOT_ELIGIBLE, Reason(
             "already-lesser", f"{now_cite}; HS 11361.8(a),(e)",
-            f"{_LEVEL[level]} {conv.code} {where_when(conv)}: {what} is still {_a(now)} under {now_cite}; "
-            "the conviction is no more than that, so HS 11361.8(a),(e) give nothing lesser"))
+            f"{_LEVEL[level]} {conv.code} {where_when(conv)}: {what} is still {_a(now)} under {now_cite}, "
+            "so there is nothing lesser to give"))
     suggestion = S.REDESIGNATE_INFRACTION if now is Level.INFRACTION else S.REDESIGNATE_MISDEMEANOR
     return _result(suggestion, Reason(
         "now-lesser", f"{now_cite}",
-        f"{_LEVEL[level]} {conv.code} {where_when(conv)}: {what} is now {_a(now)} under {now_cite}"))
+        f"now {_a(now)}: {_LEVEL[level]} {conv.code} {where_when(conv)}, {what}"))
 
 
 def _a(level: Level) -> str:
@@ -372,7 +370,7 @@ def _lawful_now(conv: Conviction, facts: PersonFacts, ask: Asker, what: str, leg
     if adult:
         return _result(S.DISMISS_AND_SEAL, Reason(
             "legal-conduct", f"{legal_cite}",
-            f"{what} {where_when(conv)}: conduct now lawful at 21 or older; {age.basis}"))
+            f"now lawful at 21 or older ({age.basis}): {what} {where_when(conv)}"))
     return _already(conv, f"{what}, under 21 at the offense ({age.basis})", under_21_cite, Level.INFRACTION)
 
 
@@ -394,9 +392,8 @@ def _felony_capable(conv: Conviction, facts: PersonFacts, ask: Asker) -> Statute
     if adult is None:
         return _result(S.NEEDS_REVIEW, Reason(
             "age-unknown", _UNDER_18_CITE[section],
-            f"{_LEVEL[conv.level]} {code} {where_when(conv)}: under 18 at the offense it is punished as "
-            f"an infraction ({UNDER_18[section]}), and the felony exceptions apply only at 18 or older; "
-            f"{age.basis}"))
+            f"{_LEVEL[conv.level]} {code} {where_when(conv)}: under 18 at the offense, an infraction "
+            f"({UNDER_18[section]}) and no felony exception; {age.basis}"))
     if not adult:
         return _already(conv, f"{code} under 18 at the offense ({age.basis}), punished as HS 11357(b)(1)",
                         f"{UNDER_18[section]}", Level.INFRACTION)
@@ -411,24 +408,24 @@ def _felony_capable(conv: Conviction, facts: PersonFacts, ask: Asker) -> Statute
     if certain:
         caveat = ""
         if lawful is not None:
-            caveat = (f"; the exceptions reach only conduct that is still an offense: had it been {lawful[3]}, it "
-                      "would be lawful now (the record does not show it)")
+            caveat = (f"; had it been {lawful[3]}, it would be lawful now and no exception would reach it (the "
+                      "record does not say)")
         exceptions = "; ".join(dict.fromkeys(r.citation.split(";")[0] for r in certain))
         head = Reason("still-a-felony", exceptions,
                       f"felony {code} {where_when(conv)} stays a felony because of what follows{caveat}")
         return _result(S.NOT_ELIGIBLE, head, *certain, disqualifiers=tuple(certain))
     if pending:
         head = Reason("felony-exception-open", FELONY_EXCEPTIONS[section][0],
-                      f"felony {code} {where_when(conv)}: whether a felony exception applies depends on what the "
-                      "record does not show")
+                      f"felony {code} {where_when(conv)}: a felony exception may apply; the record does not "
+                      "show (see the questions)")
         return _result(S.NEEDS_REVIEW, head, *pending)
     note = ""
     if lawful is not None:
-        note = f"; dismissal instead if it was {lawful[3]} (lawful at 21 or older; not shown)"
+        note = f"; dismissal if it was {lawful[3]} (not shown): lawful at 21 or older"
     return _result(S.REDESIGNATE_MISDEMEANOR, Reason(
         "now-misdemeanor", f"{NOW_MISDEMEANOR[section]}",
-        f"felony {code} {where_when(conv)}: now a misdemeanor under {NOW_MISDEMEANOR[section]} at 18 or older "
-        f"({age.basis}){note}"), _negatives(conv, facts))
+        f"now a misdemeanor at 18 or older ({age.basis}): felony {code} {where_when(conv)}{note}"),
+        _negatives(conv, facts))
 
 
 def _conduct_shown(conv: Conviction) -> bool:
@@ -462,8 +459,8 @@ def _lawful_or(conv: Conviction, facts: PersonFacts, ask: Asker, lawful, otherwi
     decided = otherwise()
     head = Reason(
         "conduct-unknown", cite,
-        f"{_LEVEL[conv.level]} {conv.code} {where_when(conv)}: {what} is lawful now at 21 or older "
-        f"(an infraction at 18-20); otherwise: {decided.suggestion.label.lower()}. The record does not show it")
+        f"{_LEVEL[conv.level]} {conv.code} {where_when(conv)}: if {what}, lawful now at 21 or older "
+        f"(an infraction at 18-20), else {decided.suggestion.label.lower()}; not shown")
     return _result(S.NEEDS_REVIEW, head)
 
 
@@ -660,11 +657,7 @@ _NEGATIVES: dict[tuple[str, bool, int], Reason] = {}
 
 def _negatives_reason(section: str, registered: bool, priors: int, more: str) -> Reason:
     strike_cite, priors_cite = FELONY_EXCEPTIONS[section]
-    parts = [
-        "prior super strikes (PC 667(e)(2)(C)(iv)): none",
-        "prior PC 290(c) offenses: none",
-        "PC 290 registration: see above" if registered else "PC 290 registration: none",
-        f"prior convictions under {PRIORS_UNDER[section]}: {priors} (2 needed)",
-        "disqualifying subsection: none",
-    ]
-    return Reason("no-felony-exception", f"{strike_cite}; {priors_cite}", "; ".join(parts) + more)
+    registration = "PC 290 registration: see above" if registered else "no PC 290 registration"
+    text = (f"no felony exception: no prior super strike (PC 667(e)(2)(C)(iv)) or PC 290(c) offense, {registration}, "
+            f"no disqualifying subsection; priors under {PRIORS_UNDER[section]}: {priors} (2 needed)")
+    return Reason("no-felony-exception", f"{strike_cite}; {priors_cite}", text + more)

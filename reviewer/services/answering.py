@@ -174,9 +174,11 @@ def _re_evaluate(session, conviction_id: int, run: m.EvaluationRun) -> tuple[Eva
     mine = next((ev for ev in results if ev.conviction_id == conviction_id), None)
     if mine is None:
         raise AnswerConflict(f"conviction {conviction_id} was re-evaluated meanwhile; list its questions again")
+    # conviction_id is named too: with only id and current in the WHERE clause SQLite walks the queue index
+    # (current, flagged, priority) over every current evaluation (8 ms on 2.4M rows) instead of the ids.
     retired = session.execute(
-        update(E).where(E.id.in_(list(in_run.values())), E.current.is_(True)).values(current=False)
-        .execution_options(synchronize_session=False)
+        update(E).where(E.id.in_(list(in_run.values())), E.conviction_id.in_(list(in_run)), E.current.is_(True))
+        .values(current=False).execution_options(synchronize_session=False)
     ).rowcount
     if retired != len(in_run):  # another answer or evaluation got there first: nothing of this stays
         raise AnswerConflict(f"conviction {conviction_id} was re-evaluated meanwhile; list its questions again")

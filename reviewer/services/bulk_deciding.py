@@ -179,7 +179,8 @@ def undo_many(db: Database, results: Sequence[d.DecisionResult], user: User, job
     undone: list[d.UndoResult] = []
     tally = _Tally()
     stopped = False
-    for part in chunks(sorted(wanted), chunk):
+    job.progress(0, max(len(wanted), 1), "Taking back")
+    for n, part in enumerate(chunks(sorted(wanted), chunk)):
         if job.cancelled:
             stopped = True
             break
@@ -202,4 +203,5 @@ def undo_many(db: Database, results: Sequence[d.DecisionResult], user: User, job
         undone += out
         for reason, skipped in attempt.skipped.items():
             tally.skipped.setdefault(reason, []).extend(skipped)
+        job.progress(min((n + 1) * chunk, len(wanted)), max(len(wanted), 1), "Taking back")
     return BulkUndoResult(len(wanted), tuple(undone), tally.frozen(), stopped)

@@ -226,7 +226,8 @@ class QueueService:
             history = q.decision_history(conn, conviction_id)
             answers = q.question_answers(conn, conviction_id)
             states = q.review_states(conn, [c.id for c in record.convictions])
-        questions = self._open_questions(conviction_id)  # NEEDS_REVIEW's, and e.g. whether a sentence is served
+        # NEEDS_REVIEW's, and e.g. whether a sentence is served: those of the evaluation nobody answered yet
+        questions = self._open_questions(detail.questions, {a.question_key for a in answers})
         try:
             statute = Suggestion(detail.statute_suggestion) if detail.statute_suggestion else None
         except ValueError:
@@ -243,10 +244,13 @@ class QueueService:
 
     # --- answering the engine's questions -------------------------------------------------------
 
-    def _open_questions(self, conviction_id: int) -> tuple[Question, ...]:
+    @staticmethod
+    def _open_questions(questions_json: str, answered: set[str]) -> tuple[Question, ...]:
+        if not questions_json or questions_json == "[]":
+            return ()
         from reviewer.services import answering  # the evaluation stack loads on the first question (faster start)
 
-        return tuple(o.question for o in answering.open_questions(self.db, conviction_id=conviction_id))
+        return tuple(q for q in answering.questions_from_json(questions_json) if q.key not in answered)
 
     def answer(self, conviction_id: int, key: str, value: str) -> Evaluation:
         """An attorney's answer to one question: recorded, audited, the person re-evaluated (AnswerRefused,

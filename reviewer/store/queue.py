@@ -133,6 +133,7 @@ class EvaluationDetail:
     as_of: date
     engine_version: str
     review: ReviewState
+    questions: str = "[]"  # the evaluation's questions (JSON), answered or not
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +265,7 @@ def evaluation_detail(conn: Connection, conviction_id: int) -> EvaluationDetail 
         select(E.conviction_id, C.person_id, E.id, E.suggestion, E.statute_suggestion, E.policy_reason, E.reasons,
                E.sentence_status, E.disqualified, E.priority, RUN.policy_name, RUN.policy_version, RUN.as_of,
                RUN.engine_version, R.status, R.outcome, R.decided_by, R.decision_id, R.version,
-               suggestion_changed(E, R), decided_suggestion())
+               suggestion_changed(E, R), decided_suggestion(), E.questions)
         .join(C, C.id == E.conviction_id)
         .join(RUN, RUN.id == E.run_id)
         .outerjoin(R, R.conviction_id == E.conviction_id)
@@ -279,7 +280,7 @@ def evaluation_detail(conn: Connection, conviction_id: int) -> EvaluationDetail 
         reasons = ()
     review = ReviewState(r[0], r[14] or "pending", r[15], r[16] or "", r[17], r[18] or 0, bool(r[19]), r[20])
     return EvaluationDetail(r[0], r[1], r[2], r[3], r[4], r[5] or "", reasons, r[7], bool(r[8]), r[9], r[10], r[11],
-                            r[12], r[13], review)
+                            r[12], r[13], review, r[21] or "[]")
 
 
 def decision_history(conn: Connection, conviction_id: int) -> list[DecisionEntry]:

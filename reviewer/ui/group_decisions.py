@@ -48,7 +48,7 @@ class GroupDecisionsMixin:
             self.message.show_text("Nothing pending in this court case.", "info")
             return
         dialog = OverrideDialog(case, self, counts=len(group.targets))
-        if dialog.exec() != OverrideDialog.DialogCode.Accepted:
+        if self._exec(dialog) != OverrideDialog.DialogCode.Accepted:
             return
         outcome, reason = dialog.chosen_outcome(), dialog.reason_text()
         self._decide_group(group, DecisionKind.OVERRIDE, outcome, reason, f"Override court case ({outcome.label})")
@@ -66,7 +66,8 @@ class GroupDecisionsMixin:
             self._unexpected(exc, "The decisions were not saved")
             return
         self.undo_stack.push(GroupCommand(self.service, results, reason, f"{label}, {len(results)} counts",
-                                          self._after_group_undo, lambda text: self.message.show_text(text, "warning")))
+                                          self._after_group_undo, lambda text: self.message.show_text(text, "warning"),
+                                          self.run_in_background))
         self._refresh_rows([r.conviction_id for r in results])
         self.filters.add_reviewer(self.user.name)
         counts = "1 count decided" if len(results) == 1 else f"{len(results)} counts decided in one step"
@@ -96,7 +97,7 @@ class GroupDecisionsMixin:
             self.message.show_text("No pending conviction shown can be accepted as suggested.", "info")
             return
         dialog = BulkAcceptDialog(breakdown, by_hand, self.user.name, self)
-        if dialog.exec() != BulkAcceptDialog.DialogCode.Accepted:
+        if self._exec(dialog) != BulkAcceptDialog.DialogCode.Accepted:
             return
         ids = dialog.chosen_ids()
         if not ids:
@@ -114,7 +115,8 @@ class GroupDecisionsMixin:
         results = decided_since(self.service.db, ids, after, self.user)
         if results:
             self.undo_stack.push(GroupCommand(self.service, results, "", f"Accept all shown, {len(results):,} counts",
-                                              self._after_bulk_undo, lambda t: self.message.show_text(t, "warning")))
+                                              self._after_bulk_undo, lambda t: self.message.show_text(t, "warning"),
+                                              self.run_in_background))
 
     def _after_bulk_undo(self, _conviction_ids) -> None:
         self.model.refresh()

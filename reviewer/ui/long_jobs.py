@@ -18,6 +18,36 @@ IMPORT, REEVALUATION, BULK_ACCEPT = "Import", "Re-evaluation", "Accept all shown
 
 
 class LongJobsMixin:
+    def run_in_background(self, title: str, fn, on_done, on_failed) -> None:
+        """An undo step too large for the UI thread (a bulk acceptance taken back or given again): on the worker,
+        with progress in the job bar; decisions wait meanwhile. on_done(result) once the queue is read again."""
+        if not self.jobs.start(title, self.service.url, fn):  # never while a job runs: Undo is off then
+            self.message.show_text(f"“{title}” waits for “{self.jobs.title}” to finish.", "warning")
+            on_failed()
+            return
+        self._step_jobs = {**getattr(self, "_step_jobs", {}), title: (on_done, on_failed)}
+
+    def _step_finished(self, title: str, result) -> bool:
+        done = getattr(self, "_step_jobs", {}).pop(title, None)
+        if done is None:
+            return False
+        self.reload_queue()  # the states of every count it touched, read again
+        undone = getattr(result, "undone", None)
+        count, verb = (len(undone), "taken back") if undone is not None else (len(result.decided), "accepted again")
+        self.message.show_text(f"{title}: {count:,} decisions {verb} in one step, each in the audit log.", "info")
+        done[0](result)  # a stop or a count left as it is is said over this
+        return True
+
+    def _step_failed(self, title: str, message: str) -> bool:
+        done = getattr(self, "_step_jobs", {}).pop(title, None)
+        if done is None:
+            return False
+        self.reload_queue()
+        done[1]()
+        self.message.show_text(f"{title} did not finish: {message} The counts done before it stopped stay as they "
+                               "are now; the queue shows them.", "error", sticky=True)
+        return True
+
     def start_bulk_accept(self, ids: list[int]) -> None:
         """Accept these convictions on the worker, a committed chunk at a time (Stop keeps the chunks done)."""
         user = self.user
@@ -40,7 +70,7 @@ class LongJobsMixin:
             return
         if not values:  # from the menu or Ctrl+R, QAction.triggered passes `checked` (False): ask
             dialog = ReevaluateDialog(policy_choices(), self.service.latest_run(), date.today(), self)
-            if dialog.exec() != ReevaluateDialog.DialogCode.Accepted:
+            if self._exec(dialog) != ReevaluateDialog.DialogCode.Accepted:
                 return
             values = dialog.values()
         county, as_of, policy = values
@@ -49,8 +79,12 @@ class LongJobsMixin:
                         lambda db, job: reevaluate(db, county, as_of, policy, user, job))
 
     def cancel_job(self) -> None:
+        title = self.jobs.title
         self.jobs.cancel()
-        self.job_bar.set_cancelling()
+        if title == BULK_ACCEPT or title in getattr(self, "_step_jobs", {}):
+            self.job_bar.set_cancelling("Stopping after the current chunk; the chunks done are kept…")
+        else:
+            self.job_bar.set_cancelling()
 
     def _busy_changed(self, busy: bool) -> None:
         if busy:
@@ -64,7 +98,9 @@ class LongJobsMixin:
         self._update_buttons()
 
     def _job_finished(self, title: str, result) -> None:
-        if title == IMPORT:
+        if self._step_finished(title, result):
+            pass
+        elif title == IMPORT:
             added = sum(r.new_convictions for r in result if r.imported)
             flagged = sum(len(r.problems) for r in result)
             lines = [r.summary() for r in result]
@@ -84,6 +120,8 @@ class LongJobsMixin:
         self.refresh_dashboard()
 
     def _job_failed(self, title: str, message: str) -> None:
+        if self._step_failed(title, message):
+            return
         self.message.show_text(f"{title} did not finish: {message}", "error", sticky=True)
         if title == BULK_ACCEPT:
             self.reload_queue()

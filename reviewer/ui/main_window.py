@@ -287,7 +287,9 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
             self.case_panel.show_empty(text if self.model.rowCount() == 0 else "Select a conviction in the queue.")
         else:
             case = self._guard(lambda: self.service.case(conviction_id), "Could not read this case")
-            if case is None:
+            if case is False:  # the message bar says why
+                self.case_panel.show_empty("This case could not be read; try again, or reopen Reviewer.")
+            elif case is None:
                 self.case_panel.show_empty("This conviction has no current evaluation (re-evaluated since?).")
             else:
                 self.case_panel.show_case(case, can_answer=self.user.can_decide)
@@ -313,6 +315,16 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
 
     def _back_to_queue(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _exec(self, dialog) -> int:
+        """A dialog, then the keys back on the queue: the window asks to be active again (under a plain X11
+        window manager, closing a dialog by its keys left no window with the keyboard: A, N, 1 did nothing
+        until a click), and the queue takes the focus."""
+        try:
+            return dialog.exec()
+        finally:
+            self.activateWindow()
+            self._back_to_queue()
 
     def focus_search(self) -> None:
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -384,7 +396,7 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         if case is None or not self._can_decide():
             return
         dialog = OverrideDialog(case, self)
-        if dialog.exec() != OverrideDialog.DialogCode.Accepted:
+        if self._exec(dialog) != OverrideDialog.DialogCode.Accepted:
             return
         outcome, reason = dialog.chosen_outcome(), dialog.reason_text()
         self._decide(lambda: self.service.override(case.conviction_id, outcome, reason, case.review.version),
@@ -452,8 +464,7 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         index = self.service.index
         pos = index.position(conviction_id)
         ids = [conviction_id] if pos is None else index.ids[index.person_ids == index.person_ids[pos]].tolist()
-        for cid in ids:
-            self.model.reload_row(cid)
+        self.model.reload_rows(ids)
         self._update_counts()
 
     def _update_answer_actions(self) -> None:
@@ -527,7 +538,7 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
 
     def change_identity(self) -> None:
         dialog = IdentityDialog(self.user, self)
-        if dialog.exec() == IdentityDialog.DialogCode.Accepted:
+        if self._exec(dialog) == IdentityDialog.DialogCode.Accepted:
             self.service.user = dialog.user()
             self.settings.set_identity(self.service.user)
             self.undo_stack.clear()

@@ -142,6 +142,15 @@ class QueueModel(QAbstractTableModel):
         if row is not None:
             self._put(row, self._service.rows([conviction_id]).get(conviction_id))
 
+    def reload_rows(self, conviction_ids) -> None:
+        """Several rows read again in one query (a person's counts after an answer re-evaluated them)."""
+        shown = [(cid, self.row_of(cid)) for cid in conviction_ids]
+        shown = [(cid, row) for cid, row in shown if row is not None]
+        if shown:
+            found = self._service.rows([cid for cid, _ in shown])
+            for cid, row in shown:
+                self._put(row, found.get(cid))
+
     def mark_row(self, conviction_id: int, status: str, outcome: Outcome | None, decided_by: str) -> None:
         """Show a decision just made without another query (the index already knows it)."""
         row = self.row_of(conviction_id)
