@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from reviewer.ingest.doj_reader import read_doj_bytes, read_doj_file
 from reviewer.ingest.kept_file import KeptStream, decompress
@@ -14,6 +15,7 @@ from reviewer.ingest.problems import FileRejected
 from reviewer.ingest.synthetic import write_demo_file
 from tests.doj_rows import conviction, text
 from tests.hostile_corpus import corpus
+from tests.test_reader_fuzz import any_bytes, doj_files
 
 TODAY = date(2024, 1, 1)
 
@@ -81,3 +83,14 @@ def test_a_file_of_many_blocks(tmp_path):
     streamed, whole = _both(path)
     assert isinstance(streamed.kept, KeptStream) and streamed.kept.raw_size == path.stat().st_size > 3 * (8 << 20) / 2
     _same(streamed, whole, path.read_bytes())
+
+
+@settings(max_examples=300, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(any_bytes(doj_files()))
+def test_any_bytes_answer_alike_both_ways(tmp_path, data):
+    """Fuzzed files (tests/test_reader_fuzz.py's mutations): the block path answers as the whole-file path."""
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(data)
+    streamed, whole = _both(path)
+    _same(streamed, whole, data)
