@@ -122,12 +122,10 @@ class PersonFacts:
         pc290: list[Hit] = []
         gang_cases = set()
         latest = None
-        first_match, SUPER, REG, GANG = tables.first_match, tables.SUPER_STRIKES, tables.PC290_OFFENSES, \
-            tables.GANG_ENHANCEMENTS
-        RELATED = tables.RELATED_CHARGES
+        first_match = tables.first_match
         # Related non-cannabis counts (possible plea bargains) by court case.
         self.related_by_case: dict[str, list[tuple[Conviction, tables.OffenseEntry]]] = {}
-        for conv in convictions:  # one pass: every table lookup is memoised per code section
+        for conv in convictions:  # one pass: the four table lookups are memoised together per code section
             day = conv.disposition_date
             if day is not None and (latest is None or day > latest):
                 latest = day
@@ -138,19 +136,22 @@ class PersonFacts:
             code = conv.code
             if code is None:
                 continue
-            entry = first_match(SUPER, code)
+            found = code.memo.get(_FACTS_MEMO)
+            if found is None:
+                found = code.memo[_FACTS_MEMO] = _facts_entries(code)
+            if found is _NOTHING:  # the common case: in none of the four tables
+                continue
+            entry, registered, gang, related = found
             if entry is not None:
                 if entry.section == "182" and _names_murder(conv.offense_text):
                     entry = CONSPIRACY_TO_MURDER
                 strikes.append(Hit(conv, entry, f"{code} ({entry.label})", day))
-            entry = first_match(REG, code)
-            if entry is not None and not (entry.felony_only and conv.level is not Level.FELONY):
-                pc290.append(Hit(conv, entry, f"{code} ({entry.label})", day))
-            if first_match(GANG, code) is not None:
+            if registered is not None and not (registered.felony_only and conv.level is not Level.FELONY):
+                pc290.append(Hit(conv, registered, f"{code} ({registered.label})", day))
+            if gang is not None:
                 gang_cases.add(conv.case_key)
-            entry = first_match(RELATED, code)
-            if entry is not None:
-                self.related_by_case.setdefault(conv.case_key, []).append((conv, entry))
+            if related is not None:
+                self.related_by_case.setdefault(conv.case_key, []).append((conv, related))
         if gang_cases:
             for conv in convictions:
                 if conv.case_key in gang_cases:
@@ -250,11 +251,26 @@ class PersonFacts:
 
     def sentence_status(self, conv: Conviction, as_of: date) -> SentenceStatus:
         """The record's status, or the attorney's answer where the record could not tell."""
-        answered = self.answers.get((conv.id, SENTENCE_QUESTION)) if self.answers else None
-        if answered in (SentenceStatus.SERVING.value, SentenceStatus.COMPLETED.value):
-            return SentenceStatus(answered)
+        if self.answers:  # (most records have no answer: no enum value looked up)
+            answered = self.answers.get((conv.id, SENTENCE_QUESTION))
+            if answered in _ANSWERED_STATUS:
+                return SentenceStatus(answered)
         return sentence_status(conv, as_of)
 
+
+_FACTS_MEMO = "person-facts"  # CodeSection.memo key: the code's entries in the four tables PersonFacts reads
+_NOTHING = (None, None, None, None)
+
+
+def _facts_entries(code) -> tuple:
+    """The first entry matching `code` in the super strikes, PC 290 offenses, gang enhancements and
+    related charges (_NOTHING when none does)."""
+    found = tuple(tables.first_match(table, code) for table in (
+        tables.SUPER_STRIKES, tables.PC290_OFFENSES, tables.GANG_ENHANCEMENTS, tables.RELATED_CHARGES))
+    return _NOTHING if all(entry is None for entry in found) else found
+
+
+_ANSWERED_STATUS = frozenset({SentenceStatus.SERVING.value, SentenceStatus.COMPLETED.value})
 
 CONSPIRACY_TO_MURDER = tables.OffenseEntry(
     "182", "conspiracy to commit murder", "PC 667(e)(2)(C)(iv)(VIII); PC 182(a) (punished as murder)")
