@@ -1,12 +1,13 @@
 """Evaluate a person's cannabis convictions in one county: statute first, then policy."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from reviewer.domain.records import Conviction, Evaluation, PersonRecord, Reason
-from reviewer.domain.vocabulary import Level, Suggestion
+from reviewer.domain.vocabulary import RELIEF_SUGGESTIONS, Level, Suggestion
 from reviewer.engine.conditions import CONDITIONS, Context
 from reviewer.engine.facts import PersonFacts
 from reviewer.engine.policy import FOLLOW_STATUTE, Policy, Rule
@@ -56,15 +57,14 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
             conv.id, statute.suggestion, statute.reasons, status, statute.disqualified, flagged, statute.suggestion, first,
             statute.questions,
         )
-    ctx = Context(conv, facts, as_of, statute)
-    rule, found = _first_rule(policy, ctx)
-    suggestion = statute.suggestion if rule.suggest == FOLLOW_STATUTE else _SUGGESTIONS[rule.suggest]
-    reasons = [_policy_reason(rule.id, rule.reason, rule.citation or f"policy {policy.name} v{policy.version}",
-                              tuple(found))]
+    compiled = _compiled(policy)
+    rule, found = _first_rule(compiled, Context(conv, facts, as_of, statute))
+    suggestion = statute.suggestion if rule.suggestion is None else rule.suggestion
+    reasons = [_policy_reason(rule.id, rule.reason, rule.citation, found)]
     if suggestion is not statute.suggestion:
         # Which layer decided, and where the policy goes further than the statute, both are shown.
-        reasons.append(_layers(policy.name, suggestion, statute.suggestion))
-    if suggestion.grants_relief and statute.disqualified:
+        reasons.append(_layers(compiled.name, suggestion, statute.suggestion))
+    if statute.disqualifiers and suggestion in RELIEF_SUGGESTIONS:
         reasons.append(
             Reason(
                 "policy-grants-despite-exception",
@@ -78,9 +78,56 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
     reasons.extend(completed.reasons)
     questions = completed.questions
     return Evaluation(
-        conv.id, suggestion, tuple(reasons), status, statute.disqualified, flagged, statute.suggestion, rule.reason,
-        questions,
+        conv.id, suggestion, tuple(reasons), status, bool(statute.disqualifiers), flagged, statute.suggestion,
+        rule.reason, questions,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """A policy rule ready to run: its conditions' tests and descriptions looked up, its suggestion
+    (None: the statute's) and citation worked out."""
+
+    id: str
+    tests: tuple[tuple[Callable[[Context, Any], bool], Any], ...]
+    describes: tuple[tuple[Callable[[Context, Any], str], Any], ...]
+    suggestion: Suggestion | None
+    reason: str
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Policy:
+    policy: Policy
+    name: str
+    rules: tuple[_Rule, ...]
+    otherwise: _Rule
+
+
+_COMPILED: dict[int, _Policy] = {}
+
+
+def _compiled(policy: Policy) -> _Policy:
+    """The policy's rules ready to run, once per policy value (looked up for every conviction)."""
+    hit = _COMPILED.get(id(policy))
+    if hit is None or hit.policy is not policy:
+        if len(_COMPILED) > 64:
+            _COMPILED.clear()
+        default_citation = f"policy {policy.name} v{policy.version}"
+
+        def ready(rule: Rule) -> _Rule:
+            return _Rule(
+                rule.id,
+                tuple((CONDITIONS[name].test, value) for name, value in rule.when),
+                tuple((CONDITIONS[name].describe, value) for name, value in rule.when),
+                None if rule.suggest == FOLLOW_STATUTE else _SUGGESTIONS[rule.suggest],
+                rule.reason,
+                rule.citation or default_citation,
+            )
+
+        hit = _COMPILED[id(policy)] = _Policy(policy, policy.name, tuple(map(ready, policy.rules)),
+                                              ready(policy.otherwise))
+    return hit
 
 
 @lru_cache(maxsize=4096)
@@ -97,14 +144,12 @@ def _layers(policy_name: str, suggestion: Suggestion, statute: Suggestion) -> Re
                   f"county policy {policy_name}: {_LOWER[suggestion]}; statute alone: {_LOWER[statute]}")
 
 
-def _first_rule(policy: Policy, ctx: Context) -> tuple[Rule, list[str]]:
+def _first_rule(policy: _Policy, ctx: Context) -> tuple[_Rule, tuple[str, ...]]:
     """The first rule whose conditions all hold, and the facts that made them hold."""
     for rule in policy.rules:
-        for name, value in rule.when:
-            if not CONDITIONS[name].test(ctx, value):
+        for test, value in rule.tests:
+            if not test(ctx, value):
                 break
         else:
-            return rule, [CONDITIONS[name].describe(ctx, value) for name, value in rule.when]
-    return policy.otherwise, []
-
-
+            return rule, tuple([describe(ctx, value) for describe, value in rule.describes])
+    return policy.otherwise, ()
