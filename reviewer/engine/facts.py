@@ -54,14 +54,23 @@ def where_when(conv: Conviction) -> str:
     return text
 
 
+_WHEN_WHERE: dict[tuple[date | None, str], str] = {}
+
+
 def _where_when(conv: Conviction) -> str:
-    when = f"on {conv.disposition_date.isoformat()}" if conv.disposition_date else "(no disposition date on record)"
-    parts = [when]
-    if conv.county:
-        parts.append(f"{conv.county.title()} County")
-    if conv.court_case:
-        parts.append(f"court case {conv.court_case}")
-    return ", ".join(parts)
+    court_case = conv.court_case
+    key = (conv.disposition_date, conv.county)
+    head = _WHEN_WHERE.get(key)  # dates and counties repeat: their words are remembered
+    if head is None:
+        if len(_WHEN_WHERE) > 50_000:
+            _WHEN_WHERE.clear()
+        head = _WHEN_WHERE[key] = _when_where(*key)
+    return f"{head}, court case {court_case}" if court_case else head
+
+
+def _when_where(day: date | None, county: str) -> str:
+    when = f"on {day.isoformat()}" if day else "(no disposition date on record)"
+    return f"{when}, {county.title()} County" if county else when
 
 
 def add_years(day: date, years: int) -> date:
