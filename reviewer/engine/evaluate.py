@@ -28,7 +28,7 @@ def evaluate_record(record: PersonRecord, county: str, as_of: date, policy: Poli
 
 
 def _evaluate_record(record: PersonRecord, county: str, as_of: date, policy: Policy | None) -> list[Evaluation]:
-    targets = [c for c in record.convictions if c.county == county and is_target(c)]
+    targets = [c for c in record.convictions if c.county == county and (c.is_cannabis or is_target(c))]
     if not targets:
         return []
     facts = PersonFacts(record)
@@ -102,6 +102,7 @@ class _Policy:
     name: str
     rules: tuple[_Rule, ...]
     otherwise: _Rule
+    steps: tuple[tuple, ...] = ()  # per rule in order: (test, value, rule)
 
 
 _COMPILED: dict[int, _Policy] = {}
@@ -125,8 +126,9 @@ def _compiled(policy: Policy) -> _Policy:
                 rule.citation or default_citation,
             )
 
-        hit = _COMPILED[id(policy)] = _Policy(policy, policy.name, tuple(map(ready, policy.rules)),
-                                              ready(policy.otherwise))
+        rules = tuple(map(ready, policy.rules))
+        hit = _COMPILED[id(policy)] = _Policy(policy, policy.name, rules, ready(policy.otherwise),
+                                              tuple(map(_step, rules)))
     return hit
 
 
@@ -146,10 +148,22 @@ def _layers(policy_name: str, suggestion: Suggestion, statute: Suggestion) -> Re
 
 def _first_rule(policy: _Policy, ctx: Context) -> tuple[_Rule, tuple[str, ...]]:
     """The first rule whose conditions all hold, and the facts that made them hold."""
-    for rule in policy.rules:
-        for test, value in rule.tests:
-            if not test(ctx, value):
-                break
-        else:
+    for test, value, rule in policy.steps:
+        if test(ctx, value):
             return rule, tuple([describe(ctx, value) for describe, value in rule.describes])
     return policy.otherwise, ()
+
+
+def _all_hold(ctx: Context, tests) -> bool:
+    for test, value in tests:
+        if not test(ctx, value):
+            return False
+    return True
+
+
+def _step(rule: _Rule) -> tuple:
+    """(test, value, rule): one call decides whether the rule holds (a rule of several conditions tests
+    them in order, up to the first that fails)."""
+    if len(rule.tests) == 1:
+        return (*rule.tests[0], rule)
+    return _all_hold, rule.tests, rule

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from reviewer.domain.records import Conviction, PersonRecord
 from reviewer.domain.vocabulary import SENTENCE_QUESTION, Level, SentenceStatus
@@ -122,7 +123,10 @@ class PersonFacts:
         self.person = record.person
         convictions = record.convictions
         if len(convictions) > 1:  # in date order whatever the order of the rows: every listing reads the same
-            convictions = tuple(sorted(convictions, key=_chronological))
+            try:  # the same order by a key built in C, where no date is missing or all are
+                convictions = tuple(sorted(convictions, key=_BY_DATE))
+            except TypeError:  # a missing date beside dates (compared as date.min)
+                convictions = tuple(sorted(convictions, key=_chronological))
         self.convictions = convictions
         self.answers = record.answers
         self.cannabis_count = 0
@@ -229,11 +233,8 @@ class PersonFacts:
         return reg is None or conv.disposition_date is None or reg < conv.disposition_date
 
     def priors_same_section(self, conv: Conviction) -> list[Conviction]:
-        return [
-            other
-            for other in self.convictions
-            if other.is_cannabis and other.section == conv.section and _disposed_before(other, conv)
-        ]
+        # cannabis_by_section holds the cannabis convictions of self.convictions, in that order.
+        return [other for other in self.cannabis_by_section.get(conv.section, ()) if _disposed_before(other, conv)]
 
     def age(self, on: date) -> int | None:
         """Age on a date (policies ask it for the as-of date, once per conviction)."""
@@ -289,6 +290,9 @@ def _names_murder(text: str) -> bool:
     """'182(A)(1)/187 PC' and '182 PC-CONSPIRACY TO COMMIT MURDER' name the murder conspired."""
     upper = text.upper()
     return "MURDER" in upper or "/187" in upper.replace(" ", "") or "-187" in upper.replace(" ", "")
+
+
+_BY_DATE = attrgetter("disposition_date", "count_order", "id")
 
 
 def _chronological(conv: Conviction):
