@@ -90,7 +90,7 @@ def add_questions(result: StatuteResult, conv: Conviction, facts: PersonFacts, a
     the record cannot tell. `suggestion`: the one finally made (a policy's), if not the statute's."""
     final = suggestion or result.suggestion
     questions = []
-    if final is S.NEEDS_REVIEW:
+    if final is S.NEEDS_REVIEW and result.asked:
         asker = Asker(conv, facts.answers)
         for asked in result.asked:
             answers = []
