@@ -15,6 +15,7 @@ from reviewer.engine.statute import add_questions, assess, is_target
 
 
 _SUGGESTIONS = {s.value: s for s in Suggestion}
+_FELONY = Level.FELONY
 _LOWER = {s: s.label.lower() for s in Suggestion}
 
 
@@ -48,7 +49,7 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
     statute = assess(conv, facts, as_of, policy is None or not conv.is_cannabis, status)
     # Flagged felonies enter the queue; so does a possible plea bargain (a related count standing in
     # for a cannabis arrest), whatever its level.
-    flagged = conv.level is Level.FELONY or not conv.is_cannabis
+    flagged = conv.level is _FELONY or not conv.is_cannabis
     # A county policy's rules are about cannabis convictions: a possible plea bargain stays with the statute's
     # NEEDS_REVIEW (the attorney decides it).
     if policy is None or statute.data_problem or not conv.is_cannabis:

@@ -310,10 +310,15 @@ def sentence_status(conv: Conviction, as_of: date) -> SentenceStatus:
     The count's sentence ends with its longest part. After prison comes parole or post-release
     community supervision, still serving (by analogy to Proposition 47): within SUPERVISION_YEARS of
     the prison term's end the record cannot tell, so UNKNOWN."""
-    if not conv.has_sentence or conv.sentence_end is None:
-        return SentenceStatus.UNKNOWN
-    if conv.sentence_end > as_of:
-        return SentenceStatus.SERVING
-    if conv.sentence_kind == "prison" and add_years(conv.sentence_end, SUPERVISION_YEARS) > as_of:
-        return SentenceStatus.UNKNOWN
-    return SentenceStatus.COMPLETED
+    end = conv.sentence_end
+    if not conv.has_sentence or end is None:
+        return _UNKNOWN
+    if end > as_of:
+        return _SERVING
+    if conv.sentence_kind == "prison" and add_years(end, SUPERVISION_YEARS) > as_of:
+        return _UNKNOWN
+    return _COMPLETED
+
+
+# Read once per conviction: module names, not class attributes of the enum.
+_UNKNOWN, _SERVING, _COMPLETED = SentenceStatus.UNKNOWN, SentenceStatus.SERVING, SentenceStatus.COMPLETED
