@@ -125,11 +125,12 @@ CONDITIONS: dict[str, Condition] = {
     "convicted_before": Condition(
         lambda c, v: c.conviction.disposition_date < v, _convicted_text, lambda v: isinstance(v, date), _DATE),
     "prior_super_strike": Condition(
-        lambda c, v: bool(c.facts.prior_super_strikes(c.conviction)) == v,
+        lambda c, v: (bool(c.facts.super_strikes) and bool(c.facts.prior_super_strikes(c.conviction))) == v,
         lambda c, v: "; ".join(h.describe() for h in c.facts.prior_super_strikes(c.conviction)) or "no prior super strike",
         _is_bool, _BOOL),
     "prior_pc290": Condition(
-        lambda c, v: (bool(c.facts.prior_pc290(c.conviction)) or c.facts.prior_registration(c.conviction)) == v,
+        lambda c, v: ((bool(c.facts.pc290) and bool(c.facts.prior_pc290(c.conviction)))
+                      or c.facts.prior_registration(c.conviction)) == v,
         lambda c, v: "; ".join([h.describe() for h in c.facts.prior_pc290(c.conviction)]
                                + (["PC 290 registration"] if c.facts.prior_registration(c.conviction) else []))
         or "no prior PC 290 offense or registration",

@@ -1,12 +1,13 @@
 """Evaluate a person's cannabis convictions in one county: statute first, then policy."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from reviewer.domain.records import Conviction, Evaluation, PersonRecord, Reason
-from reviewer.domain.vocabulary import Level, Suggestion
+from reviewer.domain.vocabulary import RELIEF_SUGGESTIONS, Level, Suggestion
 from reviewer.engine.conditions import CONDITIONS, Context
 from reviewer.engine.facts import PersonFacts
 from reviewer.engine.policy import FOLLOW_STATUTE, Policy, Rule
@@ -14,6 +15,7 @@ from reviewer.engine.statute import add_questions, assess, is_target
 
 
 _SUGGESTIONS = {s.value: s for s in Suggestion}
+_FELONY = Level.FELONY
 _LOWER = {s: s.label.lower() for s in Suggestion}
 
 
@@ -27,7 +29,7 @@ def evaluate_record(record: PersonRecord, county: str, as_of: date, policy: Poli
 
 
 def _evaluate_record(record: PersonRecord, county: str, as_of: date, policy: Policy | None) -> list[Evaluation]:
-    targets = [c for c in record.convictions if c.county == county and is_target(c)]
+    targets = [c for c in record.convictions if c.county == county and (c.is_cannabis or is_target(c))]
     if not targets:
         return []
     facts = PersonFacts(record)
@@ -47,7 +49,7 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
     statute = assess(conv, facts, as_of, policy is None or not conv.is_cannabis, status)
     # Flagged felonies enter the queue; so does a possible plea bargain (a related count standing in
     # for a cannabis arrest), whatever its level.
-    flagged = conv.level is Level.FELONY or not conv.is_cannabis
+    flagged = conv.level is _FELONY or not conv.is_cannabis
     # A county policy's rules are about cannabis convictions: a possible plea bargain stays with the statute's
     # NEEDS_REVIEW (the attorney decides it).
     if policy is None or statute.data_problem or not conv.is_cannabis:
@@ -56,15 +58,14 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
             conv.id, statute.suggestion, statute.reasons, status, statute.disqualified, flagged, statute.suggestion, first,
             statute.questions,
         )
-    ctx = Context(conv, facts, as_of, statute)
-    rule, found = _first_rule(policy, ctx)
-    suggestion = statute.suggestion if rule.suggest == FOLLOW_STATUTE else _SUGGESTIONS[rule.suggest]
-    reasons = [_policy_reason(rule.id, rule.reason, rule.citation or f"policy {policy.name} v{policy.version}",
-                              tuple(found))]
+    compiled = _compiled(policy)
+    rule, found = _first_rule(compiled, Context(conv, facts, as_of, statute))
+    suggestion = statute.suggestion if rule.suggestion is None else rule.suggestion
+    reasons = [_policy_reason(rule.id, rule.reason, rule.citation, found)]
     if suggestion is not statute.suggestion:
         # Which layer decided, and where the policy goes further than the statute, both are shown.
-        reasons.append(_layers(policy.name, suggestion, statute.suggestion))
-    if suggestion.grants_relief and statute.disqualified:
+        reasons.append(_layers(compiled.name, suggestion, statute.suggestion))
+    if statute.disqualifiers and suggestion in RELIEF_SUGGESTIONS:
         reasons.append(
             Reason(
                 "policy-grants-despite-exception",
@@ -78,9 +79,58 @@ def evaluate_conviction(conv: Conviction, facts: PersonFacts, as_of: date, polic
     reasons.extend(completed.reasons)
     questions = completed.questions
     return Evaluation(
-        conv.id, suggestion, tuple(reasons), status, statute.disqualified, flagged, statute.suggestion, rule.reason,
-        questions,
+        conv.id, suggestion, tuple(reasons), status, bool(statute.disqualifiers), flagged, statute.suggestion,
+        rule.reason, questions,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """A policy rule ready to run: its conditions' tests and descriptions looked up, its suggestion
+    (None: the statute's) and citation worked out."""
+
+    id: str
+    tests: tuple[tuple[Callable[[Context, Any], bool], Any], ...]
+    describes: tuple[tuple[Callable[[Context, Any], str], Any], ...]
+    suggestion: Suggestion | None
+    reason: str
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Policy:
+    policy: Policy
+    name: str
+    rules: tuple[_Rule, ...]
+    otherwise: _Rule
+    steps: tuple[tuple, ...] = ()  # per rule in order: (test, value, rule)
+
+
+_COMPILED: dict[int, _Policy] = {}
+
+
+def _compiled(policy: Policy) -> _Policy:
+    """The policy's rules ready to run, once per policy value (looked up for every conviction)."""
+    hit = _COMPILED.get(id(policy))
+    if hit is None or hit.policy is not policy:
+        if len(_COMPILED) > 64:
+            _COMPILED.clear()
+        default_citation = f"policy {policy.name} v{policy.version}"
+
+        def ready(rule: Rule) -> _Rule:
+            return _Rule(
+                rule.id,
+                tuple((CONDITIONS[name].test, value) for name, value in rule.when),
+                tuple((CONDITIONS[name].describe, value) for name, value in rule.when),
+                None if rule.suggest == FOLLOW_STATUTE else _SUGGESTIONS[rule.suggest],
+                rule.reason,
+                rule.citation or default_citation,
+            )
+
+        rules = tuple(map(ready, policy.rules))
+        hit = _COMPILED[id(policy)] = _Policy(policy, policy.name, rules, ready(policy.otherwise),
+                                              tuple(map(_step, rules)))
+    return hit
 
 
 @lru_cache(maxsize=4096)
@@ -97,14 +147,24 @@ def _layers(policy_name: str, suggestion: Suggestion, statute: Suggestion) -> Re
                   f"county policy {policy_name}: {_LOWER[suggestion]}; statute alone: {_LOWER[statute]}")
 
 
-def _first_rule(policy: Policy, ctx: Context) -> tuple[Rule, list[str]]:
+def _first_rule(policy: _Policy, ctx: Context) -> tuple[_Rule, tuple[str, ...]]:
     """The first rule whose conditions all hold, and the facts that made them hold."""
-    for rule in policy.rules:
-        for name, value in rule.when:
-            if not CONDITIONS[name].test(ctx, value):
-                break
-        else:
-            return rule, [CONDITIONS[name].describe(ctx, value) for name, value in rule.when]
-    return policy.otherwise, []
+    for test, value, rule in policy.steps:
+        if test(ctx, value):
+            return rule, tuple([describe(ctx, value) for describe, value in rule.describes])
+    return policy.otherwise, ()
 
 
+def _all_hold(ctx: Context, tests) -> bool:
+    for test, value in tests:
+        if not test(ctx, value):
+            return False
+    return True
+
+
+def _step(rule: _Rule) -> tuple:
+    """(test, value, rule): one call decides whether the rule holds (a rule of several conditions tests
+    them in order, up to the first that fails)."""
+    if len(rule.tests) == 1:
+        return (*rule.tests[0], rule)
+    return _all_hold, rule.tests, rule

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from reviewer.domain.records import Conviction, PersonRecord
 from reviewer.domain.vocabulary import SENTENCE_QUESTION, Level, SentenceStatus
@@ -54,14 +55,23 @@ def where_when(conv: Conviction) -> str:
     return text
 
 
+_WHEN_WHERE: dict[tuple[date | None, str], str] = {}
+
+
 def _where_when(conv: Conviction) -> str:
-    when = f"on {conv.disposition_date.isoformat()}" if conv.disposition_date else "(no disposition date on record)"
-    parts = [when]
-    if conv.county:
-        parts.append(f"{conv.county.title()} County")
-    if conv.court_case:
-        parts.append(f"court case {conv.court_case}")
-    return ", ".join(parts)
+    court_case = conv.court_case
+    key = (conv.disposition_date, conv.county)
+    head = _WHEN_WHERE.get(key)  # dates and counties repeat: their words are remembered
+    if head is None:
+        if len(_WHEN_WHERE) > 50_000:
+            _WHEN_WHERE.clear()
+        head = _WHEN_WHERE[key] = _when_where(*key)
+    return f"{head}, court case {court_case}" if court_case else head
+
+
+def _when_where(day: date | None, county: str) -> str:
+    when = f"on {day.isoformat()}" if day else "(no disposition date on record)"
+    return f"{when}, {county.title()} County" if county else when
 
 
 def add_years(day: date, years: int) -> date:
@@ -113,7 +123,10 @@ class PersonFacts:
         self.person = record.person
         convictions = record.convictions
         if len(convictions) > 1:  # in date order whatever the order of the rows: every listing reads the same
-            convictions = tuple(sorted(convictions, key=_chronological))
+            try:  # the same order by a key built in C, where no date is missing or all are
+                convictions = tuple(sorted(convictions, key=_BY_DATE))
+            except TypeError:  # a missing date beside dates (compared as date.min)
+                convictions = tuple(sorted(convictions, key=_chronological))
         self.convictions = convictions
         self.answers = record.answers
         self.cannabis_count = 0
@@ -122,12 +135,10 @@ class PersonFacts:
         pc290: list[Hit] = []
         gang_cases = set()
         latest = None
-        first_match, SUPER, REG, GANG = tables.first_match, tables.SUPER_STRIKES, tables.PC290_OFFENSES, \
-            tables.GANG_ENHANCEMENTS
-        RELATED = tables.RELATED_CHARGES
+        first_match = tables.first_match
         # Related non-cannabis counts (possible plea bargains) by court case.
         self.related_by_case: dict[str, list[tuple[Conviction, tables.OffenseEntry]]] = {}
-        for conv in convictions:  # one pass: every table lookup is memoised per code section
+        for conv in convictions:  # one pass: the four table lookups are memoised together per code section
             day = conv.disposition_date
             if day is not None and (latest is None or day > latest):
                 latest = day
@@ -138,19 +149,22 @@ class PersonFacts:
             code = conv.code
             if code is None:
                 continue
-            entry = first_match(SUPER, code)
+            found = code.memo.get(_FACTS_MEMO)
+            if found is None:
+                found = code.memo[_FACTS_MEMO] = _facts_entries(code)
+            if found is _NOTHING:  # the common case: in none of the four tables
+                continue
+            entry, registered, gang, related = found
             if entry is not None:
                 if entry.section == "182" and _names_murder(conv.offense_text):
                     entry = CONSPIRACY_TO_MURDER
                 strikes.append(Hit(conv, entry, f"{code} ({entry.label})", day))
-            entry = first_match(REG, code)
-            if entry is not None and not (entry.felony_only and conv.level is not Level.FELONY):
-                pc290.append(Hit(conv, entry, f"{code} ({entry.label})", day))
-            if first_match(GANG, code) is not None:
+            if registered is not None and not (registered.felony_only and conv.level is not Level.FELONY):
+                pc290.append(Hit(conv, registered, f"{code} ({registered.label})", day))
+            if gang is not None:
                 gang_cases.add(conv.case_key)
-            entry = first_match(RELATED, code)
-            if entry is not None:
-                self.related_by_case.setdefault(conv.case_key, []).append((conv, entry))
+            if related is not None:
+                self.related_by_case.setdefault(conv.case_key, []).append((conv, related))
         if gang_cases:
             for conv in convictions:
                 if conv.case_key in gang_cases:
@@ -219,11 +233,8 @@ class PersonFacts:
         return reg is None or conv.disposition_date is None or reg < conv.disposition_date
 
     def priors_same_section(self, conv: Conviction) -> list[Conviction]:
-        return [
-            other
-            for other in self.convictions
-            if other.is_cannabis and other.section == conv.section and _disposed_before(other, conv)
-        ]
+        # cannabis_by_section holds the cannabis convictions of self.convictions, in that order.
+        return [other for other in self.cannabis_by_section.get(conv.section, ()) if _disposed_before(other, conv)]
 
     def age(self, on: date) -> int | None:
         """Age on a date (policies ask it for the as-of date, once per conviction)."""
@@ -250,11 +261,26 @@ class PersonFacts:
 
     def sentence_status(self, conv: Conviction, as_of: date) -> SentenceStatus:
         """The record's status, or the attorney's answer where the record could not tell."""
-        answered = self.answers.get((conv.id, SENTENCE_QUESTION)) if self.answers else None
-        if answered in (SentenceStatus.SERVING.value, SentenceStatus.COMPLETED.value):
-            return SentenceStatus(answered)
+        if self.answers:  # (most records have no answer: no enum value looked up)
+            answered = self.answers.get((conv.id, SENTENCE_QUESTION))
+            if answered in _ANSWERED_STATUS:
+                return SentenceStatus(answered)
         return sentence_status(conv, as_of)
 
+
+_FACTS_MEMO = "person-facts"  # CodeSection.memo key: the code's entries in the four tables PersonFacts reads
+_NOTHING = (None, None, None, None)
+
+
+def _facts_entries(code) -> tuple:
+    """The first entry matching `code` in the super strikes, PC 290 offenses, gang enhancements and
+    related charges (_NOTHING when none does)."""
+    found = tuple(tables.first_match(table, code) for table in (
+        tables.SUPER_STRIKES, tables.PC290_OFFENSES, tables.GANG_ENHANCEMENTS, tables.RELATED_CHARGES))
+    return _NOTHING if all(entry is None for entry in found) else found
+
+
+_ANSWERED_STATUS = frozenset({SentenceStatus.SERVING.value, SentenceStatus.COMPLETED.value})
 
 CONSPIRACY_TO_MURDER = tables.OffenseEntry(
     "182", "conspiracy to commit murder", "PC 667(e)(2)(C)(iv)(VIII); PC 182(a) (punished as murder)")
@@ -264,6 +290,9 @@ def _names_murder(text: str) -> bool:
     """'182(A)(1)/187 PC' and '182 PC-CONSPIRACY TO COMMIT MURDER' name the murder conspired."""
     upper = text.upper()
     return "MURDER" in upper or "/187" in upper.replace(" ", "") or "-187" in upper.replace(" ", "")
+
+
+_BY_DATE = attrgetter("disposition_date", "count_order", "id")
 
 
 def _chronological(conv: Conviction):
@@ -281,10 +310,15 @@ def sentence_status(conv: Conviction, as_of: date) -> SentenceStatus:
     The count's sentence ends with its longest part. After prison comes parole or post-release
     community supervision, still serving (by analogy to Proposition 47): within SUPERVISION_YEARS of
     the prison term's end the record cannot tell, so UNKNOWN."""
-    if not conv.has_sentence or conv.sentence_end is None:
-        return SentenceStatus.UNKNOWN
-    if conv.sentence_end > as_of:
-        return SentenceStatus.SERVING
-    if conv.sentence_kind == "prison" and add_years(conv.sentence_end, SUPERVISION_YEARS) > as_of:
-        return SentenceStatus.UNKNOWN
-    return SentenceStatus.COMPLETED
+    end = conv.sentence_end
+    if not conv.has_sentence or end is None:
+        return _UNKNOWN
+    if end > as_of:
+        return _SERVING
+    if conv.sentence_kind == "prison" and add_years(end, SUPERVISION_YEARS) > as_of:
+        return _UNKNOWN
+    return _COMPLETED
+
+
+# Read once per conviction: module names, not class attributes of the enum.
+_UNKNOWN, _SERVING, _COMPLETED = SentenceStatus.UNKNOWN, SentenceStatus.SERVING, SentenceStatus.COMPLETED

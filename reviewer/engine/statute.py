@@ -77,6 +77,12 @@ def assess(conv: Conviction, facts: PersonFacts, as_of: date, with_questions: bo
     return add_questions(result, conv, facts, as_of, status=status) if with_questions else result
 
 
+_RELIEF = frozenset(s for s in Suggestion if s.grants_relief)
+# The relief procedure's reason by what it depends on: sentence status, as-of date, sentence end and whether
+# it was a prison term (one shared value each, for the many relief suggestions).
+_PROCEDURES: dict[tuple, Reason] = {}
+
+
 def add_questions(result: StatuteResult, conv: Conviction, facts: PersonFacts, as_of: date,
                   suggestion: Suggestion | None = None, status: SentenceStatus | None = None) -> StatuteResult:
     """The result with its questions: each open one with where every answer leads (the rules run
@@ -84,7 +90,7 @@ def add_questions(result: StatuteResult, conv: Conviction, facts: PersonFacts, a
     the record cannot tell. `suggestion`: the one finally made (a policy's), if not the statute's."""
     final = suggestion or result.suggestion
     questions = []
-    if final is S.NEEDS_REVIEW:
+    if final is S.NEEDS_REVIEW and result.asked:
         asker = Asker(conv, facts.answers)
         for asked in result.asked:
             answers = []
@@ -94,9 +100,15 @@ def add_questions(result: StatuteResult, conv: Conviction, facts: PersonFacts, a
                 answers.append(Answer(value, label, trial.suggestion, head))
             questions.append(Question(asked.key, asked.text, tuple(answers), asked.citation))
     reasons = result.reasons
-    if final.grants_relief:
+    if final in _RELIEF:
         status = status or facts.sentence_status(conv, as_of)
-        reasons = reasons + (_procedure(conv, status, as_of),)
+        key = (status, as_of, conv.sentence_end, conv.sentence_kind == "prison")  # all _procedure reads
+        procedure = _PROCEDURES.get(key)
+        if procedure is None:
+            if len(_PROCEDURES) > 20_000:
+                _PROCEDURES.clear()
+            procedure = _PROCEDURES[key] = _procedure(conv, status, as_of)
+        reasons = reasons + (procedure,)
         if status is SentenceStatus.UNKNOWN:
             questions.append(_sentence_question(final))
     if not questions and reasons is result.reasons:
@@ -150,6 +162,8 @@ def _new_sentence_question(suggestion: Suggestion) -> Question:
 
 def _with_answers_and_related(result: StatuteResult, conv: Conviction, facts: PersonFacts,
                               asker: Asker) -> StatuteResult:
+    if not asker.used and not (conv.is_cannabis and conv.case_key in facts.related_by_case):
+        return result  # no answer used, no related count in the court case (the common case)
     extra = tuple(asker.used) + tuple(related_charges(conv, facts))
     if not extra:
         return result
