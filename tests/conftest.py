@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -58,3 +59,12 @@ def db_url(request, tmp_path):
 @pytest.fixture
 def sqlite_path(tmp_path) -> str:
     return str(tmp_path / "reviewer.db")
+
+
+@pytest.fixture
+def private_temp(tmp_path, monkeypatch):
+    """Python's temporary files go to a folder of the test's own (scratch stages, spooled kept copies)."""
+    folder = tmp_path / "temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder

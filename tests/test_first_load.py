@@ -11,7 +11,6 @@ import logging
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 
 import pyarrow as pa
@@ -63,14 +62,6 @@ def check_file(path: str) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     finally:
         conn.close()
-
-
-@pytest.fixture
-def private_temp(tmp_path, monkeypatch):
-    folder = tmp_path / "temp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
 
 
 @pytest.fixture

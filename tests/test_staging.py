@@ -5,7 +5,6 @@ takes the staged path, as incremental imports do.)"""
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 
 import pytest
 
@@ -36,14 +35,6 @@ def dump(path: str) -> dict[str, list[tuple]]:
 @pytest.fixture(autouse=True)
 def staged_always(monkeypatch):
     monkeypatch.setattr(first_load, "suits", lambda persons: False)
-
-
-@pytest.fixture
-def private_temp(tmp_path, monkeypatch):
-    folder = tmp_path / "temp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
 
 
 @pytest.fixture
