@@ -117,3 +117,17 @@ def test_reasons_json_is_what_json_dumps_writes(parts):
 
     reasons = [Reason(*p) for p in parts]
     assert reasons_json(reasons) == json.dumps([r.as_dict() for r in reasons], separators=(",", ":"))
+
+
+def test_a_running_sentence_is_named_where_the_count_under_review_is_completed():
+    """A policy rule on every sentence of the record (HS 11361.8(b)): the reason names the sentence still running
+    (code, date, county, end), so it never reads as a contradiction of the count's own completed sentence."""
+    policy = policy_from_document(doc({"id": "serving", "when": {"all_sentences_completed": False},
+                                       "suggest": "NEEDS_REVIEW", "reason": "Currently serving sentence",
+                                       "citation": "HS 11361.8(b)"}))
+    rec = record(conv("11358 HS-CULTIVATE", "2016-05-16", arrested="2016-01-19", sentence_end="2016-06-01"),
+                 conv("4060 BP-POSSESS", "2016-11-20", sentence_end="2021-11-20"))
+    ev = one(rec, policy)
+    assert ev.suggestion is S.NEEDS_REVIEW
+    assert ev.reasons[0].text == ("Currently serving sentence (a sentence still running on 2019-11-11: 4060 BP "
+                                  "on 2016-11-20, Sacramento County, ending 2021-11-20)")

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from reviewer.domain.records import Conviction
 from reviewer.domain.vocabulary import Level, SentenceStatus, Suggestion
-from reviewer.engine.facts import PersonFacts, add_years, age_on
+from reviewer.engine.facts import PersonFacts, add_years, age_on, where_when
 from reviewer.engine.statute import StatuteResult
 
 
@@ -96,6 +96,16 @@ def _is_suggestions(v) -> bool:
     return all(x in Suggestion.__members__ for x in _as_list(v))
 
 
+def _running_text(c) -> str:
+    """Which sentence runs, named: the count under review may itself be completed (the case shows it so)."""
+    running = c.facts.running_sentence(c.as_of)
+    if running is None:
+        return "all sentences completed"
+    end = running.sentence_end or running.disposition_date
+    return (f"a sentence still running on {c.as_of.isoformat()}: {running.code or running.offense_text} "
+            f"{where_when(running)}, ending {end.isoformat()}")
+
+
 def _is_serving(v) -> bool:
     return isinstance(v, bool) or v in SentenceStatus.__members__
 
@@ -163,8 +173,7 @@ CONDITIONS: dict[str, Condition] = {
         _is_bool, _BOOL),
     "all_sentences_completed": Condition(
         lambda c, v: c.facts.all_sentences_completed(c.as_of) == v,
-        lambda c, v: "all sentences completed" if c.facts.all_sentences_completed(c.as_of) else "a sentence is still running",
-        _is_bool, _BOOL),
+        lambda c, v: _running_text(c), _is_bool, _BOOL),
     "serving_sentence": Condition(
         lambda c, v: c.facts.sentence_status(c.conviction, c.as_of) is v,
         lambda c, v: f"sentence {c.facts.sentence_status(c.conviction, c.as_of).value.lower()} on {c.as_of.isoformat()}",

@@ -256,6 +256,15 @@ class PersonFacts:
                 return False
         return True
 
+    def running_sentence(self, as_of: date) -> Conviction | None:
+        """The first conviction (in date order) whose sentence ends after as_of: what all_sentences_completed
+        found running, to name it."""
+        for conv in self.convictions:
+            end = conv.sentence_end or conv.disposition_date
+            if end is not None and end > as_of:
+                return conv
+        return None
+
     def no_conviction_since(self, since: date) -> bool:
         return self.latest_conviction is None or self.latest_conviction <= since
 
