@@ -19,11 +19,10 @@ import numpy as np
 import pyarrow as pa
 
 from reviewer.ingest.kept_file import KeptStream
-from reviewer.ingest.raw_text import BOM
+from reviewer.ingest.raw_text import BLOCK_SIZE, BOM
 
 _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reviewer-blocks")
 AHEAD = 4  # blocks read but not yet kept and counted, at most (memory: AHEAD x the parser's block)
-BLOCK = 8 << 20
 
 
 class BlockTee(io.RawIOBase):
@@ -46,7 +45,7 @@ class BlockTee(io.RawIOBase):
 
     def read(self, size: int = -1):
         """The next block, in memory of Arrow's own pool, handed to the parser without a copy."""
-        size = size if size is not None and size >= 0 else BLOCK
+        size = size if size is not None and size >= 0 else BLOCK_SIZE
         buffer = pa.allocate_buffer(size, resizable=True)
         got = self._file.readinto(memoryview(buffer))
         if not got:
