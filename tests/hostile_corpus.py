@@ -61,6 +61,9 @@ def _doj_files() -> dict[str, tuple[bytes, Expect]]:
     lines = good.split(b"\n")
     lines[3] = lines[3].replace(b"SACRAMENTO", b"SACRA\rMENTO")
     add("lone_cr.csv", b"\n".join(lines), rejected=True, line=4, says="carriage return (CR)")
+    ends = [i for i, b in enumerate(good) if b == 10]
+    add("lone_cr_between_rows.csv", good[:ends[2]] + b"\r" + good[ends[2] + 1:], rejected=True, line=3,
+        says="carriage return (CR)")  # every row whole: the parser counts one row more than the line feeds
     add("bom.csv", b"\xef\xbb\xbf" + good, rejected=False)
     add("bom_no_header.csv", b"\xef\xbb\xbf" + _good(header=False), rejected=False)
     add("long_name.csv", _good(_set(_rows(), 1, PRI_NAME="X" * 200_000)), rejected=False,
@@ -132,6 +135,8 @@ def _case_files() -> dict[str, tuple[bytes, Expect]]:
     good = [["P1", "SC-1", "11359 HS", "F", "2010-01-05", "CONVICTED", "DOE,JANE", "1970-01-01"],
             ["P2", "SC/2", "11357(a) HS", "M", "2011-02-06", "CONVICTED", "ROE,RICHARD", "1971-02-02"]]
     add("case_good.csv", _case_csv(good), rejected=False)
+    add("case_lone_cr_between_rows.csv", _case_csv(good).replace(b"\n", b"\r", 2).replace(b"\r", b"\n", 1),
+        rejected=True, line=2, says="carriage return (CR)")
     add("case_reads_nothing.csv", _case_csv([r[:5] + ["DISMISSED"] + r[6:] for r in good]), rejected=True,
         says="the mapping reads no conviction")
     add("case_all_empty.csv", _case_csv([[""] * 8] * 20), rejected=True, says="every mapped column is empty")

@@ -61,8 +61,11 @@ def read_doj_bytes(raw: bytes, name: str, today: date | None = None) -> DojExtra
     table, data, encoding, fallback = _decode_and_parse(data, name, header)
     if table.num_rows == 0:
         raise FileRejected(name, 1, "no data rows")
-    parsed = [table, line_numbers(data, table.num_rows, 2 if header else 1)]
-    del data, table
+    lines = line_numbers(data, table.num_rows, 2 if header else 1)
+    if lines is None:
+        raise rejection(name, first_bad_line(data, FIELD_COUNT, header), f"expected {FIELD_COUNT}")
+    parsed = [table, lines]
+    del data, table, lines
     return _extract(parsed, name, today, encoding, fallback, keep)
 
 

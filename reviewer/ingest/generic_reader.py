@@ -119,6 +119,8 @@ def _read_csv(data: bytes, name: str, mapping: Mapping):
     if table is None:
         raise rejection(name, first_bad_line(data, len(header), True, delimiter), f"the header has {len(header)}")
     lines = line_numbers(data, table.num_rows, 2)
+    if lines is None:
+        raise rejection(name, first_bad_line(data, len(header), True, delimiter), f"the header has {len(header)}")
     columns = {fld: table.column(names[i]).combine_chunks() for fld, i in where.items()}
     return header, columns, lines
 

@@ -153,7 +153,8 @@ def rejection(name: str, bad: BadLine | None, expected_text: str) -> FileRejecte
 
 def line_numbers(data: bytes, rows: int, first_line: int):
     """Physical line where each parsed row begins; blank lines (skipped by the parser) and line breaks
-    inside quoted fields are accounted for."""
+    inside quoted fields are accounted for. None where the parser found rows the line feeds do not
+    explain (a lone CR between two rows of an LF file): the caller rejects the file at its first bad line."""
     import numpy as np
 
     newlines = data.count(b"\n")
@@ -165,6 +166,8 @@ def line_numbers(data: bytes, rows: int, first_line: int):
     found = _row_start_lines(buf, ends, _row_ends_outside_quotes(buf, ends), first_line)
     if len(found) != rows:  # a stray quote in an unquoted field: fall back to non-blank physical lines
         found = _row_start_lines(buf, ends, ends, first_line)
+    if len(found) < rows:  # more rows than line feeds explain: a lone CR ended a row (mixed line ends)
+        return None
     return found[:rows].astype(np.int64)
 
 
