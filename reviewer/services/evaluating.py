@@ -175,15 +175,21 @@ def _shard_worker(url: str, county: str, as_of: date, policy: Policy | None,
         db.dispose()
 
 
+def worker_start_method() -> str:
+    """fork where the platform offers it (a worker starts at once, sharing what is imported); spawn
+    otherwise, as on Windows, where there is no fork (the frozen app calls freeze_support for it)."""
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
 def _parallel_parts(db: Database, county: str, as_of: date, policy: Policy | None, workers: int, job: Job,
                     write) -> EvaluationReport:
-    """Split persons over worker processes (fork: only from a process without other threads, e.g. the CLI)
-    and hand `write` their rows shard by shard, in shard order.
+    """Split persons over worker processes (fork where the platform has it, from a process without other
+    threads such as the CLI; spawn on Windows) and hand `write` their rows shard by shard, in shard order.
 
     On SQLite the rows are written as they come once no shard is left to start: the store's work then
     runs on the core the first idle worker leaves, while the last shards are still evaluated (and the
     write lock is held only for that end). On PostgreSQL every shard is in before the writing starts."""
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context(worker_start_method())
     shards = workers * SHARDS_PER_WORKER  # smaller pieces even out the workers' finishing times
     with ctx.Pool(workers, initializer=start_worker, initargs=(os.getpid(),)) as pool:  # they die with this process
         pending = [pool.apply_async(_shard_worker, (db.url, county, as_of, policy, (k, shards))) for k in range(shards)]
