@@ -29,7 +29,8 @@ def _forked() -> None:
     _sole.clear()
 
 
-os.register_at_fork(after_in_child=_forked)
+if hasattr(os, "register_at_fork"):  # Unix only: Windows has no fork (its workers are spawned, fresh)
+    os.register_at_fork(after_in_child=_forked)
 
 
 def key(path: str | os.PathLike) -> str:
