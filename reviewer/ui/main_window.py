@@ -486,7 +486,7 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
             return
         self.undo_stack.push(AnswerCommand(self.service, cid, question.key, answer.value, f"Answer ({answer.label})",
                                            self._after_answer_undo, lambda text: self.message.show_text(text, "warning")))
-        self._reload_person(cid)
+        self._reload_person(cid, self.service.person_rows)  # the rows the answer just read
         self._show_case(cid)
         now = self.case_panel.case
         self._answered = cid  # the first A names a challenge this answer gave before accepting it
@@ -510,12 +510,12 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         self._reload_person(conviction_id)
         self._after_undo(conviction_id)
 
-    def _reload_person(self, conviction_id: int) -> None:
+    def _reload_person(self, conviction_id: int, read: dict | None = None) -> None:
         """Repaint the queue rows of the person's convictions (an answer re-evaluates all of them)."""
         index = self.service.index
         pos = index.position(conviction_id)
         ids = [conviction_id] if pos is None else index.ids[index.person_ids == index.person_ids[pos]].tolist()
-        self.model.reload_rows(ids)
+        self.model.reload_rows(ids, read)
         self._update_counts()
 
     def _update_answer_actions(self) -> None:
