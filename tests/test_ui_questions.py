@@ -346,7 +346,7 @@ def test_messages_lie_over_the_case_and_leave_no_band(qtbot, open_window, policy
     qtbot.wait(10)
     assert panel.person_label.mapTo(window, panel.person_label.rect().topLeft()) == top, "the case does not move"
     bar = window.message.geometry()
-    assert bar.bottom() == panel.rect().bottom() and bar.width() == panel.width()
+    assert bar.bottom() == panel.rect().bottom() and bar.width() == panel.details.width()
     window.message.hide()
     assert panel.person_label.mapTo(window, panel.person_label.rect().topLeft()) == top
     # no line of its own above the case: the person's name starts at the top of the right side

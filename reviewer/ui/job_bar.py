@@ -104,10 +104,14 @@ class MessageBar(QFrame):
     def _place(self) -> None:
         if self._anchor is None:
             return
-        width = self._anchor.width()
+        inner = self._anchor.contentsRect()  # within the anchor's margins: aligned with the case's text
+        layout = self._anchor.layout()
+        if layout is not None:
+            inner = inner.marginsRemoved(layout.contentsMargins())
+        width = inner.width()
         height = self.layout().totalHeightForWidth(width) if self.layout().hasHeightForWidth() else \
             self.sizeHint().height()
-        self.setGeometry(0, self._anchor.height() - height, width, height)
+        self.setGeometry(inner.left(), self._anchor.height() - height, width, height)
         self.raise_()
 
     def show_text(self, text: str, kind: str = "info", sticky: bool = False) -> None:
