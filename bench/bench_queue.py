@@ -163,6 +163,9 @@ def child(db: str, started: float, accepts: int, settings_file: str) -> None:
             acceptable = after is not None and after.can_accept and after.review.status == "pending"
             answer_accepts += acceptable
             two = timed(window.accept_action.trigger if acceptable else window.next_action.trigger)
+            if acceptable and window.case_panel.case is not None and \
+                    window.case_panel.case.conviction_id == case.conviction_id:  # a challenge named: A again
+                two += timed(window.accept_action.trigger)
             answer_ms.append(one)
             answer_advance_ms.append(one + two)
             taken += 1

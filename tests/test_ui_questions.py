@@ -19,6 +19,7 @@ from reviewer.store import models as m
 from reviewer.store.audit import verify_chain
 from reviewer.store.database import Database
 from reviewer.ui import open_main_window
+from reviewer.ui.case_panel import numbered_answers
 from reviewer.ui.settings import Settings
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -263,3 +264,90 @@ def test_an_open_sentence_question_shows_on_a_decided_suggestion(qtbot, open_win
     finally:
         db.dispose()
     assert window.current_conviction() == row.conviction_id
+
+
+@pytest.fixture(scope="module")
+def larger_policy_db(tmp_path_factory):
+    """A larger demo, evaluated by the statute alone: it holds answers that lead to Not eligible (a PC 290
+    registration: Yes)."""
+    path = tmp_path_factory.mktemp("questions") / "larger.db"
+    build_demo_database(path, rows=20000)
+    db = Database(path)
+    try:
+        evaluate(db, DEMO_COUNTY, DEMO_AS_OF, None, user="test")
+    finally:
+        db.dispose()
+    return path
+
+
+def _answer_to_no_relief(window):
+    """A pending case with an answer whose suggestion is no relief (Not eligible, Refer), and that answer's key."""
+    model = window.model
+    for r in range(model.rowCount()):
+        row = model.queue_row(r)
+        if row.status != "pending" or row.suggestion != "NEEDS_REVIEW":
+            continue
+        window.table.selectRow(r)
+        keyed = numbered_answers(window.case_panel.case)
+        n = next((n for n, (_q, a) in enumerate(keyed, start=1)
+                  if a.suggestion.value not in ("NEEDS_REVIEW",) and not a.suggestion.grants_relief), None)
+        if n is not None:
+            return row, n
+    raise AssertionError("no answer leading to a challenge in the demo")
+
+
+@pytest.mark.parametrize("confirm", [Qt.Key.Key_A, Qt.Key.Key_Return])
+def test_an_answer_key_then_a_never_accepts_a_challenge_unseen(qtbot, open_window, larger_policy_db, confirm):
+    window, path = open_window(larger_policy_db)
+    row, n = _answer_to_no_relief(window)
+    window.table.setFocus()
+    qtbot.keyClick(focused(), getattr(Qt.Key, f"Key_{n}"))
+    case = window.case_panel.case
+    assert case.conviction_id == row.conviction_id and case.can_accept and not case.suggestion.grants_relief
+    assert "no relief" in window.message.text()
+    qtbot.keyClick(focused(), Qt.Key.Key_A)  # "1 then A" typed blindly: named, not accepted
+    assert review(path, row.conviction_id) == ("pending", None)
+    assert window.current_conviction() == row.conviction_id
+    assert case.accept_outcome.label in window.message.text() and "A again" in window.message.text()
+    qtbot.keyClick(focused(), confirm)  # a second A, or Enter, accepts what was named
+    assert review(path, row.conviction_id) == ("accepted", case.accept_outcome.value)
+    assert window.current_conviction() != row.conviction_id
+    # Enter does nothing once nothing waits for it (the queue keeps its own keys)
+    assert not window.confirm_action.isEnabled()
+
+
+def test_the_named_challenge_is_forgotten_when_the_case_changes(qtbot, open_window, larger_policy_db):
+    window, path = open_window(larger_policy_db)
+    row, n = _answer_to_no_relief(window)
+    window.table.setFocus()
+    qtbot.keyClick(focused(), getattr(Qt.Key, f"Key_{n}"))
+    qtbot.keyClick(focused(), Qt.Key.Key_A)
+    qtbot.keyClick(focused(), Qt.Key.Key_Down)  # moved on, then back: the first A names it again
+    qtbot.keyClick(focused(), Qt.Key.Key_Up)
+    assert window.current_conviction() == row.conviction_id
+    qtbot.keyClick(focused(), Qt.Key.Key_A)
+    assert review(path, row.conviction_id)[0] == "accepted", "an answer given before, then read again: one A"
+    # a challenge the engine gave on its own (no answer just given) takes one A, as before
+    model = window.model
+    target = next(r for r in range(model.rowCount()) if model.queue_row(r).status == "pending"
+                  and model.queue_row(r).suggestion == "NOT_ELIGIBLE")
+    window.table.selectRow(target)
+    cid = window.current_conviction()
+    window.table.setFocus()
+    qtbot.keyClick(focused(), Qt.Key.Key_A)
+    assert review(path, cid)[0] == "accepted"
+
+
+def test_messages_lie_over_the_case_and_leave_no_band(qtbot, open_window, policy_db):
+    window, _path = open_window(policy_db)
+    panel = window.case_panel
+    top = panel.person_label.mapTo(window, panel.person_label.rect().topLeft())
+    window.message.show_text("A message", "info")
+    qtbot.wait(10)
+    assert panel.person_label.mapTo(window, panel.person_label.rect().topLeft()) == top, "the case does not move"
+    bar = window.message.geometry()
+    assert bar.bottom() == panel.rect().bottom() and bar.width() == panel.details.width()
+    window.message.hide()
+    assert panel.person_label.mapTo(window, panel.person_label.rect().topLeft()) == top
+    # no line of its own above the case: the person's name starts at the top of the right side
+    assert panel.geometry().top() == 0

@@ -150,6 +150,7 @@ class QueueService:
         self.db = db
         self.user = user
         self._index: QueueIndex | None = None
+        self.person_rows: dict[int, QueueRow] = {}  # the queue rows the last answer (or its undo) read
         self._loader: threading.Thread | None = None
         self._load_error: BaseException | None = None
         if background:
@@ -276,12 +277,15 @@ class QueueService:
         return evaluation
 
     def _follow_person(self, conviction_id: int) -> None:
-        """The queue's suggestions of the person's convictions follow a re-evaluation of the person."""
+        """The queue's suggestions of the person's convictions follow a re-evaluation of the person; the rows
+        read for it are kept for the window to repaint (person_rows), not read a second time."""
+        self.person_rows = {}
         pos = self.index.position(conviction_id)
         if pos is not None:
             person = self.index.person_ids[pos]
             ids = self.index.ids[self.index.person_ids == person].tolist()
-            for cid, row in self.rows(ids).items():
+            self.person_rows = self.rows(ids)
+            for cid, row in self.person_rows.items():
                 self.index.set_suggestion(cid, row.suggestion)
 
     # --- deciding (each call is committed before it returns) ------------------------------------

@@ -193,17 +193,19 @@ def _questions_html(case: CaseView, can_answer: bool) -> str:
     parts = [f"<b style='color:#8a4b00'>{title}</b>"
              f" &nbsp;<span style='color:#555'>{how}</span>{policy_note}"]
     for question in case.questions:
-        cite = f" <span style='color:#555'>[{escape(question.citation)}]</span>" if question.citation else ""
+        # the law as in the reasons' Law column: grey, in a column of its own, no brackets
+        cite = (f"<td style='color:#555; padding-left:12px' width='24%'>{escape(question.citation)}</td>"
+                if question.citation else "<td></td>")
         rows = []
         for answer in question.answers:
             n = keyed.get(id(answer))
             key = (f"<span style='background:#333; color:white'>&nbsp;{n}&nbsp;</span>" if n and can_answer
                    else "&nbsp;•&nbsp;")
-            where = f" <span style='color:#555'>[{escape(answer.citation)}]</span>" if answer.citation else ""
             rows.append(f"<tr><td>{key}</td><td>&nbsp;<b>{escape(answer.label)}</b></td><td>&nbsp;→ "
-                        f"{escape(answer.suggestion.label)}{where}</td></tr>")
-        parts.append(f"<p style='margin:6px 0 2px 0'>{escape(question.text)}{cite}</p>"
-                     f"<table style='margin-left:8px'>{''.join(rows)}</table>")
+                        f"{escape(answer.suggestion.label)}</td>"
+                        f"<td style='color:#555; padding-left:12px'>{escape(answer.citation)}</td></tr>")
+        parts.append(f"<table width='100%' style='margin-top:6px'><tr><td>{escape(question.text)}</td>{cite}</tr>"
+                     f"</table><table style='margin-left:8px'>{''.join(rows)}</table>")
     return "".join(parts)
 
 

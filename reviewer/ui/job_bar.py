@@ -1,13 +1,15 @@
 """Small bars: the running job's progress with Cancel, and a message line for outcomes and refusals."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QToolButton, QWidget
 
 MESSAGE_STYLES = {
     "info": "background:#e8f1fb; color:#1d3b5c;",
     "warning": "background:#fff4d6; color:#5c3d00;",
     "error": "background:#fbe4e4; color:#7a1c1c;",
+    # a challenge named by the first A after an answer, waiting for a second A (or Enter)
+    "confirm": "background:#fbe4e4; color:#7a1c1c; border-top:2px solid #a4262c; font-weight:bold;",
 }
 INFO_SECONDS = 10
 
@@ -57,11 +59,15 @@ class JobBar(QWidget):
 
 
 class MessageBar(QFrame):
-    """One message at a time above the case; info fades after a while, warnings and errors stay."""
+    """One message at a time, laid over the foot of the case (just above the decision buttons it is about);
+    info fades after a while, warnings and errors stay. It takes no line of its own: the case never moves
+    when a message comes or goes and no empty band stays above it (nor is the case laid out again: ~3 ms
+    of each answer-and-advance on 1366x768)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageBar")
+        self.setAutoFillBackground(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 6, 6)
         self.label = QLabel()
@@ -80,12 +86,33 @@ class MessageBar(QFrame):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.hide)
         self.kind = self._styled = ""
-        # Its line stays reserved when the message goes: the case below does not jump when one comes or goes
-        # (and is not laid out again: 3 ms of each answer-and-advance on 1366x768).
-        policy = self.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.setSizePolicy(policy)
+        self._anchor: QWidget | None = None
         self.hide()
+
+    def overlay(self, anchor: QWidget) -> None:
+        """Lie over the bottom edge of `anchor` (its child, outside its layout), following its size."""
+        self._anchor = anchor
+        self.setParent(anchor)
+        anchor.installEventFilter(self)
+        self.hide()
+
+    def eventFilter(self, watched, event) -> bool:  # the anchor resized: the bar follows
+        if watched is self._anchor and event.type() == QEvent.Type.Resize and self.isVisible():
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        if self._anchor is None:
+            return
+        inner = self._anchor.contentsRect()  # within the anchor's margins: aligned with the case's text
+        layout = self._anchor.layout()
+        if layout is not None:
+            inner = inner.marginsRemoved(layout.contentsMargins())
+        width = inner.width()
+        height = self.layout().totalHeightForWidth(width) if self.layout().hasHeightForWidth() else \
+            self.sizeHint().height()
+        self.setGeometry(inner.left(), self._anchor.height() - height, width, height)
+        self.raise_()
 
     def show_text(self, text: str, kind: str = "info", sticky: bool = False) -> None:
         self.kind = kind
@@ -93,6 +120,7 @@ class MessageBar(QFrame):
         if kind != self._styled:  # a style sheet set again polishes the bar again, even when it is the same
             self.setStyleSheet(f"#messageBar {{ {MESSAGE_STYLES.get(kind, '')} }}")
             self._styled = kind
+        self._place()
         self.show()
         self._timer.stop()
         if kind == "info" and not sticky:

@@ -32,6 +32,7 @@ from reviewer.ui.whatif_view import open_what_if
 from reviewer.ui.workers import JobRunner
 
 log = logging.getLogger(__name__)
+RELIEF_OUTCOMES = frozenset({Outcome.DISMISS_AND_SEAL, Outcome.REDESIGNATE_MISDEMEANOR, Outcome.REDESIGNATE_INFRACTION})
 
 WARM_UP_INTERVAL_MS = 60
 PREFERRED_SIZE = QSize(1360, 760)  # made smaller on a smaller screen (1366x768 with its title bar)
@@ -51,9 +52,14 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         self.settings = settings
         self.undo_stack = QUndoStack(self)
         self.undo_stack.indexChanged.connect(self.refresh_dashboard)
+        self.undo_stack.indexChanged.connect(lambda _i: self._disarm())
         self.jobs = JobRunner(self)
         self.model = QueueModel(service, self)
         self._tools: dict[str, QWidget] = {}  # print center, dashboard: own windows, opened on demand
+        # "1 then A" never accepts a challenge unseen: the case whose suggestion an answer just gave, and the
+        # (case, version) whose challenge the first A named and a second A (or Enter) confirms
+        self._answered: int | None = None
+        self._armed: tuple[int, int | None] | None = None
         self._build()
         self.setWindowTitle(f"Reviewer — {self._database_name()}")
         self._build_actions()
@@ -126,8 +132,8 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.setSpacing(0)
-        right_layout.addWidget(self.message)
         right_layout.addWidget(self.case_panel, 1)
+        self.message.overlay(self.case_panel)  # over the foot of the case, above the buttons: no line of its own
         right_layout.addWidget(self.role_banner)
         right_layout.addLayout(buttons)
 
@@ -193,6 +199,11 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
 
         review = self.menuBar().addMenu("&Review")
         self.accept_action = self._action("&Accept", self.accept_current, "A", review)
+        # Enter confirms a challenge the first A named (on only then: Enter elsewhere, e.g. in the search, is
+        # left alone)
+        self.confirm_action = self._action("&Confirm the acceptance named (A again, Enter)", self.confirm_accept,
+                                           ["Return", "Enter"], review)
+        self.confirm_action.setEnabled(False)
         self.override_action = self._action("&Override…", self.override_current, "O", review)
         self.next_action = self._action("&Next pending", self.next_pending, "N", review)
         self.answer_menu = review.addMenu("Ans&wer a question (1–9)")
@@ -281,6 +292,9 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
             self.message.show_text("Resumed where you left off.", "info")
 
     def _show_case(self, conviction_id: int | None) -> None:
+        if conviction_id != self._answered:  # another case: its suggestion was not just given by an answer
+            self._answered = None
+        self._disarm()
         if conviction_id is None:
             text = ("The queue is empty: import a DOJ research file (File > Import, Ctrl+I), then evaluate."
                     if len(self.service.index) == 0 else "No conviction matches these filters.")
@@ -389,7 +403,40 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
                         "outcome and give a reason.")
             self.message.show_text(text, "warning")
             return
+        if self._needs_confirmation(case):
+            self._armed = (case.conviction_id, case.review.version)
+            self.confirm_action.setEnabled(True)
+            self.message.show_text(
+                f"Your answer just made this a challenge: Accept records “{case.accept_outcome.label}”, not relief. "
+                "Press A again (or Enter) to accept it; Override (O) to choose another outcome; Ctrl+Z takes the "
+                "answer back.", "confirm", sticky=True)
+            return
+        self._disarm()
         self._decide(lambda: self.service.accept(case.conviction_id, case.review.version), "", "Accept")
+
+    def _needs_confirmation(self, case) -> bool:
+        """A first A right after an answer whose suggestion is no relief (a challenge, a referral) names what
+        would be accepted instead of accepting it: the same answer key leads to relief on one question and to
+        a challenge on another (a PC 290 registration: 1 is Yes, Not eligible), so "1 then A" typed blindly
+        must not file a challenge unseen. Accepting a challenge the engine gave on its own takes one A."""
+        if case.conviction_id != self._answered or case.accept_outcome is None:
+            return False
+        if case.accept_outcome in RELIEF_OUTCOMES:
+            return False
+        return self._armed != (case.conviction_id, case.review.version)
+
+    def confirm_accept(self) -> None:
+        """Enter after the first A named a challenge: accept it (the same call as a second A)."""
+        case = self.case_panel.case
+        if self._armed is not None and case is not None and self._armed == (case.conviction_id, case.review.version):
+            self.accept_current()
+
+    def _disarm(self) -> None:
+        if self._armed is not None:
+            self._armed = None
+            if self.message.kind == "confirm":
+                self.message.hide()
+        self.confirm_action.setEnabled(False)
 
     def override_current(self) -> None:
         case = self.case_panel.case
@@ -439,11 +486,15 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
             return
         self.undo_stack.push(AnswerCommand(self.service, cid, question.key, answer.value, f"Answer ({answer.label})",
                                            self._after_answer_undo, lambda text: self.message.show_text(text, "warning")))
-        self._reload_person(cid)
+        self._reload_person(cid, self.service.person_rows)  # the rows the answer just read
         self._show_case(cid)
         now = self.case_panel.case
+        self._answered = cid  # the first A names a challenge this answer gave before accepting it
         said = f"Answered “{question.text}”: {answer.label}."
-        if evaluation.suggestion.value != "NEEDS_REVIEW":
+        if evaluation.suggestion.value != "NEEDS_REVIEW" and not evaluation.suggestion.grants_relief:
+            self.message.show_text(f"{said} Suggestion now: {evaluation.suggestion.label} — no relief. Accept it "
+                                   "with A twice (the first names it), or Override (O).", "warning", sticky=True)
+        elif evaluation.suggestion.value != "NEEDS_REVIEW":
             self.message.show_text(f"{said} Suggestion now: {evaluation.suggestion.label}. Accept (A) or "
                                    "Override (O).", "info", sticky=True)
         elif now is not None and now.questions:
@@ -459,12 +510,12 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         self._reload_person(conviction_id)
         self._after_undo(conviction_id)
 
-    def _reload_person(self, conviction_id: int) -> None:
+    def _reload_person(self, conviction_id: int, read: dict | None = None) -> None:
         """Repaint the queue rows of the person's convictions (an answer re-evaluates all of them)."""
         index = self.service.index
         pos = index.position(conviction_id)
         ids = [conviction_id] if pos is None else index.ids[index.person_ids == index.person_ids[pos]].tolist()
-        self.model.reload_rows(ids)
+        self.model.reload_rows(ids, read)
         self._update_counts()
 
     def _update_answer_actions(self) -> None:

@@ -142,12 +142,14 @@ class QueueModel(QAbstractTableModel):
         if row is not None:
             self._put(row, self._service.rows([conviction_id]).get(conviction_id))
 
-    def reload_rows(self, conviction_ids) -> None:
-        """Several rows read again in one query (a person's counts after an answer re-evaluated them)."""
+    def reload_rows(self, conviction_ids, read: dict | None = None) -> None:
+        """Several rows read again in one query (a person's counts after an answer re-evaluated them), or
+        taken from `read` where the service has just read them."""
         shown = [(cid, self.row_of(cid)) for cid in conviction_ids]
         shown = [(cid, row) for cid, row in shown if row is not None]
         if shown:
-            found = self._service.rows([cid for cid, _ in shown])
+            found = read if read is not None and all(cid in read for cid, _ in shown) else \
+                self._service.rows([cid for cid, _ in shown])
             for cid, row in shown:
                 self._put(row, found.get(cid))
 
