@@ -10,7 +10,6 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from reviewer.store import encryption, file_gate
-from reviewer.store.staging import stage_tables
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision. A database already there opens without loading Alembic
@@ -116,6 +115,8 @@ class Database:
             with self.session() as session:
                 yield session, None
             return
+        from reviewer.store.staging import stage_tables  # pyarrow: only where a stage is made (not evaluate)
+
         with self.engine.connect() as conn:
             with stage_tables(conn.connection.dbapi_connection, tables) as staged:
                 with Session(bind=conn, expire_on_commit=False) as session, session.begin():
