@@ -41,6 +41,10 @@ def statute_db(policy_db, tmp_path_factory):
     """The same records evaluated again by the statute alone: its questions decide."""
     path = tmp_path_factory.mktemp("questions") / "statute.db"
     shutil.copy(policy_db, path)
+    return _evaluated_by_the_statute(path)
+
+
+def _evaluated_by_the_statute(path):
     db = Database(path)
     try:
         evaluate(db, DEMO_COUNTY, DEMO_AS_OF, None, user="test")
@@ -272,12 +276,7 @@ def larger_policy_db(tmp_path_factory):
     registration: Yes)."""
     path = tmp_path_factory.mktemp("questions") / "larger.db"
     build_demo_database(path, rows=20000)
-    db = Database(path)
-    try:
-        evaluate(db, DEMO_COUNTY, DEMO_AS_OF, None, user="test")
-    finally:
-        db.dispose()
-    return path
+    return _evaluated_by_the_statute(path)
 
 
 def _answer_to_no_relief(window):
