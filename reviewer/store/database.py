@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -170,10 +171,29 @@ def _count_connections(engine: Engine, path: str) -> None:
     event.listen(engine, "close_detached", lambda _dbapi: file_gate.closed(path))
 
 
+WAL_SWITCH_SECONDS = 30  # as long as a connection waits for a lock (connect_args timeout)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _switch_to_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MB: bulk imports touch several indexes at once
     cursor.close()
+
+
+def _switch_to_wal(cursor) -> None:
+    """PRAGMA journal_mode=WAL, waiting while another process holds the write lock of a file in rollback
+    mode (a first load switches to it): SQLite answers "database is locked" at once there, without waiting
+    (this connection's read lock would deadlock the writer's commit), so the switch is tried again, the read
+    lock let go in between, for as long as a connection waits for any lock."""
+    deadline = time.monotonic() + WAL_SWITCH_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as exc:  # the driver's OperationalError (sqlite3 or SQLCipher's)
+            if "database is locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.05)
