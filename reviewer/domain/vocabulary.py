@@ -52,6 +52,11 @@ class Outcome(str, Enum):
         return self in (Outcome.CHALLENGE_NOT_ELIGIBLE, Outcome.CHALLENGE_PUBLIC_SAFETY)
 
     @property
+    def grants_relief(self) -> bool:
+        """Dismissal or redesignation: neither a challenge nor a referral."""
+        return not self.is_challenge and self is not Outcome.REFER
+
+    @property
     def label(self) -> str:
         return OUTCOME_LABELS[self]
 

@@ -32,7 +32,6 @@ from reviewer.ui.whatif_view import open_what_if
 from reviewer.ui.workers import JobRunner
 
 log = logging.getLogger(__name__)
-RELIEF_OUTCOMES = frozenset({Outcome.DISMISS_AND_SEAL, Outcome.REDESIGNATE_MISDEMEANOR, Outcome.REDESIGNATE_INFRACTION})
 
 WARM_UP_INTERVAL_MS = 60
 PREFERRED_SIZE = QSize(1360, 760)  # made smaller on a smaller screen (1366x768 with its title bar)
@@ -421,7 +420,7 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         must not file a challenge unseen. Accepting a challenge the engine gave on its own takes one A."""
         if case.conviction_id != self._answered or case.accept_outcome is None:
             return False
-        if case.accept_outcome in RELIEF_OUTCOMES:
+        if case.accept_outcome.grants_relief:
             return False
         return self._armed != (case.conviction_id, case.review.version)
 
