@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 from sqlalchemy import select, update
 
 from reviewer.domain.people import User
-from reviewer.domain.records import Answer, Evaluation, Question
+from reviewer.domain.records import Answer, Evaluation, PersonRecord, Question
 from reviewer.domain.vocabulary import Suggestion
 from reviewer.engine.evaluate import evaluate_record, normalise_county
 from reviewer.engine.policy import Policy, policy_from_document
@@ -105,8 +106,11 @@ def _allowed(questions: tuple[Question, ...]) -> str:
     return "; ".join(f"{q.key} ({', '.join(a.value for a in q.answers)})" for q in questions)
 
 
-def answer_question(db: Database, conviction_id: int, key: str, value: str, user: User) -> Evaluation:
-    """Record an attorney's answer and re-evaluate; returns the conviction's new current Evaluation."""
+def answer_question(db: Database, conviction_id: int, key: str, value: str, user: User,
+                    on_record: Callable[[PersonRecord], None] | None = None) -> Evaluation:
+    """Record an attorney's answer and re-evaluate; returns the conviction's new current Evaluation.
+    `on_record` is handed the person's record as re-evaluated, once committed (a screen shows it without
+    reading it again)."""
     if not user.can_decide:
         raise AnswerRefused("only an attorney can answer the engine's questions; clerks can read them")
     key, value = (key or "").strip(), (value or "").strip()
@@ -141,7 +145,7 @@ def answer_question(db: Database, conviction_id: int, key: str, value: str, user
                 bar_number=user.bar_number, answered_at=now)
         session.add(row)
         session.flush()
-        mine, in_run, new_id = _re_evaluate(session, conviction_id, run)
+        mine, in_run, new_id, record = _re_evaluate(session, conviction_id, run)
         AuditLog(session).record(
             user.name, "answer", "conviction", conviction_id,
             before={"question": key, "value": previous, "suggestion": evaluation.suggestion,
@@ -151,12 +155,16 @@ def answer_question(db: Database, conviction_id: int, key: str, value: str, user
                    "re_evaluated": sorted(in_run), "answer_id": row.id},
             at=now,
         )
+    if on_record is not None and record is not None:
+        on_record(record)
     return mine
 
 
-def _re_evaluate(session, conviction_id: int, run: m.EvaluationRun) -> tuple[Evaluation, dict[int, int], int]:
+def _re_evaluate(session, conviction_id: int, run: m.EvaluationRun
+                 ) -> tuple[Evaluation, dict[int, int], int, PersonRecord | None]:
     """Evaluate the person again with the answers as they now stand: same run, as-of date and policy.
-    Returns the conviction's new Evaluation, {conviction id: retired evaluation id}, its new row id."""
+    Returns the conviction's new Evaluation, {conviction id: retired evaluation id}, its new row id and the
+    person's record as read."""
     person_id = session.scalar(select(C.person_id).where(C.id == conviction_id))
     record = load_record(session.connection(), person_id)
     results = evaluate_record(record, run.county, run.as_of, _run_policy(run))
@@ -188,7 +196,7 @@ def _re_evaluate(session, conviction_id: int, run: m.EvaluationRun) -> tuple[Eva
     shared_reasons.save(session.connection(), shared)
     session.add_all(rows)
     session.flush()
-    return mine, in_run, next(row.id for row in rows if row.conviction_id == conviction_id)
+    return mine, in_run, next(row.id for row in rows if row.conviction_id == conviction_id), record
 
 
 def latest_answer_id(db: Database, conviction_id: int, key: str) -> int | None:
@@ -198,7 +206,8 @@ def latest_answer_id(db: Database, conviction_id: int, key: str) -> int | None:
                             .order_by(A.id.desc()).limit(1)).scalar()
 
 
-def undo_answer(db: Database, answer_id: int, user: User) -> Evaluation:
+def undo_answer(db: Database, answer_id: int, user: User,
+                on_record: Callable[[PersonRecord], None] | None = None) -> Evaluation:
     """Take back an answer, only while it is the standing one: the answer before it (or none) stands again and
     the person is re-evaluated, in one transaction, audited ("answer.undo", with the answer taken back)."""
     if not user.can_decide:
@@ -225,11 +234,13 @@ def undo_answer(db: Database, answer_id: int, user: User) -> Evaluation:
         session.flush()
         standing = session.scalar(select(A.value).where(A.conviction_id == cid, A.question_key == key)
                                   .order_by(A.id.desc()).limit(1))
-        mine, in_run, new_id = _re_evaluate(session, cid, run)
+        mine, in_run, new_id, record = _re_evaluate(session, cid, run)
         AuditLog(session).record(
             user.name, "answer.undo", "conviction", cid, before=taken,
             after={"question": key, "value": standing, "suggestion": mine.suggestion.value, "evaluation_id": new_id,
                    "re_evaluated": sorted(in_run)},
             at=datetime.now(),
         )
+    if on_record is not None and record is not None:
+        on_record(record)
     return mine

@@ -87,10 +87,23 @@ def _missing(key: str) -> str:
     return f'{{"rule":"","citation":"","text":"(a reason missing from the database: {key})"}}'
 
 
+# What one process has read, by key. A key is the hash of its text, so what it names is the same in every
+# database: a cache needs no invalidation, only a bound.
+_READ: dict[str, str] = {}
+_READ_BOUND = 20_000
+
+
 def expanded(conn: Connection, text: str | None) -> str:
-    """One evaluation's reasons written out (reads only the references it has)."""
+    """One evaluation's reasons written out (reads only the references this process has not read before)."""
     keys = keys_in([text])
-    return expand(text, load(conn, keys)) if keys else (text or "")
+    if not keys:
+        return text or ""
+    missing = [key for key in keys if key not in _READ]
+    if missing:
+        if len(_READ) + len(missing) > _READ_BOUND:
+            _READ.clear()
+        _READ.update(load(conn, missing))
+    return expand(text, _READ)
 
 
 def expand_rows(conn: Connection, rows: Iterable, column: int) -> Iterator[tuple]:

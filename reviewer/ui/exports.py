@@ -6,9 +6,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
 
-from reviewer.services.registering import export_register
-from reviewer.services.summary import export_summary_pdf
-
 REGISTER, SUMMARY = "Register export", "Summary export"
 
 
@@ -44,13 +41,26 @@ def _when_done(window, title: str, text) -> None:
 def export_register_file(window, path: str | None = None) -> None:
     _export(window, REGISTER, path, ("Export the register", f"register-{date.today()}.xlsx", "Excel workbook (*.xlsx)"),
             lambda rows, out: f"Wrote the register ({rows:,} convictions, summary first) to {out}.",
-            lambda db, job, out: export_register(db, out, job))
+            _register)
 
 
 def export_summary_file(window, path: str | None = None) -> None:
     _export(window, SUMMARY, path, ("Export the summary", f"summary-{date.today()}.pdf", "PDF (*.pdf)"),
             lambda written, out: f"Wrote the one-page summary to {written}.",
-            lambda db, job, out: export_summary_pdf(db, out))
+            _summary)
+
+
+# The writers (openpyxl, reportlab) load on the first export, not with the window (0.2 s of its launch).
+def _register(db, job, out):
+    from reviewer.services.registering import export_register
+
+    return export_register(db, out, job)
+
+
+def _summary(db, job, out):
+    from reviewer.services.summary import export_summary_pdf
+
+    return export_summary_pdf(db, out)
 
 
 def _export(window, title: str, path: str | None, ask: tuple[str, str, str], done, work) -> None:
