@@ -9,9 +9,9 @@ reads the answers again, so they stay applied.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from sqlalchemy import select, update
 
