@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QToolButton
 from sqlalchemy import select
 
 from reviewer.domain.people import User
@@ -350,3 +350,24 @@ def test_messages_lie_over_the_case_and_leave_no_band(qtbot, open_window, policy
     assert panel.person_label.mapTo(window, panel.person_label.rect().topLeft()) == top
     # no line of its own above the case: the person's name starts at the top of the right side
     assert panel.geometry().top() == 0
+
+
+def test_a_message_leaves_the_last_lines_of_the_case_in_sight(qtbot, open_window, policy_db):
+    """The message lies over the foot of the case; the details end above it while it shows, so their last lines
+    scroll into sight (they stayed hidden under a sticky warning before)."""
+    window, _path = open_window(policy_db)
+    panel = window.case_panel
+    viewport = panel.details.viewport()
+
+    def foot() -> int:  # the bottom of the details' visible text, in the panel
+        return viewport.mapTo(panel, viewport.rect().bottomLeft()).y()
+
+    free = foot()
+    go_to(qtbot, window, lambda r: r.status == "pending" and r.suggestion == "NEEDS_REVIEW")
+    qtbot.keyClick(focused(), Qt.Key.Key_A)  # "Accept is not possible …": a warning, it stays
+    assert window.message.isVisible() and "not possible" in window.message.text()
+    assert foot() < window.message.geometry().top(), "the details end above the message"
+    assert window.message.geometry().top() - foot() <= panel.layout().spacing() + 2
+    qtbot.mouseClick(window.message.findChild(QToolButton), Qt.MouseButton.LeftButton)  # its ✕
+    assert not window.message.isVisible()
+    assert foot() == free, "and reach the foot of the panel again once it is gone"

@@ -94,6 +94,15 @@ class CasePanel(QFrame):
         self.case: CaseView | None = None
         self.show_empty("Select a conviction in the queue.")
 
+    def keep_clear_of(self, height: int) -> None:
+        """A message lies over the bottom `height` pixels of the panel: the details end above it, so their last
+        lines scroll into sight instead of staying under the message. (Only the viewport's height changes: the
+        text is not laid out again.)"""
+        viewport = self.details.viewport()  # where the text ends now, and where it ends with no margin
+        foot = viewport.mapTo(self, viewport.rect().bottomLeft()).y() + 1 + self.details.viewportMargins().bottom()
+        covered = max(0, foot - (self.height() - height)) if height else 0
+        self.details.setViewportMargins(0, 0, 0, covered)
+
     def show_empty(self, text: str) -> None:
         self.case = None
         self.person_label.setText(f"<span style='font-size:13pt; color:#555'>{escape(text)}</span>")

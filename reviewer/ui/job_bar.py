@@ -1,7 +1,7 @@
 """Small bars: the running job's progress with Cancel, and a message line for outcomes and refusals."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QToolButton, QWidget
 
 MESSAGE_STYLES = {
@@ -64,6 +64,8 @@ class MessageBar(QFrame):
     when a message comes or goes and no empty band stays above it (nor is the case laid out again: ~3 ms
     of each answer-and-advance on 1366x768)."""
 
+    covering = Signal(int)  # how far it reaches up from the foot of its anchor, in pixels (0: hidden)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageBar")
@@ -113,6 +115,12 @@ class MessageBar(QFrame):
             self.sizeHint().height()
         self.setGeometry(inner.left(), self._anchor.height() - height, width, height)
         self.raise_()
+        self.covering.emit(height)
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        if self._anchor is not None:
+            self.covering.emit(0)
 
     def show_text(self, text: str, kind: str = "info", sticky: bool = False) -> None:
         self.kind = kind

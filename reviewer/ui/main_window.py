@@ -133,6 +133,7 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         right_layout.setSpacing(0)
         right_layout.addWidget(self.case_panel, 1)
         self.message.overlay(self.case_panel)  # over the foot of the case, above the buttons: no line of its own
+        self.message.covering.connect(self.case_panel.keep_clear_of)
         right_layout.addWidget(self.role_banner)
         right_layout.addLayout(buttons)
 
