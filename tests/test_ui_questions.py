@@ -279,12 +279,15 @@ def larger_policy_db(tmp_path_factory):
     return _evaluated_by_the_statute(path)
 
 
-def _answer_to_no_relief(window):
-    """A pending case with an answer whose suggestion is no relief (Not eligible, Refer), and that answer's key."""
+def _answer_to_no_relief(window, alone_in=None):
+    """A pending case with an answer whose suggestion is no relief (Not eligible, Refer), and that answer's key.
+    `alone_in` ("court case", "person"): one whose court case (person) has no other pending count."""
     model = window.model
     for r in range(model.rowCount()):
         row = model.queue_row(r)
         if row.status != "pending" or row.suggestion != "NEEDS_REVIEW":
+            continue
+        if alone_in and len(window.service.group(row.conviction_id, alone_in == "person").targets) != 1:
             continue
         window.table.selectRow(r)
         keyed = numbered_answers(window.case_panel.case)
@@ -313,6 +316,51 @@ def test_an_answer_key_then_a_never_accepts_a_challenge_unseen(qtbot, open_windo
     assert window.current_conviction() != row.conviction_id
     # Enter does nothing once nothing waits for it (the queue keeps its own keys)
     assert not window.confirm_action.isEnabled()
+
+
+@pytest.mark.parametrize(("key", "what"), [(Qt.Key.Key_A, "court case"), (Qt.Key.Key_P, "person")])
+def test_shift_a_or_p_right_after_an_answer_names_the_challenge_first(qtbot, open_window, larger_policy_db, key,
+                                                                     what):
+    """Accepting the court case (Shift+A) or the person (Shift+P) right after an answer that made the case a
+    challenge: the first press names it, the second records it."""
+    window, path = open_window(larger_policy_db)
+    row, n = _answer_to_no_relief(window, alone_in=what)
+    window.table.setFocus()
+    qtbot.keyClick(focused(), getattr(Qt.Key, f"Key_{n}"))
+    case = window.case_panel.case
+    assert case.conviction_id == row.conviction_id and not case.accept_outcome.grants_relief
+    qtbot.keyClick(focused(), key, Qt.KeyboardModifier.ShiftModifier)
+    assert review(path, row.conviction_id) == ("pending", None), "named, not recorded"
+    text = window.message.text()
+    assert case.accept_outcome.label in text and f"this {what}" in text and "again" in text
+    qtbot.keyClick(focused(), key, Qt.KeyboardModifier.ShiftModifier)
+    assert review(path, row.conviction_id) == ("accepted", case.accept_outcome.value)
+
+
+def test_a_on_an_accepted_case_records_nothing_more(qtbot, open_window, policy_db):
+    """A second A on a case accepted already (its suggestion unchanged) says so and records no second decision;
+    the Accept button is off there."""
+    window, path = open_window(policy_db)
+    row = go_to(qtbot, window, lambda r: r.status == "pending" and r.suggestion == "DISMISS_AND_SEAL")
+    qtbot.keyClick(focused(), Qt.Key.Key_A)
+    assert review(path, row.conviction_id)[0] == "accepted"
+    qtbot.keyClick(focused(), Qt.Key.Key_Up)  # back to it
+    assert window.current_conviction() == row.conviction_id
+    assert not window.accept_button.isEnabled()
+    assert "Accepted already" in window.case_panel.suggestion_label.text()
+
+    def decisions() -> int:
+        db = Database(path, migrate=False)
+        try:
+            with db.session() as s:
+                return len(s.scalars(select(m.Decision).where(m.Decision.conviction_id == row.conviction_id)).all())
+        finally:
+            db.dispose()
+
+    assert decisions() == 1
+    qtbot.keyClick(focused(), Qt.Key.Key_A)
+    assert decisions() == 1 and "Already accepted" in window.message.text()
+    assert window.current_conviction() == row.conviction_id
 
 
 def test_the_named_challenge_is_forgotten_when_the_case_changes(qtbot, open_window, larger_policy_db):

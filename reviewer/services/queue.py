@@ -106,6 +106,11 @@ class CaseView:
         return self.accept_outcome is not None
 
     @property
+    def already_accepted(self) -> bool:
+        """Accepted, and the suggestion is still the one accepted: another Accept would record nothing new."""
+        return self.review.status == ReviewStatus.ACCEPTED.value and not self.review.suggestion_changed
+
+    @property
     def policy_decided(self) -> bool:
         """The county's policy, not the statute, gave the suggestion (the statute alone suggests otherwise)."""
         return any(r.rule == "statute-alone" for r in self.reasons)

@@ -145,7 +145,9 @@ def _person_html(case: CaseView) -> str:
 
 def _suggestion_html(case: CaseView, can_answer: bool = True) -> str:
     color = SUGGESTION_COLORS.get(case.suggestion, "#333")
-    if case.accept_outcome:
+    if case.already_accepted:
+        accept = "Accepted already: nothing more to record. Override (O) changes the decision"
+    elif case.accept_outcome:
         accept = f"Accept (A) records <b>{escape(case.accept_outcome.label)}</b>"
     elif case.questions and not can_answer:
         accept = "Accept is not possible yet: an attorney answers the question below, or overrides"

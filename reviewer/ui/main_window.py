@@ -58,7 +58,7 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         # "1 then A" never accepts a challenge unseen: the case whose suggestion an answer just gave, and the
         # (case, version) whose challenge the first A named and a second A (or Enter) confirms
         self._answered: int | None = None
-        self._armed: tuple[int, int | None] | None = None
+        self._armed: tuple | None = None  # (conviction, version), or (what, conviction, version) for Shift+A/P
         self._build()
         self.setWindowTitle(f"Reviewer — {self._database_name()}")
         self._build_actions()
@@ -403,6 +403,12 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
                         "outcome and give a reason.")
             self.message.show_text(text, "warning")
             return
+        if case.already_accepted:  # said in place: a second decision saying the same would only fill the log
+            who = case.review.decided_by or "an attorney"
+            self.message.show_text(f"Already accepted ({case.accept_outcome.label}, by {who}): nothing more to "
+                                   "record. Override (O) changes the decision; Ctrl+Z takes back one you just made.",
+                                   "info")
+            return
         if self._needs_confirmation(case):
             self._armed = (case.conviction_id, case.review.version)
             self.confirm_action.setEnabled(True)
@@ -628,7 +634,7 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         # why not (a clerk, needs review, a job running) instead of falling through to the widget with focus
         # (the queue would jump to a name starting with A). The buttons show what is possible.
         self.accept_action.setEnabled(case is not None)
-        self.accept_button.setEnabled(can and case is not None and case.can_accept)
+        self.accept_button.setEnabled(can and case is not None and case.can_accept and not case.already_accepted)
         self.override_action.setEnabled(case is not None)
         self.override_button.setEnabled(can and case is not None)
         self.undo_action.setEnabled(can and self.undo_stack.canUndo())
