@@ -25,7 +25,7 @@ from reviewer.services.jobs import NO_JOB, Cancelled, Job
 from reviewer.store import bulk, models as m, shared_reasons
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
-from reviewer.store.records import records_in_county
+from reviewer.store.records import person_ranges, records_in_county
 from reviewer.store.transactions import lock_county
 
 STATUTE_ONLY = "statute only"
@@ -186,17 +186,15 @@ def _parallel_parts(db: Database, county: str, as_of: date, policy: Policy | Non
     """Split persons over worker processes (fork where the platform has it, from a process without other
     threads such as the CLI; spawn on Windows) and hand `write` their rows shard by shard, in shard order.
 
-    On SQLite the rows are written as they come once no shard is left to start: the store's work then
-    runs on the core the first idle worker leaves, while the last shards are still evaluated (and the
-    write lock is held only for that end). On PostgreSQL every shard is in before the writing starts."""
+    On SQLite each shard's rows are written as soon as it and those before it are in: the store's work
+    fills the gaps the workers leave instead of running alone after them (about 0.4 s of 4 on the 1M-row
+    bench file; the write lock is held from the first shard on, as a job in the window holds decisions
+    anyway). On PostgreSQL every shard is in before the writing starts."""
     ctx = multiprocessing.get_context(worker_start_method())
-    shards = workers * SHARDS_PER_WORKER  # smaller pieces even out the workers' finishing times
+    with db.engine.connect() as conn:  # smaller pieces than one a worker even out their finishing times
+        ranges = person_ranges(conn, county, workers * SHARDS_PER_WORKER)
     with ctx.Pool(workers, initializer=start_worker, initargs=(os.getpid(),)) as pool:  # they die with this process
-        pending = [pool.apply_async(_shard_worker, (db.url, county, as_of, policy, (k, shards))) for k in range(shards)]
-        # Start writing when at most workers - 1 shards are still being evaluated (none waits to start).
-        start_after = shards - workers + 1 if db.is_sqlite else shards
-        while sum(r.ready() for r in pending) < start_after:
-            _wait(pending, job)
+        pending = [pool.apply_async(_shard_worker, (db.url, county, as_of, policy, shard)) for shard in ranges]
 
         def parts():
             for result in pending:
@@ -257,8 +255,11 @@ def _save(db: Database, county: str, as_of: date, policy: Policy | None, name: s
         _retire_current(session, county)
         report = EvaluationReport(run.id, county, as_of, name)
         suggestions: Counter[str] = Counter()
-        for rows, shared in parts:
+        for rows, shared in parts:  # shards of persons in id order (person_ranges)
             shared_reasons.save(conn, shared)
+            # In conviction order: each index then grows at its end instead of taking rows all over (a third
+            # less time to store 87k rows than in the order of persons spread over shards).
+            rows.sort(key=_conviction_id)
             _store_evaluations(conn, run.id, rows)
             suggestions.update(row[1] for row in rows)
             report.flagged += sum(1 for row in rows if row[7])
@@ -277,6 +278,10 @@ def _save(db: Database, county: str, as_of: date, policy: Policy | None, name: s
 
 
 COMPUTED_COLUMNS = EVALUATION_COLUMNS[1:2] + EVALUATION_COLUMNS[3:]  # a computed row: no run id, no `current`
+
+
+def _conviction_id(row: tuple) -> int:
+    return row[0]
 
 
 def _store_evaluations(conn, run_id: int, rows: list[tuple]) -> None:

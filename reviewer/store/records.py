@@ -67,12 +67,13 @@ def person_from_row(r) -> Person:
 
 def _with_cannabis_in(county: str, shard: tuple[int, int] | None = None):
     """Persons with a cannabis conviction in the county, or a possible plea bargain there (a conviction
-    whose arrest cycle began with a cannabis arrest): each arm uses its own partial index."""
+    whose arrest cycle began with a cannabis arrest): each arm uses its own partial index, whose
+    (county, person_id) order also serves a shard's range of person ids."""
     arms = []
     for where in (_C.is_cannabis.is_(True), _C.cannabis_arrest.is_not(None)):
         query = select(_C.person_id).where(_C.county == county, where)
         if shard is not None:
-            query = query.where(_C.person_id % shard[1] == shard[0])
+            query = query.where(_C.person_id.between(*shard))
         arms.append(query)
     return union(*arms)
 
@@ -81,10 +82,20 @@ def persons_with_cannabis_in(conn: Connection, county: str) -> list[int]:
     return sorted({row[0] for row in conn.execute(_with_cannabis_in(county))})
 
 
+def person_ranges(conn: Connection, county: str, parts: int) -> list[tuple[int, int]]:
+    """The persons of `records_in_county` cut into at most `parts` ranges of person ids (first, last) with
+    about as many persons each, in order: shards whose rows, and so their convictions, follow each other."""
+    ids = persons_with_cannabis_in(conn, county)
+    if not ids:
+        return []
+    size = -(-len(ids) // parts)
+    return [(ids[start], ids[min(start + size, len(ids)) - 1]) for start in range(0, len(ids), size)]
+
+
 def records_in_county(conn: Connection, county: str, shard: tuple[int, int] | None = None) -> Iterator[PersonRecord]:
     """Whole records (all counties) of everyone with a cannabis conviction in `county`, streamed.
 
-    `shard=(k, n)` keeps the persons whose id is k modulo n (parallel evaluation). Rows come
+    `shard=(first, last)` keeps the persons whose id lies in that range (parallel evaluation). Rows come
     straight from the driver's cursor: evaluation reads every conviction of these persons."""
     who = _with_cannabis_in(county, shard)
     people = {r[0]: person_from_row(r) for r in bulk.read_rows(conn, select(*PERSON_FIELDS).where(_P.id.in_(who)))}
