@@ -32,10 +32,14 @@ class GroupDecisionsMixin:
             self.message.show_text(f"Nothing pending in this {what}.", "info")
             return
         if group.accept_outcome is None:
-            self.message.show_text(
-                f"The {len(group.targets)} pending counts of this {what} do not all take the same Accept (their "
-                "suggestions differ, or one needs review): decide them one by one, or Override the court case "
-                "(Shift+O).", "warning")
+            if len(group.targets) == 1:
+                text = (f"The only pending count of this {what} cannot be accepted as it stands (it needs review): "
+                        "answer its question, or Override (O).")
+            else:
+                text = (f"The {len(group.targets)} pending counts of this {what} do not all take the same Accept "
+                        "(their suggestions differ, or one needs review): decide them one by one, or Override the "
+                        "court case (Shift+O).")
+            self.message.show_text(text, "warning")
             return
         if self._group_needs_confirmation(case, group, what):
             return

@@ -397,7 +397,8 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         if not case.can_accept:  # said in place; the selection stays on the case
             if case.questions:
                 text = ("Accept is not possible yet: this conviction needs review. Answer its question with the "
-                        "answer's key shown below (1, 2 …), or use Override (O) to choose an outcome and give a reason.")
+                        "answer's key in the question box above (1, 2 …), or use Override (O) to choose an outcome "
+                        "and give a reason.")
             else:
                 text = ("This conviction needs review: Accept is not possible. Use Override (O) to choose an "
                         "outcome and give a reason.")
