@@ -111,6 +111,19 @@ def test_accept_on_needs_review_stays_on_the_case(qtbot, open_window, policy_db)
     assert review(path, row.conviction_id) == ("pending", None)
 
 
+def test_home_and_end_go_to_the_first_and_last_case(qtbot, open_window, policy_db):
+    window, _path = open_window(policy_db)
+    rows = window.model.rowCount()
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    qtbot.keyClick(focused(), Qt.Key.Key_End)
+    assert window.table.currentIndex().row() == rows - 1
+    assert window.current_conviction() == window.model.queue_row(rows - 1).conviction_id
+    qtbot.keyClick(focused(), Qt.Key.Key_Home)
+    assert window.table.currentIndex().row() == 0
+    assert window.current_conviction() == window.model.queue_row(0).conviction_id
+
+
 def test_keys_act_on_the_case_after_a_search(qtbot, open_window, policy_db):
     window, path = open_window(policy_db)
     target = next(window.model.queue_row(r) for r in range(window.model.rowCount())

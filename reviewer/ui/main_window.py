@@ -9,7 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox, QPushButton,
-    QSplitter, QTableView, QVBoxLayout, QWidget,
+    QSplitter, QVBoxLayout, QWidget,
 )
 
 from reviewer.domain.people import User
@@ -26,6 +26,7 @@ from reviewer.ui.job_bar import JobBar, MessageBar
 from reviewer.ui.long_jobs import LongJobsMixin
 from reviewer.ui.office_settings import open_office_settings
 from reviewer.ui.queue_model import COLUMNS, QueueModel
+from reviewer.ui.queue_table import QueueTable
 from reviewer.ui.screen_fit import fitting_size
 from reviewer.ui.settings import Settings
 from reviewer.ui.whatif_view import open_what_if
@@ -81,7 +82,7 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
         self.filters = FilterBar()
         self.counts_label = _named(QLabel(), "countsLabel", "Queue counts")
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
-        self.table = _named(QTableView(), "queueTable", "Queue of flagged felonies")
+        self.table = _named(QueueTable(), "queueTable", "Queue of flagged felonies")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
