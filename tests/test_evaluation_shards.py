@@ -4,6 +4,7 @@ workers, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 from sqlalchemy import select
 
@@ -12,7 +13,11 @@ from reviewer.services.evaluating import evaluate
 from reviewer.services.importing import import_file
 from reviewer.store import models as m
 from reviewer.store.database import Database
-from reviewer.store.records import person_ranges, persons_with_cannabis_in, records_in_county
+from reviewer.store.records import (
+    person_ranges,
+    persons_with_cannabis_in,
+    records_in_county,
+)
 
 COUNTY = "SACRAMENTO"
 AS_OF = date(2019, 11, 11)
@@ -32,7 +37,7 @@ def test_person_ranges_cover_every_person_once_in_order(db_url, tmp_path):
                 ranges = person_ranges(conn, COUNTY, parts)
                 assert 1 <= len(ranges) <= parts
                 assert all(first <= last for first, last in ranges)
-                assert all(a[1] < b[0] for a, b in zip(ranges, ranges[1:])), "in order, not overlapping"
+                assert all(a[1] < b[0] for a, b in pairwise(ranges)), "in order, not overlapping"
                 read = [r.person.id for shard in ranges for r in records_in_county(conn, COUNTY, shard)]
                 assert read == everyone, f"{parts} parts: every person once, in id order"
             assert person_ranges(conn, "ALPINE", 6) == []
