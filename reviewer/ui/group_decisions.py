@@ -55,11 +55,12 @@ class GroupDecisionsMixin:
             return False
         self._armed = armed
         key = "Shift+P" if what == PERSON else "Shift+A"
-        counts = "its 1 pending count" if len(group.targets) == 1 else f"its {len(group.targets)} pending counts"
+        one = len(group.targets) == 1
+        counts = "its one pending count" if one else f"its {len(group.targets)} pending counts"
         self.message.show_text(
             f"Your answer just made this a challenge: {key} records “{group.accept_outcome.label}” for {counts} of "
-            f"this {what}, not relief. Press {key} again to accept them; Override (O) to choose another outcome; "
-            "Ctrl+Z takes the answer back.", "confirm", sticky=True)
+            f"this {what}, not relief. Press {key} again to accept {'it' if one else 'them'}; Override (O) to choose "
+            "another outcome; Ctrl+Z takes the answer back.", "confirm", sticky=True)
         return True
 
     def override_case(self) -> None:
