@@ -41,27 +41,15 @@ class GroupDecisionsMixin:
                         "court case (Shift+O).")
             self.message.show_text(text, "warning")
             return
-        if self._group_needs_confirmation(case, group, what):
+        key = "Shift+P" if whole_person else "Shift+A"
+        one = len(group.targets) == 1
+        counts = "its one pending count" if one else f"its {len(group.targets)} pending counts"
+        if self._names_challenge_first(case, group.accept_outcome, (what, case.conviction_id, case.review.version),
+                                       f"{key} records “{group.accept_outcome.label}” for {counts} of this {what}, "
+                                       f"not relief. Press {key} again to accept {'it' if one else 'them'}"):
             return
         self._disarm()
         self._decide_group(group, DecisionKind.ACCEPT, None, "", f"Accept {what} ({group.accept_outcome.label})")
-
-    def _group_needs_confirmation(self, case, group, what: str) -> bool:
-        """As for A (MainWindow._needs_confirmation): right after an answer that made the case a challenge, the
-        first Shift+A (Shift+P) names what it would record for the whole court case (person); the second
-        records it."""
-        armed = (what, case.conviction_id, case.review.version)
-        if case.conviction_id != self._answered or group.accept_outcome.grants_relief or self._armed == armed:
-            return False
-        self._armed = armed
-        key = "Shift+P" if what == PERSON else "Shift+A"
-        one = len(group.targets) == 1
-        counts = "its one pending count" if one else f"its {len(group.targets)} pending counts"
-        self.message.show_text(
-            f"Your answer just made this a challenge: {key} records “{group.accept_outcome.label}” for {counts} of "
-            f"this {what}, not relief. Press {key} again to accept {'it' if one else 'them'}; Override (O) to choose "
-            "another outcome; Ctrl+Z takes the answer back.", "confirm", sticky=True)
-        return True
 
     def override_case(self) -> None:
         case = self.case_panel.case

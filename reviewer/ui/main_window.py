@@ -411,27 +411,27 @@ class MainWindow(GroupDecisionsMixin, LongJobsMixin, QMainWindow):
                                    "record. Override (O) changes the decision; Ctrl+Z takes back one you just made.",
                                    "info")
             return
-        if self._needs_confirmation(case):
-            self._armed = (case.conviction_id, case.review.version)
+        if self._names_challenge_first(case, case.accept_outcome, (case.conviction_id, case.review.version),
+                                       f"Accept records “{case.accept_outcome.label}”, not relief. Press A again "
+                                       "(or Enter) to accept it"):
             self.confirm_action.setEnabled(True)
-            self.message.show_text(
-                f"Your answer just made this a challenge: Accept records “{case.accept_outcome.label}”, not relief. "
-                "Press A again (or Enter) to accept it; Override (O) to choose another outcome; Ctrl+Z takes the "
-                "answer back.", "confirm", sticky=True)
             return
         self._disarm()
         self._decide(lambda: self.service.accept(case.conviction_id, case.review.version), "", "Accept")
 
-    def _needs_confirmation(self, case) -> bool:
-        """A first A right after an answer whose suggestion is no relief (a challenge, a referral) names what
-        would be accepted instead of accepting it: the same answer key leads to relief on one question and to
-        a challenge on another (a PC 290 registration: 1 is Yes, Not eligible), so "1 then A" typed blindly
-        must not file a challenge unseen. Accepting a challenge the engine gave on its own takes one A."""
-        if case.conviction_id != self._answered or case.accept_outcome is None:
+    def _names_challenge_first(self, case, outcome, armed: tuple, what_it_records: str) -> bool:
+        """A first accept (A; Shift+A, Shift+P for the court case or person) right after an answer whose
+        suggestion is no relief (a challenge, a referral) names what it would record instead of recording it:
+        the same answer key leads to relief on one question and to a challenge on another (a PC 290
+        registration: 1 is Yes, Not eligible), so "1 then A" typed blindly must not file a challenge unseen.
+        The same key again (the step `armed` names) records it; a challenge the engine gave on its own takes
+        one key. True: named, nothing recorded."""
+        if case.conviction_id != self._answered or outcome is None or outcome.grants_relief or self._armed == armed:
             return False
-        if case.accept_outcome.grants_relief:
-            return False
-        return self._armed != (case.conviction_id, case.review.version)
+        self._armed = armed
+        self.message.show_text(f"Your answer just made this a challenge: {what_it_records}; Override (O) to choose "
+                               "another outcome; Ctrl+Z takes the answer back.", "confirm", sticky=True)
+        return True
 
     def confirm_accept(self) -> None:
         """Enter after the first A named a challenge: accept it (the same call as a second A)."""
