@@ -78,6 +78,33 @@ def test_bad_database_url_is_a_clear_error(tmp_path):
     assert result.returncode == 2 and "cannot open the database" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("url, said", [
+    ("mysql://clerk:secret@db.example/reviewer", "its driver (MySQLdb) is not part of Reviewer"),
+    ("nonsense://clerk:secret@db.example/reviewer", "Reviewer does not know that kind of database"),
+])
+def test_unknown_database_kind_is_a_clear_error_without_the_url(tmp_path, url, said):
+    result = run("export", "results", "--db", url, "--out", str(tmp_path / "x.csv"))
+    assert result.returncode == 2 and said in result.stderr
+    assert "Traceback" not in result.stderr and "secret" not in result.stderr
+
+
+def test_a_plain_postgresql_url_means_the_shipped_driver():
+    from reviewer.store.database import database_url
+
+    assert database_url("postgresql://u@h:5432/d") == "postgresql+psycopg2://u@h:5432/d"
+    assert database_url("postgres://u@h/d") == "postgresql+psycopg2://u@h/d"
+    assert database_url("postgresql+psycopg2://u@h/d") == "postgresql+psycopg2://u@h/d"
+
+
+@pytest.mark.postgres
+def test_plain_postgresql_url_opens_the_office_database(tmp_path):
+    from tests.conftest import PG_URL
+
+    plain = PG_URL.replace("postgresql+psycopg2://", "postgresql://")
+    result = run("export", "results", "--db", plain, "--out", str(tmp_path / "x.csv"))
+    assert result.returncode == 0, result.stderr
+
+
 def test_bad_date_is_a_usage_error(tmp_path):
     result = run("evaluate", "--db", str(tmp_path / "r.db"), "--county", "X", "--as-of", "11/11/2019")
     assert result.returncode == 2 and "is not a date YYYY-MM-DD" in result.stderr

@@ -22,9 +22,18 @@ class DatabaseError(Exception):
     """The database cannot be opened or is newer than this version of Reviewer."""
 
 
+# The PostgreSQL driver Reviewer ships (psycopg2): a plain postgresql:// or postgres:// URL means it,
+# not SQLAlchemy's default for that name (psycopg 3, not installed).
+_PG_SCHEMES = ("postgresql://", "postgres://")
+
+
 def database_url(target: str | Path) -> str:
-    """A SQLAlchemy URL stays as is; anything else is a SQLite file path."""
+    """A SQLAlchemy URL stays as is (a plain PostgreSQL URL gets the driver we ship); anything else is a
+    SQLite file path."""
     text = str(target)
+    for scheme in _PG_SCHEMES:
+        if text.startswith(scheme):
+            return "postgresql+psycopg2://" + text.removeprefix(scheme)
     if "://" in text:
         return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"
@@ -39,6 +48,14 @@ def create_private_file(path: Path) -> None:
         pass
     except OSError:
         pass  # e.g. a folder that does not exist: SQLite's own error says so
+
+
+def _url_problem(exc: Exception) -> str:
+    if isinstance(exc, ModuleNotFoundError):
+        return f"its driver ({exc.name}) is not part of Reviewer"
+    if "Can't load plugin" in str(exc):
+        return "Reviewer does not know that kind of database"
+    return "that is not a database URL"
 
 
 class Database:
@@ -63,7 +80,11 @@ class Database:
                     raise DatabaseError(f"cannot open the database: {path.name} is not a plain SQLite database; "
                                         f"if it was encrypted (reviewer encrypt): {exc}") from None
                 self.encrypted = True
-        self.engine: Engine = create_engine(self.url, **kwargs)
+        try:
+            self.engine: Engine = create_engine(self.url, **kwargs)
+        except Exception as exc:  # an unknown dialect or driver, a malformed URL (never echoed: it may hold a password)
+            raise DatabaseError(f"cannot open the database: {_url_problem(exc)} (a SQLite file path, or a URL such "
+                                "as postgresql://user@host/database)") from None
         if key_pragma is not None:
             event.listen(self.engine, "connect", lambda conn, _record: conn.execute(key_pragma))  # before any other
         if self.is_sqlite:
