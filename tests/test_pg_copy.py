@@ -83,3 +83,89 @@ def test_empty_strings_and_nulls_stay_apart_through_copy(two_schemas, gogen_dir,
             counts.append(tuple(conn.execute(query).one()))
         db.dispose()
     assert counts[0] == counts[1] and counts[0][1] > 0 and counts[0][2] > 0
+
+
+FOREIGN_KEYS = sa.text("SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+                       "WHERE conrelid = to_regclass('conviction') AND contype = 'f' ORDER BY conname")
+
+
+def foreign_keys(db: Database) -> list[tuple]:
+    with db.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(FOREIGN_KEYS)]
+
+
+def key_oids(db: Database) -> set[int]:
+    """A key dropped and added again is a new catalog row: how a test sees which path an import took."""
+    with db.engine.connect() as conn:
+        return set(conn.execute(sa.text("SELECT oid FROM pg_constraint WHERE conrelid = to_regclass('conviction') "
+                                        "AND contype = 'f'")).scalars())
+
+
+def test_a_first_load_checks_the_foreign_keys_after_and_leaves_them_as_defined(two_schemas, tmp_path):
+    """The keys dropped for an empty table's load come back exactly, validated over every row; the next
+    import (the table no longer empty) takes the ordinary path, and the keys still hold it."""
+    first, _ = two_schemas
+    db = Database(first)
+    before = foreign_keys(db)
+    assert [name for name, _, _ in before] == ["conviction_batch_id_fkey", "conviction_person_id_fkey"]
+    demo, more = tmp_path / "demo.csv", tmp_path / "more.csv"
+    write_demo_file(demo, 3000, "SACRAMENTO", seed=6)
+    write_demo_file(more, 1500, "SACRAMENTO", seed=7)
+    oids = key_oids(db)
+    assert import_file(db, demo).imported
+    assert foreign_keys(db) == before and all(valid for _, _, valid in before)
+    assert key_oids(db).isdisjoint(oids)  # dropped for the load, added after
+    oids = key_oids(db)
+    assert import_file(db, more).imported
+    assert foreign_keys(db) == before and key_oids(db) == oids  # checked row by row
+    with db.engine.connect() as conn:
+        orphans = conn.execute(sa.text("SELECT count(*) FROM conviction c LEFT JOIN person p ON p.id = c.person_id "
+                                       "WHERE p.id IS NULL")).scalar()
+    assert orphans == 0
+    db.dispose()
+
+
+def test_a_first_load_that_fails_leaves_nothing_and_the_keys_in_place(two_schemas, tmp_path, monkeypatch):
+    """PostgreSQL's DDL is part of the import's transaction: a failure after the convictions are in (here the
+    kept copy of the file cannot be written) rolls the dropped keys back with the rows."""
+    from reviewer.services import importing
+
+    first, _ = two_schemas
+    db = Database(first)
+    before = foreign_keys(db)
+    demo = tmp_path / "demo.csv"
+    write_demo_file(demo, 2000, "SACRAMENTO", seed=8)
+
+    def disk_full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(importing, "write_source", disk_full)
+    with pytest.raises(OSError):
+        import_file(db, demo)
+    assert foreign_keys(db) == before
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM conviction")).scalar() == 0
+    monkeypatch.undo()
+    assert import_file(db, demo).imported  # and the file imports normally afterwards
+    db.dispose()
+
+
+def test_two_first_imports_at_once_on_an_empty_database(two_schemas, tmp_path):
+    """Two different files into one empty database at the same moment: the second waits for the first's
+    transaction (pg_first_load's lock), finds the table filled and takes the ordinary path; no deadlock."""
+    import office_workers as work
+    from test_office_concurrency import run_processes
+
+    first, _ = two_schemas
+    Database(first).dispose()  # the schema, before two processes open it
+    demo, more = tmp_path / "demo.csv", tmp_path / "more.csv"
+    write_demo_file(demo, 3000, "SACRAMENTO", seed=6)
+    write_demo_file(more, 1500, "YOLO", seed=7)
+    db = Database(first)
+    before, oids = foreign_keys(db), key_oids(db)
+    answers = run_processes((work.import_same, (first, str(demo))), (work.import_same, (first, str(more))))
+    assert answers == ["imported", "imported"]
+    assert foreign_keys(db) == before and key_oids(db).isdisjoint(oids)
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(DISTINCT batch_id) FROM conviction")).scalar() == 2
+    db.dispose()

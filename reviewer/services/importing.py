@@ -9,7 +9,7 @@ from pathlib import Path
 from reviewer.ingest.doj_reader import DojExtract, read_doj_file
 from reviewer.ingest.problems import FileRejected, RowProblem
 from reviewer.services.jobs import NO_JOB, Job
-from reviewer.store import first_load, staging
+from reviewer.store import first_load, pg_first_load, staging
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
 from reviewer.store.imports import (
@@ -93,11 +93,13 @@ def store_extract(db: Database, extract: DojExtract, user: str, job: Job = NO_JO
             if report is not None:
                 return report
         with db.staged_session({"person": extract.persons, "conviction": extract.convictions}) as (session, stage):
+            # First, before the transaction touches a table (PostgreSQL: see store.pg_first_load).
+            first = stage is None and pg_first_load.claim(session.connection(), "conviction")
             lock_import(session, extract.sha256)
             previous = find_batch(session, extract.sha256)  # an import of the same file that finished meanwhile
             if previous is not None:
                 return _already(extract, previous)
-            return _write(session, stage, extract, user, job, kind)
+            return _write(session, stage, extract, user, job, kind, first)
     except FieldTooLong as exc:
         column = DOJ_FIELDS.get(exc.field) if kind == "doj" else None
         field = f"{exc.field} (the file's {column})" if column else exc.field
@@ -147,13 +149,13 @@ def _audited(extract: DojExtract, new: int) -> dict:
             "new_convictions": new, "flagged_rows": extract.flagged_rows}
 
 
-def _write(session, stage, extract: DojExtract, user: str, job: Job, kind: str) -> ImportReport:
-    batch = add_batch(session, **_batch_fields(extract, user, kind))
+def _write(session, stage, extract: DojExtract, user: str, job: Job, kind: str, first: bool) -> ImportReport:
     conn = session.connection()
+    batch = add_batch(session, **_batch_fields(extract, user, kind))
     write_persons(conn, extract.persons, stage)
     job.check()
     job.progress(2, 4, "Writing convictions")
-    new = write_convictions(conn, extract.convictions, batch.id, extract.source_file, stage)
+    new = write_convictions(conn, extract.convictions, batch.id, extract.source_file, stage, first_load=first)
     job.check()
     if extract.kept is not None:
         write_source(conn, batch.id, extract.kept)

@@ -530,6 +530,7 @@ def import_files(db: Database, paths: Sequence[str | Path], user: str, job: Job 
     """Import the chosen files as one job: all of them, or (on Cancel or a rejected file) none."""
     from reviewer.ingest.doj_reader import read_doj_file
     from reviewer.services.importing import store_extract
+    from reviewer.store import pg_first_load
 
     steps = len(paths) + 1
     extracts = []
@@ -542,6 +543,7 @@ def import_files(db: Database, paths: Sequence[str | Path], user: str, job: Job 
         joined = _OneTransaction(db, conn)
         try:
             with conn.begin():
+                pg_first_load.claim(conn, "conviction")  # the job's first statement (see store.pg_first_load)
                 for extract in extracts:
                     job.progress(len(paths), steps, f"Writing {extract.source_file}")
                     reports.append(store_extract(joined, extract, user, replace(job, on_progress=None)))

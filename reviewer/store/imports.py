@@ -9,7 +9,7 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection, String, select
 from sqlalchemy.orm import Session
 
-from reviewer.store import bulk, pg_copy
+from reviewer.store import bulk, pg_copy, pg_first_load
 from reviewer.store.models import Conviction, ImportBatch, Person
 
 PERSON_COLUMNS = ("subject_id", "cii", "name", "dob", "deceased", "pc290_registration", "registration_date")
@@ -128,15 +128,19 @@ STAGED_CONVICTION_COLUMNS = tuple(
 
 
 def write_convictions(conn: Connection, convictions: pa.Table, batch_id: int, source_file: str,
-                      stage: str | None = None) -> int:
-    """Insert convictions; a (person, count) already on file is skipped. Returns how many were new."""
+                      stage: str | None = None, first_load: bool = False) -> int:
+    """Insert convictions; a (person, count) already on file is skipped. Returns how many were new.
+    `first_load` (PostgreSQL, claimed by pg_first_load.claim): foreign keys checked once, after."""
     check_lengths(convictions, Conviction)
     if stage:
         return _insert_convictions(conn, batch_id, source_file, f"{stage}.conviction", "s.rowid")
     if pg_copy.available(conn):
         staged = convictions.select(["subject_id", "line", *STAGED_CONVICTION_COLUMNS])
         with pg_copy.copied(conn, "conviction", staged) as source:
-            return _insert_convictions(conn, batch_id, source_file, source, f"s.{pg_copy.ORDER}")
+            if not first_load:
+                return _insert_convictions(conn, batch_id, source_file, source, f"s.{pg_copy.ORDER}")
+            with pg_first_load.foreign_keys_checked_after(conn, "conviction"):
+                return _insert_convictions(conn, batch_id, source_file, source, f"s.{pg_copy.ORDER}")
     n = convictions.num_rows
     t = convictions.append_column("person_id", person_ids(conn, convictions.column("subject_id").combine_chunks()))
     t = t.append_column("batch_id", pa.array([batch_id] * n, pa.int64()) if n else pa.array([], pa.int64()))

@@ -48,6 +48,13 @@ def _csv_blocks(table: pa.Table) -> Iterator[bytes]:
         yield buffer.getvalue()
 
 
+def copy_into(cursor, name: str, table: pa.Table) -> None:
+    """`table`'s rows into the table `name` (its columns by name), by COPY on a psycopg2 cursor."""
+    names = ", ".join(f'"{n}"' for n in table.column_names)
+    for block in _csv_blocks(table):
+        cursor.copy_expert(f"COPY {name} ({names}) FROM STDIN WITH (FORMAT csv, ENCODING 'UTF8')", io.BytesIO(block))
+
+
 @contextmanager
 def copied(conn: Connection, name: str, table: pa.Table) -> Iterator[str]:
     """A temporary table holding `table`'s rows (and their order in ORDER), by the name yielded."""
@@ -57,10 +64,7 @@ def copied(conn: Connection, name: str, table: pa.Table) -> Iterator[str]:
     cursor = conn.connection.dbapi_connection.cursor()
     cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({columns}) ON COMMIT DROP")
     try:
-        names = ", ".join(f'"{n}"' for n in table.column_names)
-        for block in _csv_blocks(table):
-            cursor.copy_expert(f"COPY {stage} ({names}) FROM STDIN WITH (FORMAT csv, ENCODING 'UTF8')",
-                               io.BytesIO(block))
+        copy_into(cursor, stage, table)
         yield stage
     finally:
         # (in a failed transaction the DROP fails too: the table goes with the rollback)
