@@ -1,8 +1,9 @@
 """PostgreSQL: a first load into an empty table checks its foreign keys once, after the rows are in.
 
 Each row of an INSERT is checked against the tables it references by a trigger of its own: for
-the 348k convictions of a million-row file, about 2.9 of the 4.3 seconds of their INSERT ... SELECT. Into an empty `conviction` table, and where the connection's role owns it, the
-foreign keys are dropped for the load and added again after it, exactly as the catalog defined
+the 348k convictions of a million-row file, about 2.9 of the 4.3 seconds of their INSERT ...
+SELECT. Into an empty `conviction` table, and where the connection's role owns it, the foreign
+keys are dropped for the load and added again after it, exactly as the catalog defined
 them (`pg_get_constraintdef`); adding one checks every row in a single join. It all happens in the
 import's transaction: PostgreSQL's DDL is transactional, so a failed import leaves the keys as they
 were. Other roles (an office's administrator role holds INSERT, not ownership) and later imports
