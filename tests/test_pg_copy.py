@@ -169,3 +169,37 @@ def test_two_first_imports_at_once_on_an_empty_database(two_schemas, tmp_path):
     with db.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(DISTINCT batch_id) FROM conviction")).scalar() == 2
     db.dispose()
+
+
+def test_evaluation_rows_by_copy_are_those_sqlite_stores(two_schemas, tmp_path, gogen_dir):
+    """Evaluation rows go to PostgreSQL by COPY (store.bulk): every column of every row reads back as SQLite
+    stores it, with reasons and questions full of the quotes and commas CSV escapes, and names in two encodings."""
+    from datetime import date
+
+    from test_hostile_files import write_corpus
+
+    from reviewer.services.evaluating import evaluate, resolve_policy
+
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus)
+    demo = tmp_path / "demo.csv"
+    write_demo_file(demo, 3000, "SACRAMENTO", seed=9)
+    files = [demo, corpus / "mixed_encoding.csv", corpus / "poison_values.csv"]
+    columns = ("conviction_id", "suggestion", "statute_suggestion", "policy_reason", "reasons", "sentence_status",
+               "disqualified", "flagged", "priority", "questions")
+    stored = []
+    for url in (two_schemas[0], str(tmp_path / "r.db")):
+        db = Database(url)
+        for path in files:
+            assert import_file(db, path).imported
+        for policy in (None, resolve_policy("sacramento-configurable-2019")):
+            evaluate(db, "SACRAMENTO", date(2020, 1, 1), policy, workers=1)
+        with db.engine.connect() as conn:
+            stored.append([tuple(r) for r in conn.execute(sa.text(
+                f"SELECT {', '.join(columns)}, current FROM evaluation ORDER BY id"))])
+            stored.append(sorted(tuple(r) for r in conn.execute(sa.text("SELECT ref, reason FROM shared_reason"))))
+        db.dispose()
+    pg_rows, pg_shared, lite_rows, lite_shared = stored
+    assert len(pg_rows) > 500 and pg_rows == lite_rows and pg_shared == lite_shared
+    # Every reasons value holds the quotes and commas CSV must escape; some rows carry questions too.
+    assert all('"' in r[4] and "," in r[4] for r in pg_rows) and any(r[9] != "[]" for r in pg_rows)
