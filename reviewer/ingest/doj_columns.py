@@ -31,6 +31,12 @@ def _trim(col) -> pa.Array:
     return pc.utf8_trim_whitespace(col)
 
 
+def county_name(names: pa.Array) -> pa.Array:
+    """Upper case, runs of blanks as one: "Los  Angeles" is LOS ANGELES, as `--county` reads it
+    (engine.evaluate.normalise_county); otherwise its convictions could never be evaluated."""
+    return pc.replace_substring_regex(pc.utf8_upper(pc.utf8_trim_whitespace(names)), r"\s+", " ")
+
+
 def _date(strings: pa.Array) -> pa.Array:
     return pc.cast(pc.strptime(strings, format="%Y%m%d", unit="s", error_is_null=True), pa.date32())
 
@@ -96,7 +102,7 @@ def derive(t: pa.Table) -> dict[str, pa.Array]:
     offense = c["OFFENSE_DESCR"]
     use_comment = pc.or_(pc.equal(offense, ""), pc.equal(pc.utf8_upper(offense), "SEE COMMENT FOR CHARGE"))
     c["offense_text"] = pc.if_else(use_comment, c["COMMENT_TEXT"], offense)
-    c["county"] = pc.utf8_upper(c["STP_ORI_CNTY_NAME"])
+    c["county"] = county_name(c["STP_ORI_CNTY_NAME"])
     c["event_date"] = _date(c["STP_EVENT_DATE"])
     c["dob"] = _date(c["PRI_DOB"])
     c["level"], c["level_problem"] = _levels(c["CONV_STAT_DESCR"], c["OFFENSE_TOC"])
@@ -177,6 +183,8 @@ def row_problems(c: dict[str, pa.Array], today: date | None = None) -> list[RowP
          lambda v: f"{v!r} is not a number"),
         ("SENT_TIME_CODE", pc.and_(c["length_ok"], pc.invert(pc.is_in(c["unit"], pa.array(["D", "M", "Y", ""])))),
          "SENT_TIME_CODE", lambda v: f"unknown unit {v!r} (expected D, M or Y)"),
+        ("STP_ORI_CNTY_NAME", pc.equal(c["county"], ""), None,
+         lambda v: "county missing: no county's evaluation reaches this conviction"),
     ]
     out: list[RowProblem] = []
     lines = c["line"]

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from reviewer.ingest import value_limits as lim
-from reviewer.ingest.doj_columns import attach_code_sections, cannabis_read_problems
+from reviewer.ingest.doj_columns import attach_code_sections, cannabis_read_problems, county_name
 from reviewer.ingest.doj_reader import DojExtract
 from reviewer.ingest.line_decoding import decode_lines
 from reviewer.ingest.mapping import DEFAULT_DATE_FORMATS, Mapping, MappingError, resolve_columns
@@ -266,7 +266,7 @@ def _extract(cols, lines, header, mapping: Mapping, name, digest, encoding, toda
         is_conv = pc.match_substring_regex(pc.utf8_upper(cols["disposition"]), pattern)
     else:
         is_conv = pa.array(np.ones(n, dtype=bool))
-    county = pc.utf8_upper(get("county"))
+    county = county_name(get("county"))
     if mapping.county:
         county = pc.if_else(pc.equal(county, ""), mapping.county, county)
     disp_text, dob_text = get("disposition_date"), get("dob")
