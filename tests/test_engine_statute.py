@@ -71,24 +71,37 @@ def test_super_strike_on_the_same_day_is_not_a_prior():
 
 
 def test_attempted_murder_is_a_super_strike():
-    ev = only(record(conv("664/187 PC-ATTEMPTED MURDER", "1990-01-01"), conv("11360(A) HS", "2000-01-01")))
+    ev = only(record(conv("664/187 PC-ATTEMPTED MURDER", "1990-01-01"), conv("11359 HS", "2000-01-01")))
     assert ev.suggestion is S.NOT_ELIGIBLE
+
+
+def test_an_exception_does_not_reach_conduct_that_may_be_lawful_now():
+    """HS 11358(d) and 11360(a)(3) keep a felony only for conduct still an offense: a felony HS 11358 or
+    11360(a) before AUMA may have been six plants or fewer, or giving away or transporting 28.5 g or less,
+    lawful now (HS 11362.1(a)) whatever the priors. With a super strike on the record: a question, the
+    exception kept as the disqualifier should the answer be no."""
+    for code, key in (("11358 HS-CULTIVATE", "plants-6"), ("11360(A) HS-TRANSPORT", "gift-28.5g")):
+        ev = only(record(conv("664/187 PC-ATTEMPTED MURDER", "1990-01-01"), conv(code, "2000-01-01")))
+        assert ev.suggestion is S.NEEDS_REVIEW and ev.disqualified
+        assert rules(ev)[:2] == ["conduct-unknown", "prior-super-strike"]
+        (q,) = [q for q in ev.questions if q.key == key]
+        assert {a.value: a.suggestion for a in q.answers} == {"yes": S.DISMISS_AND_SEAL, "no": S.NOT_ELIGIBLE}
 
 
 def test_gang_enhanced_offense_in_one_case_is_a_super_strike():
     rec = record(conv("136.1 PC-DISSUADE WITNESS", "2015-02-14", case="101001"),
                  conv("186.22(B)(4) PC-GANG", "2015-02-14", case="101001"),
-                 conv("11358 HS", "2015-05-19", arrested="2015-03-01"))
+                 conv("11359 HS", "2015-05-19", arrested="2015-03-01"))
     assert only(rec).suggestion is S.NOT_ELIGIBLE
     # The same two offenses in different cases are not the combination.
     rec = record(conv("136.1 PC-DISSUADE WITNESS", "2015-02-14", case="101001"),
                  conv("186.22(B)(4) PC-GANG", "2015-02-14", case="102001"),
-                 conv("11358 HS", "2015-05-19", arrested="2015-03-01"))
+                 conv("11359 HS", "2015-05-19", arrested="2015-03-01"))
     assert only(rec).suggestion is S.REDESIGNATE_MISDEMEANOR
 
 
 def test_prior_pc290_offense_disqualifies():
-    ev = only(record(conv("314(1) PC-INDECENT EXPOSURE", "2001-01-01"), conv("11358 HS", "2005-01-01")))
+    ev = only(record(conv("314(1) PC-INDECENT EXPOSURE", "2001-01-01"), conv("11359 HS", "2005-01-01")))
     assert ev.suggestion is S.NOT_ELIGIBLE
     assert "prior-pc290" in rules(ev)
 
@@ -123,8 +136,8 @@ def test_priors_of_another_section_do_not_count():
 
 
 def test_prior_from_another_county_counts_but_is_not_evaluated():
-    rec = record(conv("11360(A) HS", "2001-01-01", county="YOLO"), conv("11360(A) HS", "2002-01-01", county="YOLO"),
-                 conv("11360(A) HS", "2006-01-01", arrested="2005-06-01"))
+    rec = record(conv("11359 HS", "2001-01-01", county="YOLO"), conv("11359 HS", "2002-01-01", county="YOLO"),
+                 conv("11359 HS", "2006-01-01", arrested="2005-06-01"))
     evs = evaluate_record(rec, "SACRAMENTO", AS_OF)
     assert len(evs) == 1 and evs[0].suggestion is S.NOT_ELIGIBLE
 

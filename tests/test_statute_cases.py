@@ -129,7 +129,9 @@ CASES = [
             dob="1970-01-01"), S.REDESIGNATE_MISDEMEANOR, ("1 (2 needed)",)),
     Case("3", "a misdemeanor HS 11358 prior may have been six plants or fewer (lawful now): a question",
          _c(conv("11358 HS", "2001-01-01", M), conv("11358 HS", "2003-01-01"), cannabis("11358 HS-CULTIVATE")),
-         S.NEEDS_REVIEW, question="counts", leads={"yes": S.NOT_ELIGIBLE, "no": S.REDESIGNATE_MISDEMEANOR}),
+         # yes: two priors under HS 11358(c), but the cannabis count may itself have been six plants or fewer,
+         # which no exception reaches (HS 11358(d)): still a question (plants-6)
+         S.NEEDS_REVIEW, question="counts", leads={"yes": S.NEEDS_REVIEW, "no": S.REDESIGNATE_MISDEMEANOR}),
     Case("3", "priors of another section do not count: HS 11359(c)(2) counts 11359(b) priors only",
          _c(conv("11358 HS", "2001-01-01"), conv("11360(A) HS", "2003-01-01"), cannabis()),
          S.REDESIGNATE_MISDEMEANOR, ("0 (2 needed)",)),

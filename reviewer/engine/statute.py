@@ -420,14 +420,16 @@ def _felony_capable(conv: Conviction, facts: PersonFacts, ask: Asker) -> Statute
                                            Level.MISDEMEANOR))
     certain, pending = _disqualifiers(conv, facts, ask)
     if certain:
-        caveat = ""
-        if lawful is not None:
-            caveat = (f"; had it been {lawful[3]}, it would be lawful now and no exception would reach it (the "
-                      "record does not say)")
         exceptions = "; ".join(dict.fromkeys(r.citation.split(";")[0] for r in certain))
-        head = Reason("still-a-felony", exceptions,
-                      f"felony {code} {where_when(conv)} stays a felony because of what follows{caveat}")
-        return _result(S.NOT_ELIGIBLE, head, *certain, disqualifiers=tuple(certain))
+
+        def still_a_felony() -> StatuteResult:
+            head = Reason("still-a-felony", exceptions,
+                          f"felony {code} {where_when(conv)} stays a felony because of what follows")
+            return _result(S.NOT_ELIGIBLE, head, *certain, disqualifiers=tuple(certain))
+
+        if lawful is None:
+            return still_a_felony()
+        return _lawful_or_excepted(conv, facts, ask, lawful, still_a_felony, certain, exceptions)
     if pending:
         head = Reason("felony-exception-open", FELONY_EXCEPTIONS[section][0],
                       f"felony {code} {where_when(conv)}: a felony exception may apply; the record does not "
@@ -440,6 +442,26 @@ def _felony_capable(conv: Conviction, facts: PersonFacts, ask: Asker) -> Statute
         "now-misdemeanor", f"{NOW_MISDEMEANOR[section]}",
         f"now a misdemeanor at 18 or older ({age.basis}): felony {code} {where_when(conv)}{note}"),
         _negatives(conv, facts))
+
+
+def _lawful_or_excepted(conv: Conviction, facts: PersonFacts, ask: Asker, lawful, still_a_felony,
+                        certain: list[Reason], exceptions: str) -> StatuteResult:
+    """A felony HS 11358 or 11360 that a felony exception reaches, if the conduct was what the exception
+    names. The exceptions reach only conduct that is still an offense (HS 11358(d): more than six plants,
+    "notwithstanding subdivision (c)"; HS 11360(a)(3)): six plants or fewer, or giving away or transporting
+    28.5 g or less, is lawful now (HS 11362.1(a)) whatever the record holds, and was a felony before AUMA
+    too. The record does not show which: asked, the exceptions kept as the disqualifiers should it not be."""
+    key, text, cite, what, under_21_cite = lawful
+    answer = ask.ask(key, text, cite)
+    if answer == "yes":
+        return _lawful_now(conv, facts, ask, f"{conv.code} ({what})", cite.split(";")[0], under_21_cite)
+    if answer == "no":
+        return still_a_felony()
+    head = Reason(
+        "conduct-unknown", f"{cite}; {exceptions}",
+        f"felony {conv.code} {where_when(conv)}: if {what}, lawful now at 21 or older (an infraction at 18-20) "
+        "and no felony exception reaches it; otherwise it stays a felony because of what follows; not shown")
+    return _result(S.NEEDS_REVIEW, head, *certain, disqualifiers=tuple(certain))
 
 
 def _conduct_shown(conv: Conviction) -> bool:
