@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 from datetime import date
+from pathlib import Path
 
 from reviewer import __version__
 
@@ -247,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command != "gui":
         _sigterm_interrupts()
     try:
+        _refuse_writing_onto_the_database(args)
         return COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -269,6 +271,24 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+
+
+_OUTPUTS = ("out", "csv", "pdf")  # the options by which a command writes a file or folder
+
+
+def _refuse_writing_onto_the_database(args) -> None:
+    """An output given as the database file itself (or its journal) would destroy every decision and the
+    audit log: refused before anything is opened."""
+    db = getattr(args, "db", None)
+    if not db or "://" in str(db):
+        return
+    base = str(Path(db).expanduser().resolve())
+    database = {base, base + "-wal", base + "-shm", base + "-journal"}
+    for name in _OUTPUTS:
+        value = getattr(args, name, None)
+        if value and str(Path(value).expanduser().resolve()) in database:
+            raise UsageError(f"--{name} {value} is the database itself (--db): writing there would destroy it; "
+                             "choose another file")
 
 
 def _load_feature_commands() -> None:

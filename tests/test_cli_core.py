@@ -133,3 +133,21 @@ def test_parallel_and_serial_evaluation_agree(tmp_path, workers):
     other = tmp_path.parent / f"workers-{'2' if workers == '1' else '1'}.csv"
     if other.exists():
         assert other.read_bytes() == exported.read_bytes()
+
+
+@pytest.mark.parametrize("command", [
+    ["export", "results", "--out", "{db}"],
+    ["export", "register", "--out", "{db}"],
+    ["whatif", "--policy", "los-angeles-pilot-2019", "--csv", "{db}"],
+    ["summary", "--pdf", "{db}"],
+    ["audit", "seal", "--out", "{db}-wal"],
+])
+def test_an_output_onto_the_database_itself_is_refused(tmp_path, gogen_dir, command):
+    """Writing a register, a CSV or a PDF over the database file would destroy every decision: refused,
+    exit 2, the database untouched."""
+    db = tmp_path / "r.db"
+    assert run("import", str(gogen_dir / "no_headers.csv"), "--db", str(db)).returncode == 0
+    before = db.read_bytes()
+    result = run(*[part.replace("{db}", str(db)) for part in command], "--db", str(db))
+    assert result.returncode == 2 and "is the database itself" in result.stderr, result.stderr
+    assert db.read_bytes() == before
