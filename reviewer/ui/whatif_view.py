@@ -2,7 +2,6 @@
 the policy as the office's when it is the one to adopt. Nothing here writes an evaluation or a decision."""
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
 from reviewer.domain.people import User
 from reviewer.engine.policy import load_policy, policy_from_document
 from reviewer.services.policy_files import load_office_policy, save_office_policy, write_office_policy_file
-from reviewer.services.whatif import CSV_FIELDS, Change, WhatIf, suggestion_label, what_if
+from reviewer.services.whatif import Change, WhatIf, suggestion_label, what_if, write_csv
 from reviewer.ui.policy_options import PolicyOptions
 from reviewer.ui.workers import JobRunner
 
@@ -223,11 +222,7 @@ class WhatIfView(QWidget):
             path, _ = QFileDialog.getSaveFileName(self, "Save the what-if list", "whatif.csv", "CSV (*.csv)")
         if not path:
             return
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS)
-            writer.writeheader()
-            for change in self.result.changes:
-                writer.writerow(change.csv_row())
+        write_csv(self.result, path)  # the same file `reviewer whatif --csv` writes
         self.summary.setText(self.summary.text() + f"<br>Saved {len(self.result.changes):,} rows to {path}.")
 
     def save_policy(self) -> None:
