@@ -192,6 +192,18 @@ def test_bulk_motion_exhibit_repeats_headers(tmp_path, wording):
         assert expected in text, expected
 
 
+def test_exhibit_a_keeps_each_case_number_on_one_line(tmp_path, wording):
+    """A case number cut in two ("CR425014" over "A") reads as another case, or none: each stands whole on
+    its line of Exhibit A, and a misdemeanor's level and date stay inside their column."""
+    numbers = ["CR425014A", "MA134763B", "BA123456-01", "SCD182218", "F507489"]
+    cases = [case(name=f"PERSON{i},TEST", court_case=number) for i, number in enumerate(numbers)]
+    target = tmp_path / "bulk.pdf"
+    render_bulk(cases, BulkSummary.of(cases), wording, target)
+    lines = [line for text in pages_text(target) if "EXHIBIT A" in text for line in text.splitlines()]
+    for number in numbers:
+        assert any(number in line for line in lines), number
+
+
 def test_combined_file_appends_cases_and_shares_fonts(tmp_path, wording):
     paths, rendered = [], []
     mixed = (CountLine("1", "HS 11359", "Felony", date(2010, 5, 6), O.REDESIGNATE_MISDEMEANOR, S.COMPLETED),

@@ -19,7 +19,9 @@ from reviewer.documents.motion import BOX_TEXT, checkbox, other_and_signature
 from reviewer.documents.pleading import LEFT, RIGHT, Cell, PleadingWriter
 from reviewer.domain.vocabulary import Outcome, SentenceStatus
 
-_W = (24, 100, 66, 66, 112)
+# No., name, DOB and CII, case number (an 11-character number such as BA123456-01 on one line: a number cut
+# in two reads as another case), counts; the relief takes the rest (82 pt: "Dismiss & seal" on one line).
+_W = (24, 100, 66, 76, 112)
 EXHIBIT_COLUMNS: list[tuple[float, float]] = []
 _x = LEFT
 for _w in _W:
@@ -57,7 +59,7 @@ def exhibit_cells(number: int, case: CaseFile, wording: Wording) -> list[Cell]:
     counts, relief = [], []
     for count in case.relief_counts:
         block = [f"Count {count.count}", *wrap(code_section(count.code_section), _W[4] - 6),
-                 f"{count.level}, {format_date(count.convicted_on)}"]
+                 *wrap(f"{count.level}, {format_date(count.convicted_on)}", _W[4] - 6)]
         granted = [wording["relief_short"][count.outcome.value],
                    *wrap(wording["subdivision_short"][count.sentence_status.value], RIGHT - EXHIBIT_COLUMNS[-1][0] - 6)]
         granted += [""] * (len(block) - len(granted))
