@@ -38,7 +38,12 @@ def county_name(names: pa.Array) -> pa.Array:
 
 
 def _date(strings: pa.Array) -> pa.Array:
-    return pc.cast(pc.strptime(strings, format="%Y%m%d", unit="s", error_is_null=True), pa.date32())
+    """YYYYMMDD as dates; anything else null (then flagged where it matters). The parser rolls a day past
+    the month's end over (20190230 would be 2019-03-02, the date that decides which law applies): a value
+    that does not read back as written is no date."""
+    parsed = pc.strptime(strings, format="%Y%m%d", unit="s", error_is_null=True)
+    exact = pc.equal(pc.strftime(parsed, format="%Y%m%d"), strings)
+    return pc.cast(pc.if_else(exact, parsed, pa.scalar(None, parsed.type)), pa.date32())
 
 
 ARREST_COLUMNS = ("SUBJECT_ID", "CNT_ORDER", "STP_EVENT_DATE", "OFFENSE_DESCR", "COMMENT_TEXT")
