@@ -451,17 +451,14 @@ def _lawful_or_excepted(conv: Conviction, facts: PersonFacts, ask: Asker, lawful
     "notwithstanding subdivision (c)"; HS 11360(a)(3)): six plants or fewer, or giving away or transporting
     28.5 g or less, is lawful now (HS 11362.1(a)) whatever the record holds, and was a felony before AUMA
     too. The record does not show which: asked, the exceptions kept as the disqualifiers should it not be."""
-    key, text, cite, what, under_21_cite = lawful
-    answer = ask.ask(key, text, cite)
-    if answer == "yes":
-        return _lawful_now(conv, facts, ask, f"{conv.code} ({what})", cite.split(";")[0], under_21_cite)
-    if answer == "no":
-        return still_a_felony()
-    head = Reason(
-        "conduct-unknown", f"{cite}; {exceptions}",
-        f"felony {conv.code} {where_when(conv)}: if {what}, lawful now at 21 or older (an infraction at 18-20) "
-        "and no felony exception reaches it; otherwise it stays a felony because of what follows; not shown")
-    return _result(S.NEEDS_REVIEW, head, *certain, disqualifiers=tuple(certain))
+    def not_shown() -> StatuteResult:
+        head = Reason(
+            "conduct-unknown", f"{lawful[2]}; {exceptions}",
+            f"felony {conv.code} {where_when(conv)}: if {lawful[3]}, lawful now at 21 or older (an infraction at "
+            "18-20) and no felony exception reaches it; otherwise it stays a felony because of what follows; not shown")
+        return _result(S.NEEDS_REVIEW, head, *certain, disqualifiers=tuple(certain))
+
+    return _lawful_or(conv, facts, ask, lawful, still_a_felony, not_shown)
 
 
 def _conduct_shown(conv: Conviction) -> bool:
@@ -483,15 +480,18 @@ def _code_shows_conduct(conv: Conviction) -> bool:
     return _sub(code, "A", "2") or _sub(code, "A", "3")
 
 
-def _lawful_or(conv: Conviction, facts: PersonFacts, ask: Asker, lawful, otherwise) -> StatuteResult:
+def _lawful_or(conv: Conviction, facts: PersonFacts, ask: Asker, lawful, otherwise, not_shown=None) -> StatuteResult:
     """HS 11358 and 11360 reach conduct that is lawful now (six plants or fewer; giving away or transporting
-    28.5 g or less): the record does not show which, so ask."""
+    28.5 g or less): the record does not show which, so ask. `not_shown`: the result while unanswered, if not
+    the plain question."""
     key, text, cite, what, under_21_cite = lawful
     answer = ask.ask(key, text, cite)
     if answer == "yes":
         return _lawful_now(conv, facts, ask, f"{conv.code} ({what})", cite.split(";")[0], under_21_cite)
     if answer == "no":
         return otherwise()
+    if not_shown is not None:
+        return not_shown()
     decided = otherwise()
     head = Reason(
         "conduct-unknown", cite,
