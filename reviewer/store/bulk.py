@@ -38,7 +38,8 @@ def read_rows(conn: Connection, query, chunk: int = 20000) -> Iterator[tuple]:
 
 def insert_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[tuple], suffix: str = "") -> int:
     """INSERT rows (tuples in `columns` order); `suffix` is an ON CONFLICT clause. Returns rows written.
-    On PostgreSQL, rows without a suffix go by COPY (a fifth of the time of multi-row INSERTs)."""
+    On PostgreSQL, rows without a suffix go by COPY: no statement text built per row (87k evaluation rows:
+    3.3 s against 4.4 s, most of it the server's index and foreign-key work)."""
     cols = ", ".join(columns)
     if conn.dialect.name == "sqlite":
         marks = ", ".join("?" for _ in columns)
