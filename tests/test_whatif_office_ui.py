@@ -93,6 +93,7 @@ def test_whatif_view_lists_the_changes_side_by_side_and_writes_nothing(qtbot, ev
     qtbot.mouseClick(view.csv_button, Qt.MouseButton.LeftButton)
     with open(out, newline="", encoding="utf-8") as fh:
         assert len(list(csv.DictReader(fh))) == len(expected.changes)
+    assert out.stat().st_mode & 0o777 == 0o600  # names and CII numbers: the owner's only
 
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
     saved = load_office_policy(db)
