@@ -6,73 +6,54 @@ relief) whose column headings repeat on every page.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable
 
-from reviewer.documents.common import (
-    SIGNATURE_SLOTS, Wording, caption, first_page_heading, signature,
+from reviewer.documents.common import SIGNATURE_SLOTS, Wording, caption, first_page_heading, signature
+from reviewer.documents.exhibit import (
+    DISMISS, EXHIBIT_COLUMNS, RECALL_DISMISS, RECALL_RESENTENCE, REDESIGNATE, BulkSummary, ExhibitTally,
+    exhibit_cells, rows_text,
 )
-from reviewer.documents.citations import code_section
 from reviewer.documents.fonts import wrap
-from reviewer.documents.model import CaseFile, format_date
+from reviewer.documents.model import CaseFile
 from reviewer.documents.motion import BOX_TEXT, checkbox, other_and_signature
-from reviewer.documents.pleading import LEFT, RIGHT, Cell, PleadingWriter
-from reviewer.domain.vocabulary import Outcome, SentenceStatus
+from reviewer.documents.pleading import Cell, PleadingWriter
 
-# No., name, DOB and CII, case number (an 11-character number such as BA123456-01 on one line: a number cut
-# in two reads as another case), counts; the relief takes the rest (82 pt: "Dismiss & seal" on one line).
-_W = (24, 100, 66, 76, 112)
-EXHIBIT_COLUMNS: list[tuple[float, float]] = []
-_x = LEFT
-for _w in _W:
-    EXHIBIT_COLUMNS.append((_x, _x + _w))
-    _x += _w
-EXHIBIT_COLUMNS.append((_x, RIGHT))
+__all__ = ["BulkSummary", "EXHIBIT_COLUMNS", "ExhibitChanged", "order_items", "write_bulk_motion"]
 
 
-@dataclass(frozen=True)
-class BulkSummary:
-    cases: int
-    people: int
-    counts: int
-    dismissed: int
-    misdemeanors: int
-    infractions: int
-    serving: int = 0
-
-    @classmethod
-    def of(cls, cases: Iterable[CaseFile]) -> "BulkSummary":
-        people, n_cases, outcomes, serving = set(), 0, [], 0
-        for case in cases:
-            if case.relief_counts:
-                n_cases += 1
-                people.add(case.person_id or case.person_name)
-                outcomes.extend(c.outcome for c in case.relief_counts)
-                serving += sum(c.sentence_status is SentenceStatus.SERVING for c in case.relief_counts)
-        return cls(n_cases, len(people), len(outcomes), outcomes.count(Outcome.DISMISS_AND_SEAL),
-                   outcomes.count(Outcome.REDESIGNATE_MISDEMEANOR), outcomes.count(Outcome.REDESIGNATE_INFRACTION),
-                   serving)
+class ExhibitChanged(ValueError):
+    """Exhibit A came out other than the summary the order was written from (a decision changed meanwhile)."""
 
 
-def exhibit_cells(number: int, case: CaseFile, wording: Wording) -> list[Cell]:
-    """One exhibit row: per count its number, code section, original level and date, and the relief."""
-    counts, relief = [], []
-    for count in case.relief_counts:
-        block = [f"Count {count.count}", *wrap(code_section(count.code_section), _W[4] - 6),
-                 *wrap(f"{count.level}, {format_date(count.convicted_on)}", _W[4] - 6)]
-        granted = [wording["relief_short"][count.outcome.value],
-                   *wrap(wording["subdivision_short"][count.sentence_status.value], RIGHT - EXHIBIT_COLUMNS[-1][0] - 6)]
-        granted += [""] * (len(block) - len(granted))
-        counts += block
-        relief += granted
-    return [
-        Cell([str(number)]),
-        Cell(wrap(case.display_name, _W[1] - 6)),
-        Cell([format_date(case.dob) if case.dob else "DOB unknown", case.cii or "CII unknown"]),
-        Cell(wrap(case.case_number, _W[3] - 6)),
-        Cell(counts),
-        Cell(relief),
-    ]
+def _covering(wording: Wording, summary: BulkSummary, template: str, *kinds: str) -> str:
+    """An order paragraph for the convictions of `kinds`: how many, by the label Exhibit A gives them, and
+    the rows that hold them ('' when Exhibit A has none of them: the paragraph is left out)."""
+    b = wording["bulk"]
+    n = summary.convictions(*kinds)
+    if not n:
+        return ""
+    present = [k for k in kinds if summary.convictions(k)]
+    labels = b["order_or"].join(f"\u201c{wording['relief_short'][k]}\u201d" for k in present)
+    rows = rows_text(summary.row_ranges(*kinds))
+    which = b["order_which"][0 if n == 1 else 1].format(n=n)
+    return wording.fill(template, Which=which, label=wording["relief_short"][kinds[0]], labels=labels,
+                        rows=b["order_rows"].format(rows=rows) if rows else "")
+
+
+def order_items(wording: Wording, summary: BulkSummary) -> list[str]:
+    """The numbered paragraphs of the bulk order, each only where Exhibit A has rows it covers."""
+    b, m = wording["bulk"], wording["motion"]
+    serving = summary.convictions(RECALL_DISMISS, RECALL_RESENTENCE)
+    completed = summary.convictions(DISMISS, REDESIGNATE)
+    cited = [part for part, n in (("(b)", serving), ("(f)", completed)) if n]
+    subdivisions = (f", subdivision{'s' if len(cited) > 1 else ''} " + " or ".join(cited)) if cited else ""
+    items = [wording.fill(b["order_grant"], subdivisions=subdivisions),
+             _covering(wording, summary, b["order_recall_resentence"], RECALL_RESENTENCE),
+             _covering(wording, summary, b["order_recall_dismiss"], RECALL_DISMISS),
+             _covering(wording, summary, b["order_seal"], DISMISS, RECALL_DISMISS),
+             _covering(wording, summary, b["order_redesignate"], REDESIGNATE, RECALL_RESENTENCE),
+             wording.fill(m["order_registration"], these="these", convictions="convictions"), m["order_report"]]
+    return [item for item in items if item]
 
 
 def write_bulk_motion(w: PleadingWriter, cases: Iterable[CaseFile], summary: BulkSummary, wording: Wording) -> int:
@@ -88,7 +69,9 @@ def write_bulk_motion(w: PleadingWriter, cases: Iterable[CaseFile], summary: Bul
     w.paragraph(wording.fill(b["address"]), indent=0)
     w.paragraph(wording.fill(b["intro"]))
     w.paragraph(wording.fill(b["summary"], persons="person" if summary.people == 1 else "persons",
-                             **{k: v for k, v in summary.__dict__.items() if k != "serving"}))
+                             counts=summary.counts, cases=summary.cases, people=summary.people,
+                             dismissed=summary.dismissed, misdemeanors=summary.misdemeanors,
+                             infractions=summary.infractions))
     w.paragraph(wording.fill(b["subdivisions"]), reserve=SIGNATURE_SLOTS)
     signature(w, office, wording)
 
@@ -96,12 +79,7 @@ def write_bulk_motion(w: PleadingWriter, cases: Iterable[CaseFile], summary: Bul
     w.heading(m["order_heading"])
     w.paragraph(wording.fill(m["order_intro"]))
     checkbox(w, wording, b["finding_granted"])
-    items = [b["order_grant"]]
-    items += [b["order_recall"]] if summary.serving else []
-    items += [m["order_seal"]] if summary.dismissed else []
-    items += [m["order_redesignate"]] if summary.misdemeanors + summary.infractions else []
-    items += [wording.fill(m["order_registration"], these="these", convictions="convictions"), m["order_report"]]
-    for i, text in enumerate(items, start=1):
+    for i, text in enumerate(order_items(wording, summary), start=1):
         w.paragraph(f"{i}.  {text}", keep=2, left=BOX_TEXT, indent=0)
     checkbox(w, wording, b["finding_denied"])
     other_and_signature(w, wording)
@@ -113,11 +91,13 @@ def write_bulk_motion(w: PleadingWriter, cases: Iterable[CaseFile], summary: Bul
               for h, (x0, x1) in zip(b["exhibit_columns"], EXHIBIT_COLUMNS)]
     w.table_row(header, EXHIBIT_COLUMNS, on_lines=False)
     w.on_new_page = lambda writer: writer.table_row(header, EXHIBIT_COLUMNS, on_lines=False)
-    rows = 0
+    tally = ExhibitTally()
     for case in cases:
-        if not case.relief_counts:
-            continue
-        rows += 1
-        w.table_row(exhibit_cells(rows, case, wording), EXHIBIT_COLUMNS, on_lines=False)
+        row = tally.add(case)
+        if row:
+            w.table_row(exhibit_cells(row, case, wording), EXHIBIT_COLUMNS, on_lines=False)
     w.on_new_page = None
-    return rows
+    if summary.kinds and tally.summary().kinds != summary.kinds:
+        raise ExhibitChanged("Exhibit A does not list what the order was written for: a decision changed while "
+                             "the bulk motion was printed; print it again")
+    return tally.cases

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from reviewer.documents.batch import init_worker, render_chunk
-from reviewer.documents.bulk import BulkSummary
+from reviewer.documents.bulk import ExhibitChanged
+from reviewer.documents.exhibit import ExhibitTally
 from reviewer.documents.citations import paper_text
 from reviewer.documents.filing import split
 from reviewer.documents.grounds import ground_sentence
@@ -383,7 +384,10 @@ def _print_bulk(db, chosen, bulk_only, prints, summary, wording, user, report, c
     style = wording.office.filing_style
     report.bulk = report.out_dir / f"bulk-motion-job{report.job_id}.pdf"
     parts = (bulk for case in case_files(db, [k for k, _ in chosen]) for _own, bulk in [split(case, style)] if bulk)
-    pages, rows = render_bulk(parts, summary, wording, report.bulk)
+    try:
+        pages, rows = render_bulk(parts, summary, wording, report.bulk)
+    except ExhibitChanged as exc:
+        raise PrintRefused(str(exc)) from None
     combined.add(report.bulk, wording.fill(wording["bookmarks"]["bulk"], cases=rows), ())
     report.pages += pages
     stamps = dict(chosen)
@@ -410,8 +414,7 @@ def _print_cases(db, chosen, prints, folder, wording, user, report, combined, jo
     total = len(chosen)
     stamps = dict(chosen)
     style = wording.office.filing_style
-    counts = {"cases": 0, "people": set(), "counts": 0, "serving": 0, Outcome.DISMISS_AND_SEAL: 0,
-              Outcome.REDESIGNATE_MISDEMEANOR: 0, Outcome.REDESIGNATE_INFRACTION: 0}
+    tally = ExhibitTally()  # Exhibit A as the bulk motion will number it (the same cases, in the same order)
     bulk_only: list[Key] = []
     workers = _worker_count(total) if workers is None else workers
     pool = None
@@ -438,20 +441,12 @@ def _print_cases(db, chosen, prints, folder, wording, user, report, combined, jo
         report.printed += len(rows)
         job.progress(report.printed, max(total, 1), "Printing")
 
-    def to_bulk(case: CaseFile) -> None:
-        counts["cases"] += 1
-        counts["people"].add(case.person_id)
-        for c in case.relief_counts:
-            counts["counts"] += 1
-            counts[c.outcome] += 1
-            counts["serving"] += c.sentence_status is SentenceStatus.SERVING
-
     try:
         chunk: list = []
         for case in case_files(db, [k for k, _ in chosen]):
             own, bulk = split(case, style)
             if bulk is not None:
-                to_bulk(bulk)
+                tally.add(bulk)
             if own is None:
                 bulk_only.append((case.person_id, case.case_key))
                 report.no_case_number += not case.court_case
@@ -471,10 +466,7 @@ def _print_cases(db, chosen, prints, folder, wording, user, report, combined, jo
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-    summary = BulkSummary(counts["cases"], len(counts["people"]), counts["counts"], counts[Outcome.DISMISS_AND_SEAL],
-                          counts[Outcome.REDESIGNATE_MISDEMEANOR], counts[Outcome.REDESIGNATE_INFRACTION],
-                          counts["serving"])
-    return summary, bulk_only
+    return tally.summary(), bulk_only
 
 
 class _Done:
