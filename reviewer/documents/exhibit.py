@@ -133,8 +133,9 @@ def rows_text(ranges: list[tuple[int, int]]) -> str:
 
 def exhibit_cells(number: int, case: CaseFile, wording: Wording) -> list[Cell]:
     """One exhibit row: per count its number, code section, original level and date, and the relief."""
-    counts, relief = [], []
+    counts, relief, starts = [], [], []
     for count in case.relief_counts:
+        starts.append(len(counts))
         block = [f"Count {count.count}", *wrap(code_section(count.code_section), _W[4] - 6),
                  *wrap(f"{count.level}, {format_date(count.convicted_on)}", _W[4] - 6)]
         granted = relief_lines(wording, count)
@@ -147,6 +148,6 @@ def exhibit_cells(number: int, case: CaseFile, wording: Wording) -> list[Cell]:
         Cell(wrap(case.display_name, _W[1] - 6)),
         Cell([format_date(case.dob) if case.dob else "DOB unknown", case.cii or "CII unknown"]),
         Cell(wrap(case.case_number, _W[3] - 6)),
-        Cell(counts),
+        Cell(counts, breaks=tuple(starts)),
         Cell(relief),
     ]

@@ -45,6 +45,15 @@ class Cell:
     lines: list[str]
     bold: bool = False
     align: str = "left"
+    breaks: tuple[int, ...] = ()  # lines a row taller than a page is best continued from (a count's first line)
+
+
+def _rest(cell: Cell, at: int) -> Cell:
+    """What a row continued on the next page shows from line `at` on; a cell with nothing more to say (the row's
+    number, the name) shows itself again, so that the continuation names its row."""
+    if len(cell.lines) <= at:
+        return cell
+    return Cell(cell.lines[at:], cell.bold, cell.align, tuple(b - at for b in cell.breaks if b > at))
 
 
 class PleadingWriter:
@@ -220,21 +229,36 @@ class PleadingWriter:
         """One row, each cell's lines single-spaced in its column, then a half-line gap with a rule.
 
         With `on_lines` every row starts on a numbered line; otherwise rows follow each other
-        at half-line steps (long exhibit tables).
+        at half-line steps (long exhibit tables). A row's last line sits no lower than line 28 (the
+        half-line under it runs into the page number and footer): a row that does not fit starts the
+        next page (whose `on_new_page` repeats the table's header); a row taller than a whole page is
+        continued there.
         """
         if on_lines:
             self.to_line()
         height = max(len(cell.lines) for cell in cells)
+        if self.slot + height + 1 > SLOTS and self.slot > 0:
+            self.new_page()
+        while self.slot + height + 1 > SLOTS and self.slots_left > 1:
+            room = self.slots_left - 1
+            at = max((b for c in cells for b in c.breaks if 0 < b <= room), default=room)
+            self._row([Cell(c.lines[:at], c.bold, c.align) for c in cells], columns, rule, on_lines)
+            cells = [_rest(c, at) for c in cells]
+            height = max(len(cell.lines) for cell in cells)
+            self.new_page()
+        self._row(cells, columns, rule, on_lines)
+
+    def _row(self, cells: list[Cell], columns: list[tuple[float, float]], rule: bool, on_lines: bool) -> None:
+        height = max(len(cell.lines) for cell in cells)
         slots = height + 1
         if on_lines:
             slots += slots % 2
-        self.ensure(height)
         top = self.slot
         for cell, (x0, x1) in zip(cells, columns):
             for i, line in enumerate(cell.lines):
                 x = x0 + 3 if cell.align == "left" else ((x0 + x1) / 2 if cell.align == "centre" else x1 - 3)
                 self.at(top + i, x, line, cell.bold, cell.align)
-        if rule:
+        if rule and height:
             y = slot_y(top + height - 1) - 5
             self.canvas.setLineWidth(0.5)
             self.canvas.line(columns[0][0], y, columns[-1][1], y)
