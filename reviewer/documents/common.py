@@ -8,14 +8,15 @@ from reviewer.documents.citations import code_section
 from reviewer.documents.fonts import wrap
 from reviewer.documents.model import CaseFile, CountLine, Office, format_date
 from reviewer.documents.pleading import (
-    CAPTION_SPLIT, CENTRE, LEFT, RIGHT, SIZE, Cell, PleadingWriter, slot_y,
+    CAPTION_SPLIT, CENTRE, LEFT, RIGHT, SIZE, SLOTS, Cell, PleadingWriter, slot_y,
 )
 
 ATTORNEY_SLOTS = 14  # lines 1-7, single-spaced
 COURT_SLOT = 14  # line 8
 CAPTION_SLOT = 18  # line 10
 RIGHT_COLUMN = CAPTION_SPLIT + 12
-SIGNATURE_SLOTS = 12  # dated line and the deputy's block
+SIGNATURE_BLOCK = 10  # dated line and the deputy's block
+SIGNATURE_SLOTS = 2 + SIGNATURE_BLOCK  # with the blank line above it: what the paragraph before reserves
 JUDGE_SLOTS = 6  # blank line, dated line and the judge's line
 
 
@@ -104,11 +105,15 @@ def caption(w: PleadingWriter, wording: Wording, defendant: str, defendant_role:
 
 
 def signature(w: PleadingWriter, office: Office, wording: Wording) -> None:
-    """Dated line and the signing deputy's block, kept together on one page."""
+    """Dated line and the signing deputy's block, kept together on one page, after a blank line.
+
+    The paragraph before reserves SIGNATURE_SLOTS (PleadingWriter.paragraph), so the block follows it on its
+    page and is never left alone at the top of one."""
     w.to_line()
-    if w.slot:
+    if w.slot + 2 + SIGNATURE_BLOCK > SLOTS:
+        w.new_page()
+    elif w.slot:
         w.blank()
-    w.ensure(SIGNATURE_SLOTS)
     w.at(w.slot, LEFT, wording["dated"])
     w.at(w.slot, CENTRE + 20, wording["submitted"])
     w.slot += 2

@@ -33,6 +33,7 @@ MIN_FIT_SIZE = 4.0  # the smallest a fitted line is set (points): past the margi
 CAPTION_SPLIT = 336.0  # the caption's ")" column; right of it: case number and title
 SIZE = 12.0
 FOOTER_SIZE = 10.0
+KEEP_WITH_RESERVE = 2  # lines of a paragraph that go to the next page with what follows it (a signature)
 HEAD_ABOVE = 30.0  # the running head's baseline above line 1 (inside the 1 in top margin)
 
 
@@ -189,14 +190,18 @@ class PleadingWriter:
         """Wrapped text, one line per numbered line (spacing 2) or per half-line (spacing 1).
 
         `keep`: lines kept together at the start; `reserve`: half-lines that must follow the whole
-        paragraph on the same page (a signature is never left alone on a page)."""
+        paragraph on the same page (a signature is never left alone on a page): the paragraph moves to
+        the next page with it, or, longer than a page, its last lines do."""
         if spacing == 2:
             self.to_line()
         lines = wrap(text, right - left, SIZE, bold, indent if align == "left" else 0)
         if reserve and len(lines) * spacing + reserve <= SLOTS:
             self.ensure(len(lines) * spacing + reserve)
         self.ensure(min(len(lines), keep) * spacing)
+        tail = len(lines) - min(len(lines), KEEP_WITH_RESERVE)
         for i, line in enumerate(lines):
+            if reserve and i == tail and self.slot + (len(lines) - i) * spacing + reserve > SLOTS:
+                self.new_page()
             self.ensure(spacing)
             if align == "centre":
                 self.at(self.slot, (left + right) / 2, line, bold, "centre")
