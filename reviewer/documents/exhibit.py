@@ -61,23 +61,22 @@ class ExhibitTally:
     outcomes: dict = field(default_factory=lambda: {o: 0 for o in Outcome})
     kinds: dict = field(default_factory=lambda: {k: 0 for k in KINDS})  # convictions of each kind
     rows: dict = field(default_factory=lambda: {k: [] for k in KINDS})  # [first, last] row ranges of each kind
+    unnumbered: list = field(default_factory=list)  # [first, last] ranges of rows without a real case number
 
     def add(self, case: CaseFile) -> int:
         """Count the case as the next row; returns its row number (0: not a row, no relief)."""
         if not case.relief_counts:
             return 0
         self.cases += 1
+        if case.number_problem:
+            _extend(self.unnumbered, self.cases)
         self.people.add(case.person_id or case.person_name)
         for count in case.relief_counts:
             self.counts += 1
             self.outcomes[count.outcome] += 1
             kind = relief_kind(count)
             self.kinds[kind] += 1
-            ranges = self.rows[kind]
-            if ranges and ranges[-1][1] >= self.cases - 1:
-                ranges[-1][1] = self.cases
-            else:
-                ranges.append([self.cases, self.cases])
+            _extend(self.rows[kind], self.cases)
         return self.cases
 
     def summary(self) -> "BulkSummary":
@@ -85,7 +84,16 @@ class ExhibitTally:
         return BulkSummary(self.cases, len(self.people), self.counts, o[Outcome.DISMISS_AND_SEAL],
                            o[Outcome.REDESIGNATE_MISDEMEANOR], o[Outcome.REDESIGNATE_INFRACTION],
                            self.kinds[RECALL_DISMISS] + self.kinds[RECALL_RESENTENCE],
-                           {k: (n, tuple(tuple(r) for r in self.rows[k])) for k, n in self.kinds.items()})
+                           {k: (n, tuple(tuple(r) for r in self.rows[k])) for k, n in self.kinds.items()},
+                           tuple(tuple(r) for r in self.unnumbered))
+
+
+def _extend(ranges: list[list[int]], row: int) -> None:
+    """Add `row` to [first, last] ranges kept in order (rows come in increasing order)."""
+    if ranges and ranges[-1][1] >= row - 1:
+        ranges[-1][1] = row
+    else:
+        ranges.append([row, row])
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,7 @@ class BulkSummary:
     serving: int = 0
     # per kind of relief: (convictions, row ranges); what the order's paragraphs name
     kinds: dict = field(default_factory=dict, compare=False)
+    unnumbered: tuple = ()  # row ranges whose case number is missing or a placeholder: the paper is not filing-ready
 
     @classmethod
     def of(cls, cases: Iterable[CaseFile]) -> "BulkSummary":
@@ -121,7 +130,13 @@ class BulkSummary:
         return [(a, b) for a, b in merged]
 
 
-def rows_text(ranges: list[tuple[int, int]]) -> str:
+def unnumbered_text(summary: BulkSummary) -> str:
+    """The rows without a real case number, as a banner names them: 'rows 3 and 9' or '412 rows'."""
+    n = sum(b - a + 1 for a, b in summary.unnumbered)
+    return rows_text(summary.unnumbered) or (f"{n} rows" if n else "")
+
+
+def rows_text(ranges) -> str:
     """'row 4' / 'rows 1, 3 and 7-9'; '' when there are too many ranges to list."""
     if not ranges or len(ranges) > MAX_RANGES:
         return ""
@@ -147,7 +162,7 @@ def exhibit_cells(number: int, case: CaseFile, wording: Wording) -> list[Cell]:
         Cell([str(number)]),
         Cell(wrap(case.display_name, _W[1] - 6)),
         Cell([format_date(case.dob) if case.dob else "DOB unknown", case.cii or "CII unknown"]),
-        Cell(wrap(case.case_number, _W[3] - 6)),
+        Cell(wrap(case.case_number, _W[3] - 6, bold=bool(case.number_problem)), bold=bool(case.number_problem)),
         Cell(counts, breaks=tuple(starts)),
         Cell(relief),
     ]

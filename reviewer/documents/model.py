@@ -1,6 +1,7 @@
 """What a court document is made from: the office, the court case and its counts, the wording."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -8,6 +9,7 @@ from reviewer.domain.vocabulary import Outcome, SentenceStatus
 
 RELIEF = (Outcome.DISMISS_AND_SEAL, Outcome.REDESIGNATE_MISDEMEANOR, Outcome.REDESIGNATE_INFRACTION)
 NO_CASE_NUMBER = "NOT ON DOJ RECORD"
+PLACEHOLDER_CASE_NUMBER = "CASE NUMBER REQUIRED"  # printed instead of a placeholder someone typed ("TODO")
 # How the office files relief: San Francisco's motion-and-order per court case, the Los Angeles / Alameda bulk
 # motion with an exhibit, or both (the bulk motion for cases without a challenge, per-case papers for the rest).
 FILING_STYLES = {
@@ -88,7 +90,14 @@ class CaseFile:
 
     @property
     def case_number(self) -> str:
-        return self.court_case or NO_CASE_NUMBER
+        """The number as printed: NOT ON DOJ RECORD where there is none, CASE NUMBER REQUIRED for a placeholder."""
+        if not self.court_case:
+            return NO_CASE_NUMBER
+        return PLACEHOLDER_CASE_NUMBER if case_number_problem(self.court_case) else self.court_case
+
+    @property
+    def number_problem(self) -> str | None:
+        return case_number_problem(self.court_case)
 
     @property
     def display_name(self) -> str:
@@ -120,6 +129,22 @@ class CaseFile:
         if self.challenged_counts:
             kinds.append("notice-of-challenge")
         return tuple(kinds)
+
+
+# Words that stand in for a number nobody has yet; a court case number always has a digit in it.
+_PLACEHOLDER = re.compile(
+    r"\b(?:TODO|TBD|TBA|FIXME|XXX+|N/?A|NONE|NULL|UNKNOWN|PENDING|PLACEHOLDER|MISSING|UNASSIGNED|NOT\s+ON)\b|\?",
+    re.IGNORECASE)
+
+
+def case_number_problem(number: str | None) -> str | None:
+    """Why `number` is not a court case number a paper can be filed under, or None when it is one."""
+    text = " ".join((number or "").split())
+    if not text or text.upper() == NO_CASE_NUMBER:
+        return "no court case number"
+    if _PLACEHOLDER.search(text) or not any(ch.isdigit() for ch in text) or not text.strip("0-/ "):
+        return f"the court case number {text!r} is a placeholder"
+    return None
 
 
 def format_date(day: date | None) -> str:

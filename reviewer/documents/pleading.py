@@ -34,7 +34,9 @@ CAPTION_SPLIT = 336.0  # the caption's ")" column; right of it: case number and 
 SIZE = 12.0
 FOOTER_SIZE = 10.0
 KEEP_WITH_RESERVE = 2  # lines of a paragraph that go to the next page with what follows it (a signature)
-HEAD_ABOVE = 30.0  # the running head's baseline above line 1 (inside the 1 in top margin)
+HEAD_ABOVE = 30.0
+BANNER_Y = 770.0  # first banner's baseline (top margin, above the running head)
+BANNER_PITCH = 15.0  # the running head's baseline above line 1 (inside the 1 in top margin)
 
 
 def slot_y(slot: int) -> float:
@@ -70,6 +72,7 @@ class PleadingWriter:
         self.marks: list[tuple[str, int]] = []  # (document or part, its first page from 0) for bookmarks
         self.running_head: tuple[str, str] = ("", "")  # (defendant, case number) atop every page after the first
         self.on_new_page = None  # called after the frame of each continuation page is drawn
+        self.banners: list[str] = []  # marks atop every page of a paper not to be filed as it is (documents.readiness)
         self._open = False
         self._form = False
         seed(canvas)
@@ -125,6 +128,17 @@ class PleadingWriter:
         self.pen.centre(CENTRE, 27, title, FOOTER_SIZE)
         if self.page > 1 and any(self.running_head):
             self._running_head()
+        for i, text in enumerate(self.banners):
+            self._banner(BANNER_Y - i * BANNER_PITCH, text)
+
+    def _banner(self, y: float, text: str) -> None:
+        """A boxed bold line in the top margin, above the running head."""
+        size = SIZE
+        while size > MIN_FIT_SIZE and width(text, size, True) > TEXT_W - 12:
+            size -= 0.5
+        self.pen.centre(CENTRE, y, text, size, True)
+        self.canvas.setLineWidth(1.2)
+        self.canvas.rect(LEFT, y - 4, TEXT_W, BANNER_PITCH - 1, stroke=1, fill=0)
 
     def _running_head(self) -> None:
         """Defendant on the left, case number on the right, above line 1, on every page after the first."""

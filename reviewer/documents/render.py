@@ -11,10 +11,12 @@ from reportlab.pdfgen.canvas import Canvas
 
 from reviewer.documents.bulk import BulkSummary, write_bulk_motion
 from reviewer.documents.common import Wording
+from reviewer.documents.exhibit import unnumbered_text
 from reviewer.documents.model import CaseFile
 from reviewer.documents.motion import write_motion_and_order
 from reviewer.documents.notice import write_notice_of_challenge
 from reviewer.documents.pleading import PleadingWriter
+from reviewer.documents.readiness import banners
 
 PRODUCER = "Reviewer"
 
@@ -39,6 +41,7 @@ class Rendered:
 def write_case(canvas: Canvas, case: CaseFile, wording: Wording) -> PleadingWriter:
     """Every document one court case needs, in one canvas; returns the writer (pages, bookmarks)."""
     w = PleadingWriter(canvas)
+    w.banners = banners(wording, wording.office, case)
     if case.relief_counts:
         write_motion_and_order(w, case, wording)
     if case.challenged_counts:
@@ -79,6 +82,7 @@ def render_bulk(cases: Iterable[CaseFile], summary: BulkSummary, wording: Wordin
     try:
         canvas = new_canvas(str(tmp), "Bulk motion and order, HS 11361.9", wording.office.district_attorney)
         w = PleadingWriter(canvas)
+        w.banners = banners(wording, wording.office, unnumbered_rows=unnumbered_text(summary))
         rows = write_bulk_motion(w, cases, summary, wording)
         w.finish()
         canvas.save()

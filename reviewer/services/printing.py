@@ -30,7 +30,7 @@ from reviewer.documents.grounds import ground_sentence
 from reviewer.documents.common import Wording
 from reviewer.documents.fonts import register_fonts
 from reviewer.documents.merge import CombinedVolumes
-from reviewer.documents.model import CaseFile, CountLine, format_date
+from reviewer.documents.model import CaseFile, CountLine, case_number_problem, format_date
 from reviewer.documents.render import render_bulk, render_case
 from reviewer.domain.people import User
 from reviewer.domain.vocabulary import Level, Outcome, ReviewStatus, SentenceStatus
@@ -39,6 +39,7 @@ from reviewer.services.jobs import NO_JOB, Cancelled, Job
 from reviewer import scratch
 from reviewer.services.office import load_office, load_wording
 from reviewer.services.grounds import challenge_problem, engine_facts, violent_felony_named
+from reviewer.services.filing_ready import not_ready, summary_lines
 from reviewer.services.print_recovery import recover_interrupted_jobs
 from reviewer.services.safe_text import safe_row
 from reviewer.services.worker_lifetime import start_worker
@@ -93,7 +94,7 @@ class PrintReport:
     held: list[Key] = field(default_factory=list)
     no_ground: list[Key] = field(default_factory=list)  # a challenge without a factual ground: not printed
     referred_only: int = 0
-    no_case_number: int = 0
+    not_filing_ready: list[tuple[Key, str]] = field(default_factory=list)  # printed marked CASE NUMBER REQUIRED
     combined: Path | None = None  # the first volume of the combined file
     volumes: list[Path] = field(default_factory=list)  # every volume (one for most batches)
     bulk: Path | None = None
@@ -101,6 +102,10 @@ class PrintReport:
     cancelled: bool = False
     example_office: bool = False
     seconds: float = 0.0
+
+    @property
+    def no_case_number(self) -> int:
+        return len(self.not_filing_ready)
 
     def summary(self) -> str:
         if self.printed or self.cancelled:
@@ -118,9 +123,7 @@ class PrintReport:
                             ("bulk motion", self.bulk), ("referrals", self.referrals)):
             if path:
                 lines.append(f"{label}: {path}")
-        if self.no_case_number:
-            lines.append(f"{self.no_case_number} cases have no court case number on the DOJ record: "
-                         "their papers say so; enter the number (`reviewer case-number` or the print center) and print them again")
+        lines += summary_lines(self.not_filing_ready)
         if self.held:
             shown = " ".join(f"{pid}:{key}" for pid, key in self.held[:20]) + (" ..." if len(self.held) > 20 else "")
             lines.append(f"{len(self.held)} cases held: the record does not show whether the sentence is still "
@@ -166,9 +169,15 @@ def _code_section(text: str) -> str:
     return text
 
 
+def _doj_number(rows: list[tuple]) -> str:
+    """The DOJ record's court case number; "" where it has none, or only a placeholder."""
+    return next((r[4] for r in rows if r[4] and not case_number_problem(r[4])), "")
+
+
 def _number(rows: list[tuple], entered: str = "") -> str:
-    """The court case number: the DOJ record's, else the one entered by hand."""
-    return next((r[4] for r in rows if r[4]), "") or entered
+    """The court case number: the DOJ record's, else the one entered by hand, else whatever placeholder the
+    record holds (the papers are then marked not filing-ready)."""
+    return _doj_number(rows) or entered or next((r[4] for r in rows if r[4]), "")
 
 
 def _case_file(key: Key, rows: list[tuple], entered: str = "") -> CaseFile | None:
@@ -213,7 +222,7 @@ def case_files(db: Database, keys: Iterable[Key] | None = None) -> Iterator[Case
 def _stamp(rows: list[tuple], entered: str = "") -> str:
     """What a print answered: the standing decisions (and a number entered by hand, where the record has none)."""
     stamp = ",".join(str(r[16]) for r in sorted(rows, key=lambda r: r[16] or 0))
-    return stamp + f"#{entered}" if entered and not any(r[4] for r in rows) else stamp
+    return stamp + f"#{entered}" if entered and not _doj_number(rows) else stamp
 
 
 def list_cases(db: Database, scope: str = "not-printed") -> list[CaseSummary]:
@@ -229,6 +238,8 @@ def list_cases(db: Database, scope: str = "not-printed") -> list[CaseSummary]:
             problems = []
             if not _number(rows, number):
                 problems.append("no court case number on the DOJ record")
+            elif case_number_problem(_number(rows, number)):
+                problems.append(case_number_problem(_number(rows, number)))
             if case is not None and case.needs_sentence_answer:
                 problems.append("sentence status unknown: an attorney must answer")
             ground = _ground_problem(rows) if case is not None else None
@@ -435,7 +446,9 @@ def _print_cases(db, chosen, prints, folder, wording, user, report, combined, jo
             rows.append((key, str(target), ",".join(case.document_kinds), pages, stamps[key]))
             report.pages += pages
             report.reprinted += key in prints
-            report.no_case_number += not case.court_case
+            entry = not_ready(case)
+            if entry:
+                report.not_filing_ready.append(entry)
         with db.session() as session:
             q.record_printed(session, report.job_id, user, rows)
         report.printed += len(rows)
@@ -445,11 +458,12 @@ def _print_cases(db, chosen, prints, folder, wording, user, report, combined, jo
         chunk: list = []
         for case in case_files(db, [k for k, _ in chosen]):
             own, bulk = split(case, style)
-            if bulk is not None:
-                tally.add(bulk)
+            row = tally.add(bulk) if bulk is not None else 0
             if own is None:
                 bulk_only.append((case.person_id, case.case_key))
-                report.no_case_number += not case.court_case
+                entry = not_ready(case, row)
+                if entry:
+                    report.not_filing_ready.append(entry)
                 continue
             chunk.append((own, str(case_path(folder, case))))
             if len(chunk) == CHUNK:
@@ -558,11 +572,13 @@ def enter_case_number(db: Database, key: Key, court_case: str, user: User | str)
     if len(number) > 40 or not number.isprintable() or number[0] in "=+-@":
         raise PrintRefused("a court case number is at most 40 letters, digits and marks such as - or /, "
                            "and does not start with =, +, - or @")
+    if case_number_problem(number):
+        raise PrintRefused(f"{case_number_problem(number)}: give the number the court assigned")
     with db.engine.connect() as conn:
         rows = list(q.case_rows(conn, [key]))
     if not rows:
         raise PrintRefused(f"court case {key[0]}:{key[1]} does not exist (see `reviewer print` for the cases)")
-    shown = _number(rows)
+    shown = _doj_number(rows)
     if shown:
         raise PrintRefused(f"the DOJ record gives this court case the number {shown}; it is not replaced by hand")
     with db.session() as session:
