@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import LETTER
 
-from reviewer.documents.fonts import Pen, seed, width, wrap
+from reviewer.documents.fonts import BOLD, Pen, seed, width, wrap
 
 PAGE_W, PAGE_H = LETTER
 LINES = 28
@@ -73,6 +73,7 @@ class PleadingWriter:
         self.running_head: tuple[str, str] = ("", "")  # (defendant, case number) atop every page after the first
         self.on_new_page = None  # called after the frame of each continuation page is drawn
         self.banners: list[str] = []  # marks atop every page of a paper not to be filed as it is (documents.readiness)
+        self.watermark = ""  # set large and light across every page, under the text (example office details)
         self._open = False
         self._form = False
         seed(canvas)
@@ -119,6 +120,8 @@ class PleadingWriter:
             c.endForm()
             self._form = True
         c.doForm("pleading-frame")
+        if self.watermark:
+            self._watermark()
         self.pen.centre(CENTRE, 44, str(self.page), SIZE)
         c.setLineWidth(0.6)
         c.line(LEFT, 38, RIGHT, 38)
@@ -130,6 +133,19 @@ class PleadingWriter:
             self._running_head()
         for i, text in enumerate(self.banners):
             self._banner(BANNER_Y - i * BANNER_PITCH, text)
+
+    def _watermark(self) -> None:
+        c = self.canvas
+        c.saveState()
+        c.setFillGray(0.8)
+        c.translate(PAGE_W / 2, PAGE_H / 2)
+        c.rotate(55)
+        size = 60.0
+        while size > 20 and width(self.watermark, size, True) > PAGE_H * 0.85:
+            size -= 2
+        c.setFont(BOLD, size)
+        c.drawCentredString(0, -size / 3, self.watermark)
+        c.restoreState()
 
     def _banner(self, y: float, text: str) -> None:
         """A boxed bold line in the top margin, above the running head."""

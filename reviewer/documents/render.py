@@ -16,7 +16,7 @@ from reviewer.documents.model import CaseFile
 from reviewer.documents.motion import write_motion_and_order
 from reviewer.documents.notice import write_notice_of_challenge
 from reviewer.documents.pleading import PleadingWriter
-from reviewer.documents.readiness import banners
+from reviewer.documents.readiness import mark
 
 PRODUCER = "Reviewer"
 
@@ -41,7 +41,7 @@ class Rendered:
 def write_case(canvas: Canvas, case: CaseFile, wording: Wording) -> PleadingWriter:
     """Every document one court case needs, in one canvas; returns the writer (pages, bookmarks)."""
     w = PleadingWriter(canvas)
-    w.banners = banners(wording, wording.office, case)
+    mark(w, wording, wording.office, case)
     if case.relief_counts:
         write_motion_and_order(w, case, wording)
     if case.challenged_counts:
@@ -82,7 +82,7 @@ def render_bulk(cases: Iterable[CaseFile], summary: BulkSummary, wording: Wordin
     try:
         canvas = new_canvas(str(tmp), "Bulk motion and order, HS 11361.9", wording.office.district_attorney)
         w = PleadingWriter(canvas)
-        w.banners = banners(wording, wording.office, unnumbered_rows=unnumbered_text(summary))
+        mark(w, wording, wording.office, unnumbered_rows=unnumbered_text(summary))
         rows = write_bulk_motion(w, cases, summary, wording)
         w.finish()
         canvas.save()

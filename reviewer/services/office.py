@@ -57,7 +57,8 @@ def office_from_document(doc: dict[str, Any]) -> Office:
     if problems:
         raise OfficeError("office details: " + "; ".join(problems))
     fields = {k: (tuple(v) if k in LINES else v) for k, v in doc.items() if k in Office.__dataclass_fields__}
-    return Office(**fields, is_example=bool(doc.get("example", False)))
+    # details that still hold any of the shipped example's values are example details, whatever "example" says
+    return Office(**fields, is_example=bool(doc.get("example", False)) or bool(example_fields(doc)))
 
 
 def load_office_document(db: Database) -> dict[str, Any]:

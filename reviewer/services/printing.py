@@ -136,7 +136,8 @@ class PrintReport:
         if self.referred_only:
             lines.append(f"{self.referred_only} cases only referred to another agency: listed in the referrals file")
         if self.example_office:
-            lines.append("warning: the office details are the shipped EXAMPLE; set yours with `reviewer office`")
+            lines.append("warning: the office details are the shipped EXAMPLE: every page is marked SAMPLE - NOT FOR "
+                         "FILING; set yours with `reviewer office`")
         return "\n".join(lines)
 
 
