@@ -34,10 +34,14 @@ def rules(ev) -> list[str]:
     ("11357(A) HS-POSSESS CONCENTRATE", "F", "1970-01-01", S.NEEDS_REVIEW),
     # Before AUMA, 11357(c) was more than 28.5 g: still a misdemeanor (HS 11357(b)(2)).
     ("11357(C) HS-POSSESS OVER 28.5 G", "M", "1970-01-01", S.NOT_ELIGIBLE),
-    ("11358 HS-CULTIVATE", "F", "1970-01-01", S.REDESIGNATE_MISDEMEANOR),
+    # Six plants or fewer is lawful now, and before AUMA every cultivation was a felony: the record cannot tell.
+    ("11358 HS-CULTIVATE", "F", "1970-01-01", S.NEEDS_REVIEW),
+    ("11358(C) HS-CULTIVATE OVER 6 PLANTS", "F", "1970-01-01", S.REDESIGNATE_MISDEMEANOR),
     ("11359 HS-POSSESS FOR SALE", "F", "1970-01-01", S.REDESIGNATE_MISDEMEANOR),
     ("11359 HS-POSSESS FOR SALE", "M", "1970-01-01", S.NOT_ELIGIBLE),
-    ("11360(A) HS-SELL/TRANSPORT", "F", "1970-01-01", S.REDESIGNATE_MISDEMEANOR),
+    # A gift or transport of 28.5 g or less was charged under (a) too, and is lawful now.
+    ("11360(A) HS-SELL/TRANSPORT", "F", "1970-01-01", S.NEEDS_REVIEW),
+    ("11360(A)(2) HS-SELL", "F", "1970-01-01", S.REDESIGNATE_MISDEMEANOR),
     ("11360(B) HS-GIVE AWAY 28.5 G", "M", "1970-01-01", S.DISMISS_AND_SEAL),
 ])
 def test_what_each_section_carries(code, level, dob, expected):
@@ -66,7 +70,7 @@ def test_super_strike_after_the_cannabis_conviction_does_not_count():
 
 
 def test_super_strike_on_the_same_day_is_not_a_prior():
-    ev = only(record(conv("220 PC-ASSAULT", "1998-05-04"), conv("11358 HS", "1998-05-04")))
+    ev = only(record(conv("220 PC-ASSAULT", "1998-05-04"), conv("11359 HS", "1998-05-04")))
     assert ev.suggestion is S.REDESIGNATE_MISDEMEANOR
 
 
@@ -130,7 +134,8 @@ def test_two_priors_of_the_same_section_disqualify():
 
 
 def test_priors_of_another_section_do_not_count():
-    rec = record(conv("11358 HS", "2001-01-01"), conv("11360(A) HS", "2003-01-01"), conv("11359 HS", "2006-01-01"))
+    rec = record(conv("11358(C) HS", "2001-01-01"), conv("11360(A)(2) HS", "2003-01-01"),
+                 conv("11359 HS", "2006-01-01"))
     evs = evaluate_record(rec, "SACRAMENTO", AS_OF)
     assert all(ev.suggestion is S.REDESIGNATE_MISDEMEANOR for ev in evs)
 
@@ -150,9 +155,9 @@ def test_disqualifying_subsections(code):
 
 
 def test_conviction_after_auma_goes_to_review_under_the_statute():
-    ev = only(record(conv("11358 HS", "2016-11-09")))
+    ev = only(record(conv("11359 HS", "2016-11-09")))
     assert ev.suggestion is S.NEEDS_REVIEW and ev.reasons[0].rule == "after-auma"
-    assert only(record(conv("11358 HS", "2016-11-08"))).suggestion is S.REDESIGNATE_MISDEMEANOR
+    assert only(record(conv("11359 HS", "2016-11-08"))).suggestion is S.REDESIGNATE_MISDEMEANOR
 
 
 def test_bad_data_goes_to_review_with_the_line_and_field():

@@ -38,9 +38,12 @@ def db(db_url, gogen_dir):
     db.dispose()
 
 
-def _one(db, **where) -> int:
+def _one(db, numbered: bool = False, **where) -> int:
+    """The first conviction whose columns hold these values (`numbered`: with a court case number)."""
     E, C = m.Evaluation, m.Conviction
     query = select(C.id).join(E, (E.conviction_id == C.id) & E.current.is_(True))
+    if numbered:
+        query = query.where(C.court_case != "")
     for column, value in where.items():
         query = query.where((getattr(C, column) if hasattr(C, column) else getattr(E, column)) == value)
     with db.session() as s:
@@ -132,7 +135,7 @@ def _eval_id(s, conviction_id: int) -> int:
 
 def test_a_challenge_recorded_without_facts_is_held_not_printed(db, tmp_path):
     """A decision made before these checks (its reason a doubt) is held at print time, with the reason."""
-    eligible = _one(db, suggestion="REDESIGNATE_MISDEMEANOR", sentence_status="COMPLETED")
+    eligible = _one(db, numbered=True, sentence_status="COMPLETED")
     deciding.decide(db, eligible, ATTORNEY, DecisionKind.OVERRIDE, Outcome.CHALLENGE_NOT_ELIGIBLE, FACTS)
     with db.session() as s:  # as an older version of Reviewer could have recorded it
         s.execute(update(m.Decision).where(m.Decision.conviction_id == eligible).values(reason=DOUBT))

@@ -41,7 +41,8 @@ AS_OF = "2019-11-11"
 ATTORNEY = User("A. Deputy", Role.ATTORNEY, "123456")
 OVERRIDE_REASON = "Court file shows a Nevada strike"
 
-# Subject id -> what happens to it. Under the statute every 11358-11360 felony here is redesignated as a
+# Subject id -> what happens to it. Under the statute every 11358-11360 felony here (its subdivision shows
+# conduct not lawful now) is redesignated as a
 # misdemeanor, except 302's (a prior PC 187: not eligible); under the Los Angeles pilot the others are
 # dismissed (cannabis-only records, sentences completed) and 302's stays not eligible.
 ACCEPTED_CHANGED = ("300", "301")  # accepted under the statute, suggestion changes: flagged
@@ -60,11 +61,11 @@ def _conviction(subject: str, dob: str, offense: str, when: str = "20100101", or
 def _doj_file(path: Path) -> Path:
     rows = [
         _conviction("300", "19500101", "11359 HS-POSSESS FOR SALE"),
-        _conviction("301", "19800101", "11360 HS-TRANSPORT"),
+        _conviction("301", "19800101", "11360(A)(2) HS-SELL"),
         _conviction("302", "19600101", "187 PC-MURDER", when="19910411"),
         _conviction("302", "19600101", "11359 HS-POSSESS FOR SALE", order="002001001000"),
-        _conviction("303", "19850505", "11358 HS-CULTIVATE"),
-        _conviction("304", "19750505", "11358 HS-CULTIVATE"),
+        _conviction("303", "19850505", "11358(C) HS-CULTIVATE"),
+        _conviction("304", "19750505", "11358(C) HS-CULTIVATE"),
     ]
     path.write_text(doj_rows.text(rows), encoding="utf-8")
     return path

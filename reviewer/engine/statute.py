@@ -244,7 +244,10 @@ def _after_auma(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResu
             return _result(S.NOT_ELIGIBLE, head)
         found = Reason("disqualifying-subsection", entry.citation, f"convicted under {conv.code}: {entry.label}")
         return _result(S.NOT_ELIGIBLE, head, found, disqualifiers=(found,))
-    if conv.section in FELONY_EXCEPTIONS and conv.level is Level.FELONY:
+    # The exceptions keep a felony only at 18 or older (HS 11358(a), 11359(a), 11360(a)(1): under 18 it is
+    # punished as HS 11357(b)(1)); where the age is not shown to be 18 or more, the rules below decide.
+    if (conv.section in FELONY_EXCEPTIONS and conv.level is Level.FELONY
+            and facts.age_at_offense(conv).at_least(18) is True):
         certain, _ = _disqualifiers(conv, facts, None)
         if certain:
             head = Reason("after-auma-disqualified", "HS 11361.8(a)",
@@ -431,17 +434,35 @@ def _felony_capable(conv: Conviction, facts: PersonFacts, ask: Asker) -> Statute
             return still_a_felony()
         return _lawful_or_excepted(conv, facts, ask, lawful, still_a_felony, certain, exceptions)
     if pending:
-        head = Reason("felony-exception-open", FELONY_EXCEPTIONS[section][0],
-                      f"felony {code} {where_when(conv)}: a felony exception may apply; the record does not "
-                      "show (see the questions)")
-        return _result(S.NEEDS_REVIEW, head, *pending)
-    note = ""
-    if lawful is not None:
-        note = f"; dismissal if it was {lawful[3]} (not shown): lawful at 21 or older"
-    return _result(S.REDESIGNATE_MISDEMEANOR, Reason(
-        "now-misdemeanor", f"{NOW_MISDEMEANOR[section]}",
-        f"now a misdemeanor at 18 or older ({age.basis}): felony {code} {where_when(conv)}{note}"),
-        _negatives(conv, facts))
+        def exception_open() -> StatuteResult:
+            head = Reason("felony-exception-open", FELONY_EXCEPTIONS[section][0],
+                          f"felony {code} {where_when(conv)}: a felony exception may apply; the record does not "
+                          "show (see the questions)")
+            return _result(S.NEEDS_REVIEW, head, *pending)
+
+        if lawful is None:
+            return exception_open()
+        # Conduct lawful now is beyond every exception: that question may decide it alone.
+        return _lawful_or(conv, facts, ask, lawful, exception_open, exception_open)
+
+    def misdemeanor_now() -> StatuteResult:
+        return _result(S.REDESIGNATE_MISDEMEANOR, Reason(
+            "now-misdemeanor", f"{NOW_MISDEMEANOR[section]}",
+            f"now a misdemeanor at 18 or older ({age.basis}): felony {code} {where_when(conv)}"),
+            _negatives(conv, facts))
+
+    if lawful is None:
+        return misdemeanor_now()
+
+    def not_shown() -> StatuteResult:
+        # Redesignation would under-give where the conduct is lawful now (HS 11361.8(e): dismissal).
+        head = Reason(
+            "conduct-unknown", f"{lawful[2]}; {NOW_MISDEMEANOR[section]}",
+            f"felony {code} {where_when(conv)}: if {lawful[3]}, lawful now at 21 or older (an infraction at "
+            f"18-20); otherwise a misdemeanor now at 18 or older ({age.basis}); not shown")
+        return _result(S.NEEDS_REVIEW, head, _negatives(conv, facts))
+
+    return _lawful_or(conv, facts, ask, lawful, misdemeanor_now, not_shown)
 
 
 def _lawful_or_excepted(conv: Conviction, facts: PersonFacts, ask: Asker, lawful, still_a_felony,
@@ -644,15 +665,16 @@ def _prior_kind(other: Conviction, facts: PersonFacts) -> bool | None:
     code = other.code
     if facts.age_at_offense(other).at_least(18) is False:
         return False
-    felony = other.level is Level.FELONY
     if other.section == "11360":
         if _sub(code, "B"):
             return False
-        if felony or _sub(code, "A", "2") or _sub(code, "A", "3"):
-            return True
-        return None  # a misdemeanor may have been giving away or transporting a small amount
+        # Only the subdivision shows the conduct: before AUMA giving away or transporting any amount was
+        # charged under (a), a felony; 28.5 g or less without payment is lawful now (HS 11362.1(a)(1)).
+        return True if _conduct_shown(other) else None
     if other.section == "11358":
-        return True if felony or _sub(code, "C") or _sub(code, "D") else None  # (six plants or fewer?)
+        # Every cultivation was a felony before AUMA: six plants or fewer is lawful now (HS 11362.1(a)(3)),
+        # and only (c) or (d), or a disqualifying subsection, shows more.
+        return True if _conduct_shown(other) else None
     if other.section == "11359":
         return not _sub(code, "A")
     return False
