@@ -55,6 +55,11 @@ def _c(*args, **kw):
     return lambda: record(*args, **kw)
 
 
+def at_step(c, cycle: str, step: str, number: str = ""):
+    """`c` recorded at court step `step` of arrest cycle `cycle`, under court case `number`."""
+    return replace(c, count_order=f"{cycle}{step}001000", case_key=f"{cycle}{step}", court_case=number)
+
+
 def cannabis(code="11359 HS-POSSESS FOR SALE", on="2010-06-01", level=F, arrested="2010-01-15", **kw):
     return conv(code, on, level, arrested=arrested, **kw)
 
@@ -138,6 +143,22 @@ CASES = [
          _c(conv("11358 HS", "2001-01-01"), conv("11358(C) HS", "2003-01-01"),
             cannabis("11358(C) HS-CULTIVATE >6 PLANTS")),
          S.NEEDS_REVIEW, question="counts", leads={"yes": S.NOT_ELIGIBLE, "no": S.REDESIGNATE_MISDEMEANOR}),
+    Case("3", "one prior count recorded again at a later court step of its case (a probation violation) is one "
+              "prior conviction, not two: HS 11359(c)(2)",
+         _c(at_step(conv("11359 HS", "2001-01-01"), "201", "001", "CR1001"),
+            at_step(conv("11359 HS", "2002-06-01"), "201", "002", "CR1001"), cannabis()),
+         S.REDESIGNATE_MISDEMEANOR, ("1 (2 needed)",)),
+    Case("3", "the same offense at two court steps of one arrest without case numbers: one conviction or two? asked",
+         _c(at_step(conv("11359 HS", "2001-01-01"), "201", "001"),
+            at_step(conv("11359 HS", "2002-06-01"), "201", "002"), cannabis()),
+         S.NEEDS_REVIEW, question="separate", leads={"yes": S.NOT_ELIGIBLE, "no": S.REDESIGNATE_MISDEMEANOR}),
+    Case("3", "two court cases of one arrest cycle are two prior convictions: HS 11359(c)(2)",
+         _c(at_step(conv("11359 HS", "2001-01-01"), "201", "001", "CR1001"),
+            at_step(conv("11359 HS", "2002-06-01"), "201", "002", "CR2002"), cannabis()),
+         S.NOT_ELIGIBLE, ("2 (2 needed)",)),
+    Case("4", "a conviction of the same court case at an earlier court step is never a prior",
+         _c(at_step(conv("187 PC-MURDER", "2009-06-01"), "301", "001", "CR3003"),
+            at_step(cannabis(arrested=None), "301", "002", "CR3003")), S.REDESIGNATE_MISDEMEANOR),
     Case("3", "priors of another section do not count: HS 11359(c)(2) counts 11359(b) priors only",
          _c(conv("11358 HS", "2001-01-01"), conv("11360(A) HS", "2003-01-01"), cannabis()),
          S.REDESIGNATE_MISDEMEANOR, ("0 (2 needed)",)),

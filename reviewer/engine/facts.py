@@ -183,12 +183,15 @@ class PersonFacts:
     def prior_status(self, other: Conviction, conv: Conviction) -> bool | None:
         """Was `other` a conviction on the record when the offense of `conv` was committed?
 
-        Never one of the same court case; never one entered after the arrest (People v. Smit (2018)
+        Never one of the same court case (the same court step, or the same case number in the same arrest
+        cycle); never one entered after the arrest (People v. Smit (2018)
         24 Cal.App.5th 596: the prior must exist at the time of the offense). None where the record
         cannot tell: `other` has no date, or `conv` has no arrest date and `other` came less than
         PRIOR_MARGIN_YEARS before its disposition."""
         if other is conv or (other.case_key and other.case_key == conv.case_key):
             return False
+        if other.court_case and other.court_case == conv.court_case and other.cycle == conv.cycle:
+            return False  # the same court case at another court step of the arrest
         if other.disposition_date is None:
             return None
         if conv.offense_date is not None:

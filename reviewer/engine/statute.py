@@ -626,6 +626,7 @@ def _two_priors(conv: Conviction, facts: PersonFacts, cite: str, certain: list[R
     section = conv.section
     under = PRIORS_UNDER[section]
     counted, maybe = [], []
+    firsts: dict[tuple[str, str], Conviction] = {}
     for other in facts.cannabis_by_section.get(section, ()):
         status = facts.prior_status(other, conv)
         if status is False:
@@ -636,6 +637,11 @@ def _two_priors(conv: Conviction, facts: PersonFacts, cite: str, certain: list[R
         needs = [] if status else [(f"prior-{other.id}", _Text(_timing_question, other, conv))]
         if kind is None:
             needs.append((f"counts-{other.id}", _Text(_counts_question, other, under)))
+        again = _recorded_again(other, firsts)
+        if again is True:
+            continue
+        if again is not None:
+            needs.append((f"separate-{other.id}", _Text(_separate_question, other, again)))
         (maybe if needs else counted).append((other, needs))
     yes, unresolved = list(counted), []
     for other, needs in maybe:
@@ -657,6 +663,25 @@ def _two_priors(conv: Conviction, facts: PersonFacts, cite: str, certain: list[R
     elif len(yes) + len(unresolved) >= 2:
         text = f"prior convictions under {under}: {len(yes)} shown, {len(unresolved)} more possible (2 needed)"
         open_items.append((Reason("two-priors-same-section", cite, text), [n for _, ns in unresolved for n in ns]))
+
+
+def _recorded_again(other: Conviction, firsts: dict[tuple[str, str], Conviction]):
+    """Is `other` a count already counted, recorded again at a later court step of the same arrest cycle
+    (a probation violation, a sentence modified)? True: the same court case, one conviction; None: another
+    conviction; the earlier record where the record cannot tell (no court case number on one of them)."""
+    key = (other.cycle, str(other.code))
+    first = firsts.setdefault(key, other)
+    if first is other or not other.cycle or first.case_key == other.case_key:
+        return None  # the first of its kind, or another count of the same court step
+    if other.court_case and first.court_case:
+        return True if other.court_case == first.court_case else None
+    return first
+
+
+def _separate_question(other: Conviction, first: Conviction) -> str:
+    return (f"Is {other.code} ({where_when(other)}) a conviction of its own, not {first.code} "
+            f"({where_when(first)}) of the same arrest recorded again at a later court step? The record "
+            "shows no court case number to tell.")
 
 
 def _prior_kind(other: Conviction, facts: PersonFacts) -> bool | None:
@@ -691,8 +716,9 @@ def _counts_question(other: Conviction, under: str) -> str:
 def _negatives(conv: Conviction, facts: PersonFacts) -> Reason:
     """What was looked for and not found, itemised."""
     section = conv.section
+    firsts: dict[tuple[str, str], Conviction] = {}
     priors = [o for o in facts.cannabis_by_section.get(section, ())
-              if facts.prior_status(o, conv) and _prior_kind(o, facts)]
+              if facts.prior_status(o, conv) and _prior_kind(o, facts) and _recorded_again(o, firsts) is not True]
     # Listed offenses on the record before this conviction that are still not priors: the same court
     # case, or entered after the arrest.
     later = [h for h in facts.super_strikes + facts.pc290 if facts.prior_status(h.conviction, conv) is False
