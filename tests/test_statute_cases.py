@@ -235,6 +235,15 @@ CASES = [
     Case("8", "before AUMA HS 11357(e) was school grounds under 18: an infraction now (HS 11357(d))",
          _c(cannabis("11357(E) HS", level=M, on="1990-03-01", arrested="1990-01-01"), dob="1973-01-01"),
          S.REDESIGNATE_INFRACTION, citation_has="11357(d)"),
+    Case("8", "HS 11357(b) convicted after AUMA for an offense before it: 28.5 g or less in the old text (lawful now), "
+              "more than 28.5 g in AUMA's (an offense still); which text is open (In re Estrada): asked",
+         _c(cannabis("11357(B) HS-POSSESS MARIJUANA", level=I, on="2016-12-01", arrested="2016-10-01")),
+         S.NEEDS_REVIEW, ("does not show which text",), question="11357-text",
+         leads={"before": S.DISMISS_AND_SEAL, "after": S.NOT_ELIGIBLE}),
+    Case("8", "HS 11357(c) convicted after AUMA for an offense before it: a misdemeanor under either text (more than "
+              "28.5 g before; school grounds at 18 or older after): nothing lesser to give, said so",
+         _c(cannabis("11357(C) HS-POSSESS MARIJUANA", level=M, on="2017-01-10", arrested="2016-10-01")),
+         S.NOT_ELIGIBLE, ("either way",)),
     Case("8", "HS 11357 without subsection: the amount decides, asked",
          _c(cannabis("11357 HS-NO SPECIFIED SUBSECTI", level=M)), S.NEEDS_REVIEW, question="amount-28.5g",
          leads={"yes": S.DISMISS_AND_SEAL, "no": S.NOT_ELIGIBLE}),

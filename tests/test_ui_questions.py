@@ -264,8 +264,29 @@ def test_the_layer_that_decided_is_shown_apart(qtbot, open_window, policy_db, st
     assert "<b>statute</b>" in window2.case_panel.suggestion_label.text()
 
 
-def test_an_open_sentence_question_shows_on_a_decided_suggestion(qtbot, open_window, statute_db):
-    window, path = open_window(statute_db)
+@pytest.fixture(scope="module")
+def sentence_open_db(statute_db, tmp_path_factory):
+    """The statute's records, where a felony whose sentence status the record cannot tell has its conduct
+    question answered: its suggestion is relief, and the sentence question stays open."""
+    path = tmp_path_factory.mktemp("questions") / "sentence-open.db"
+    shutil.copy(statute_db, path)
+    db = Database(path, migrate=False)
+    try:
+        with db.session() as s:
+            unknown = set(s.scalars(select(m.Evaluation.conviction_id).where(
+                m.Evaluation.current.is_(True), m.Evaluation.flagged.is_(True),
+                m.Evaluation.sentence_status == "UNKNOWN")))
+        target, key, value = next((o.conviction_id, o.question.key, a.value) for o in answering.open_questions(db)
+                                  if o.conviction_id in unknown and o.question.key in ("plants-6", "gift-28.5g")
+                                  for a in o.question.answers if a.suggestion.grants_relief)
+        answering.answer_question(db, target, key, value, User("B. Colleague", bar_number="999"))
+    finally:
+        db.dispose()
+    return path
+
+
+def test_an_open_sentence_question_shows_on_a_decided_suggestion(qtbot, open_window, sentence_open_db):
+    window, path = open_window(sentence_open_db)
     ids = {o.conviction_id for o in answering.open_questions(window.service.db)
            if o.question.key == "sentence-serving" and o.suggestion.value != "NEEDS_REVIEW"}
     row = go_to(qtbot, window, lambda r: r.conviction_id in ids and r.status == "pending")
@@ -277,7 +298,8 @@ def test_an_open_sentence_question_shows_on_a_decided_suggestion(qtbot, open_win
     try:
         with db.session() as s:
             assert s.scalars(select(m.QuestionAnswer.value).where(
-                m.QuestionAnswer.conviction_id == row.conviction_id)).all() == ["SERVING"]
+                m.QuestionAnswer.conviction_id == row.conviction_id,
+                m.QuestionAnswer.question_key == "sentence-serving")).all() == ["SERVING"]
     finally:
         db.dispose()
     assert window.current_conviction() == row.conviction_id

@@ -18,6 +18,7 @@ from reviewer.engine.questions import Asker
 AUMA_EFFECTIVE = date(2016, 11, 9)
 S = Suggestion
 _LEVEL = {level: level.label.lower() for level in Level}
+_LOWER = {s: s.label.lower() for s in Suggestion}
 
 # Where each section's felony exceptions live, for the explanation.
 FELONY_EXCEPTIONS = {
@@ -275,15 +276,60 @@ def _after_auma(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResu
 
 # --- HS 11357 --------------------------------------------------------------------------------
 
+# What each subdivision letter of HS 11357 held, in the text before AUMA and in the text AUMA enacted.
+_11357_BEFORE = {"A": "concentrated cannabis", "B": "28.5 g or less", "C": "more than 28.5 g",
+                 "D": "28.5 g or less on school grounds, 18 or older", "E": "school grounds, under 18"}
+_11357_AUMA = {"A": "28.5 g or less", "B": "more than 28.5 g", "C": "28.5 g or less on school grounds, 18 or older",
+               "D": "school grounds, under 18"}
+_WHICH_TEXT = "11357-text"
+_TEXTS = (("before", "The text before AUMA (the law at the offense)"), ("after", "The text as amended by AUMA"))
+
+
 def _possession(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResult:
     """HS 11357: never a felony now; the amount decides lawful, infraction or misdemeanor.
 
-    Subdivision letters are read by the law on the disposition date: before AUMA (a) concentrated
-    cannabis, (b) 28.5 g or less, (c) more than 28.5 g, (d) school grounds at 18 or older, (e) school
-    grounds under 18; from AUMA on (a) 28.5 g or less, (b) more, (c) school grounds at 18 or older,
-    (d) school grounds under 18."""
+    AUMA gave the subdivisions new letters: before it (a) concentrated cannabis, (b) 28.5 g or less, (c)
+    more than 28.5 g, (d) school grounds at 18 or older, (e) school grounds under 18; from AUMA on (a)
+    28.5 g or less, (b) more, (c) school grounds at 18 or older, (d) school grounds under 18. Convicted
+    before AUMA, the letter is of the old text. Convicted after it for an offense before it (the only
+    such conviction that reaches this rule, see _after_auma), the charge was under the old text but the
+    conviction may be under the new (In re Estrada (1965) 63 Cal.2d 740: an ameliorative change reaches a
+    case not yet final): where the two readings lead apart, the attorney is asked which."""
+    letter = conv.code.subsections[0] if conv.code.subsections else ""
+    if conv.disposition_date < AUMA_EFFECTIVE or not letter:
+        return _possession_under(conv, facts, ask, True)
+    question = (_WHICH_TEXT, _Text(_which_text_question, conv, letter), "HS 11357; HS 11361.8(a)", _TEXTS)
+    if ask.answers and ask.answers.get((conv.id, _WHICH_TEXT)) in ("before", "after"):
+        return _possession_under(conv, facts, ask, ask.ask(*question) == "before")  # (the answer, among the reasons)
+    old = _possession_under(conv, facts, ask.with_answer(_WHICH_TEXT, "before"), True)
+    new = _possession_under(conv, facts, ask.with_answer(_WHICH_TEXT, "after"), False)
+    if old.suggestion is new.suggestion and new.suggestion is not S.NEEDS_REVIEW:
+        result = _possession_under(conv, facts, ask, False)
+        either = Reason("11357-either-text", "HS 11357; HS 11361.8(a)",
+                        f"read as amended by AUMA (the law at conviction); under the text before AUMA, HS 11357"
+                        f"({letter.lower()}) was {_11357_BEFORE.get(letter, 'no subdivision')}: "
+                        f"{_LOWER[result.suggestion]} either way")
+        return StatuteResult(result.suggestion, result.reasons + (either,), result.disqualifiers)
+    ask.ask(*question)  # asked only where the readings lead apart
+    return _result(S.NEEDS_REVIEW, Reason(
+        "11357-which-text", "HS 11357; HS 11361.8(a)",
+        f"{_LEVEL[conv.level]} {conv.code} {where_when(conv)}, after AUMA took effect, for an offense before it: "
+        f"HS 11357({letter.lower()}) was {_11357_BEFORE.get(letter, 'no subdivision')} before AUMA, "
+        f"{_11357_AUMA.get(letter, 'no subdivision')} as amended by AUMA ({_LOWER[old.suggestion]} under the first, "
+        f"{_LOWER[new.suggestion]} under the second); the record does not show which text the conviction is under"))
+
+
+def _which_text_question(conv: Conviction, letter: str) -> str:
+    low = letter.lower()
+    return (f"{conv.code} was convicted on {conv.disposition_date.isoformat()}, after AUMA took effect, for an "
+            f"offense before it. Is the conviction under HS 11357 as it read before AUMA (({low}): "
+            f"{_11357_BEFORE.get(letter, 'no such subdivision')}) or as AUMA amended it (({low}): "
+            f"{_11357_AUMA.get(letter, 'no such subdivision')})? The court record shows which.")
+
+
+def _possession_under(conv: Conviction, facts: PersonFacts, ask: Asker, before: bool) -> StatuteResult:
+    """HS 11357 read by the text before AUMA (`before`) or as AUMA amended it."""
     code = conv.code
-    before = conv.disposition_date < AUMA_EFFECTIVE
     letter = code.subsections[0] if code.subsections else ""
     era = "before AUMA" if before else "as amended by AUMA"
     small = {"B"} if before else {"A"}
