@@ -343,7 +343,40 @@ def convictions(c: dict[str, pa.Array], problems: list[RowProblem], source: str,
     g = attach_code_sections(g)
     g = _attach_case_numbers(g, c)
     g = _attach_arrests(g, arrests, first(pick("cycle_date")))
+    clashes = _counts_with_two_offenses(g, subject, count, pick("offense_text"), pick("line"))
+    if clashes:  # (the caller's list: the import reports them among its flagged rows, in line order)
+        problems.extend(clashes)
+        problems.sort(key=lambda p: p.line)
     return g.append_column("issues", _issues(g, problems, source))
+
+
+def _counts_with_two_offenses(g: pa.Table, subject: pa.Array, count: pa.Array, offense: pa.Array,
+                              line: pa.Array) -> list[RowProblem]:
+    """One conviction is kept per person and CNT_ORDER (rows of one count run together; a count seen again
+    adds nothing). Where one CNT_ORDER holds two different offenses, the other offense is not kept, and it
+    may be what disqualifies another conviction (a prior murder): every conviction of that person is
+    flagged, naming both lines, so that each goes to review."""
+    if not len(subject):
+        return []
+    rows = pa.table({"s": subject, "c": count, "o": pc.utf8_upper(pc.utf8_trim_whitespace(offense)), "l": line})
+    rows = rows.filter(pc.not_equal(rows["o"], ""))
+    seen = rows.group_by(["s", "c"], use_threads=False).aggregate(
+        [("o", "count_distinct"), ("l", "min"), ("l", "max")])
+    clash = seen.filter(pc.greater(seen["o_count_distinct"], 1))
+    if not clash.num_rows:
+        return []
+    first_clash: dict[str, tuple[str, int, int]] = {}
+    for who, order, low, high in zip(*(clash[k].to_pylist() for k in ("s", "c", "l_min", "l_max"))):
+        first_clash.setdefault(who, (order, low, high))
+    people = pa.array(list(first_clash), pa.string())
+    mine = g.filter(pc.is_in(g["subject_id"], value_set=people))
+    out = []
+    for who, at in zip(mine["subject_id"].to_pylist(), mine["line"].to_pylist()):
+        order, low, high = first_clash[who]
+        out.append(RowProblem(at, "CNT_ORDER", f"count {order} is on line {low} and line {high} with "
+                                               "different offenses (OFFENSE_DESCR); one conviction per count is kept, "
+                                               "so a conviction of this person may be missing: read the record"))
+    return out
 
 
 def _count_kind(kinds: pa.Array, starts: np.ndarray) -> pa.Array:
