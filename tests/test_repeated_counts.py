@@ -51,8 +51,8 @@ def test_a_murder_sharing_a_count_with_another_offense_sends_the_persons_cannabi
 
 def test_the_clash_is_reported_among_the_flagged_rows_without_the_offense_text(tmp_path):
     rows = [
-        conviction(SUBJECT_ID="1", CNT_ORDER="101001001000", OFFENSE_DESCR="459 PC-BURGLARY", STP_EVENT_DATE="19910411"),
-        conviction(SUBJECT_ID="1", CNT_ORDER="101001001000", OFFENSE_DESCR="187 PC-MURDER", STP_EVENT_DATE="19910411"),
+        conviction(CNT_ORDER="101001001000", OFFENSE_DESCR="459 PC-BURGLARY", STP_EVENT_DATE="19910411"),
+        conviction(CNT_ORDER="101001001000", OFFENSE_DESCR="187 PC-MURDER", STP_EVENT_DATE="19910411"),
     ]
     doj, db = tmp_path / "doj.csv", tmp_path / "r.db"
     doj.write_text(text(rows), encoding="utf-8")
