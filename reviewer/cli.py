@@ -25,6 +25,17 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
+def _as_of(text: str) -> date:
+    """--as-of: a date an evaluation can be made as of (domain.as_of)."""
+    from reviewer.domain.as_of import as_of_problem
+
+    day = _date(text)
+    problem = as_of_problem(day, date.today())
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return day
+
+
 def _open(db_arg: str):
     from reviewer.store.database import Database
 
@@ -165,14 +176,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", default=user)
     p.add_argument("--show-problems", type=int, default=20, metavar="N", help="flagged rows to print (default 20)")
     p.add_argument("--county", help="then evaluate this county's cannabis convictions, in the same process")
-    p.add_argument("--as-of", type=_date, dest="as_of", help="with --county: the evaluation's date")
+    p.add_argument("--as-of", type=_as_of, dest="as_of", help="with --county: the evaluation's date")
     p.add_argument("--policy", help="with --county: policy JSON file or shipped policy name (default: statute only)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="with --county: evaluation processes")
 
     p = sub.add_parser("evaluate", help="evaluate a county's cannabis convictions")
     p.add_argument("--db", required=True)
     p.add_argument("--county", required=True)
-    p.add_argument("--as-of", required=True, type=_date, dest="as_of")
+    p.add_argument("--as-of", required=True, type=_as_of, dest="as_of")
     p.add_argument("--policy", help="policy JSON file (Reviewer or gogen format) or a shipped policy name")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes to evaluate with (default: all cores)")
     p.add_argument("--user", default=user)

@@ -86,7 +86,7 @@ def _whatif_parser(sub, user) -> None:
     p.add_argument("--policy", required=True,
                    help=f"policy file, shipped policy name, or {STATUTE_ALONE} (no county policy)")
     p.add_argument("--county", help="default: the county of the newest evaluation")
-    p.add_argument("--as-of", type=cli._date, dest="as_of", help="default: the current run's as-of date")
+    p.add_argument("--as-of", type=cli._as_of, dest="as_of", help="default: the current run's as-of date")
     p.add_argument("--csv", metavar="FILE.csv", help="write the changed convictions as CSV")
     p.add_argument("--table", action="store_true", help="with --csv, print the table too")
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.domain.as_of import EARLIEST_AS_OF, latest_as_of
 from reviewer.domain.override_reasons import PresetReason, presets_for
 from reviewer.domain.people import User, bar_number_problem
 from reviewer.domain.vocabulary import Outcome, Role
@@ -244,6 +245,7 @@ class ReevaluateDialog(QDialog):
         form.addRow("&County:", self.county)
         self.as_of = QDateEdit(QDate(today.year, today.month, today.day))
         self.as_of.setObjectName("reevaluateAsOf")
+        self.as_of.setDateRange(_qdate(EARLIEST_AS_OF), _qdate(latest_as_of(today)))  # (domain.as_of)
         self.as_of.setAccessibleName("As of")
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
@@ -290,3 +292,7 @@ def shortcuts_text() -> str:
 
 
 __all__ = ["IdentityDialog", "OverrideDialog", "ReevaluateDialog", "shortcuts_text"]
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
+from reviewer.domain.as_of import EARLIEST_AS_OF, latest_as_of
 from reviewer.engine.policy import Policy, policy_from_document
 from reviewer.engine.policy_words import policy_words
 from reviewer.services.policy_files import ConfigurableOptions, configurable_document, new_policy_document, \
@@ -77,6 +78,7 @@ class PolicyOptions(QWidget):
         form = QFormLayout()
         self.as_of = QDateEdit(QDate(today.year, today.month, today.day))
         self.as_of.setObjectName("asOfDate")
+        self.as_of.setDateRange(_qdate(EARLIEST_AS_OF), _qdate(latest_as_of(today)))  # (domain.as_of)
         self.as_of.setAccessibleName("Evaluate as of")
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
@@ -238,3 +240,7 @@ class PolicyOptions(QWidget):
     @property
     def valid(self) -> bool:
         return not self.problem.text()
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
