@@ -260,9 +260,14 @@ def main(argv: list[str] | None = None) -> int:
         _sigterm_interrupts()
     try:
         _refuse_writing_onto_the_database(args)
+        _refuse_outputs_into_missing_folders(args)
         return COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file or folder the operating system refused: its name and why, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; nothing from the interrupted step was saved", file=sys.stderr)
@@ -300,6 +305,23 @@ def _refuse_writing_onto_the_database(args) -> None:
         if value and str(Path(value).expanduser().resolve()) in database:
             raise UsageError(f"--{name} {value} is the database itself (--db): writing there would destroy it; "
                              "choose another file")
+
+
+def _refuse_outputs_into_missing_folders(args) -> None:
+    """An output file whose folder does not exist is refused before anything is opened or written (a
+    command that writes a folder, such as `print --out`, creates it)."""
+    for name in _OUTPUTS:
+        value = getattr(args, name, None)
+        if not value or (name == "out" and _writes_a_folder(args)):
+            continue
+        folder = Path(value).expanduser().parent
+        if not folder.is_dir():
+            what = f"{folder} is not a folder" if folder.exists() else f"the folder {folder} does not exist"
+            raise UsageError(f"--{name} {value}: {what}; choose another place, or create the folder")
+
+
+def _writes_a_folder(args) -> bool:
+    return args.command == "print" or (args.command == "export" and getattr(args, "what", "") == "gogen")
 
 
 def _load_feature_commands() -> None:
