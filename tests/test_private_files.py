@@ -61,6 +61,24 @@ def test_cli_outputs_are_private(synthetic_template, tmp_path, gogen_dir):  # no
     assert mode(out) == 0o700 and mode(out / "cases") == 0o700
 
 
+def test_exports_over_an_existing_readable_file_are_made_private(synthetic_template, tmp_path):  # noqa: F811
+    db = copy_db(synthetic_template, tmp_path)
+    path = db.url.removeprefix("sqlite:///")
+    db.dispose()
+    gogen = tmp_path / "gogen"
+    gogen.mkdir()
+    there = [tmp_path / "results.csv", tmp_path / "whatif.csv", gogen / "All_Results_1.csv", gogen / "gogen.json"]
+    for file in there:
+        file.write_text("an older export, readable by everyone")
+        file.chmod(0o644)
+    reviewer("export", "results", "--db", path, "--out", str(there[0]), cwd=tmp_path)
+    reviewer("whatif", "--db", path, "--policy", "statute-alone", "--csv", str(there[1]), cwd=tmp_path)
+    reviewer("export", "gogen", "--db", path, "--out", str(gogen), cwd=tmp_path)
+    for file in there:
+        assert mode(file) == 0o600, file.name
+        assert "an older export" not in file.read_text(encoding="utf-8")
+
+
 def test_the_user_data_folder_is_private(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     from reviewer.ui.settings import data_folder

@@ -19,6 +19,7 @@ from typing import IO
 
 from reviewer.domain.vocabulary import Suggestion
 from reviewer.reports.csv_safe import safe_row
+from reviewer.reports.private_files import open_private_text
 
 RESULT_HEADERS: tuple[str, ...] = (
     "Case Number", "# of convictions on record", "Possible Other P64 Charges", "Occurred after 11/9/2016",
@@ -114,7 +115,7 @@ class GogenWriter:
         spreadsheet would run as a formula is written as text (an apostrophe in front, as OWASP recommends)."""
         self.raw = raw
         self.paths = [folder / name for name in file_names(index)]
-        self._files: list[IO[str]] = [open(p, "w", newline="", encoding="utf-8") for p in self.paths]
+        self._files: list[IO[str]] = [open_private_text(p) for p in self.paths]
         self._all, self._condensed, self._prop64 = (csv.writer(f, lineterminator="\n") for f in self._files)
         self._pick = [doj_columns.index(c) for c in CONDENSED_COLUMNS]
         self._comment = doj_columns.index("COMMENT_TEXT")
@@ -142,4 +143,5 @@ def rfc3339(day: date | None) -> str | None:
 
 
 def write_summary(path: Path, summary: dict) -> None:
-    path.write_text(json.dumps(summary), encoding="utf-8")
+    with open_private_text(path) as fh:
+        fh.write(json.dumps(summary))

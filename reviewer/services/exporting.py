@@ -5,6 +5,7 @@ import csv
 import json
 from pathlib import Path
 
+from reviewer.reports.private_files import open_private_text
 from reviewer.services.safe_text import safe_row, spreadsheet_safe
 from reviewer.store.database import Database
 from reviewer.store.queries import answered_questions, current_results
@@ -28,7 +29,7 @@ def open_questions_text(questions_json: str | None, conviction_id: int, answered
 def export_results(db: Database, out: str | Path) -> int:
     """Write the results CSV; returns the number of rows written."""
     count = 0
-    with db.engine.connect() as conn, open(out, "w", newline="", encoding="utf-8") as fh:
+    with db.engine.connect() as conn, open_private_text(out) as fh:
         writer = csv.writer(fh)
         writer.writerow(RESULT_COLUMNS)
         answered = answered_questions(conn)

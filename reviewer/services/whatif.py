@@ -7,7 +7,6 @@ is compared with the current evaluations. No evaluation, review or decision is w
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,6 +15,7 @@ from reviewer.domain.vocabulary import Level, Suggestion
 from reviewer.engine.evaluate import evaluate_records, normalise_county
 from reviewer.engine.policy import Policy
 from reviewer.reports.csv_safe import spreadsheet_safe
+from reviewer.reports.private_files import open_private_text
 from reviewer.services.counties import require_county
 from reviewer.services.evaluating import STATUTE_ONLY
 from reviewer.services.jobs import NO_JOB, Job
@@ -168,8 +168,7 @@ def check_county(db: Database, county: str | None) -> None:
 
 
 def write_csv(result: WhatIf, out: str | Path) -> int:
-    with open(out, "w", newline="", encoding="utf-8") as fh:
-        os.chmod(out, 0o600)  # names and CII numbers: the owner's only, also over a file that was there
+    with open_private_text(out) as fh:  # names and CII numbers
         writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS)
         writer.writeheader()
         for change in result.changes:
