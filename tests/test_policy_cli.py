@@ -83,6 +83,19 @@ def test_policy_show_names_the_field_of_a_broken_file(tmp_path):
     assert done.returncode == 2 and "rules[0].when.age_at_least" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("depth", [900, 100_000])
+def test_a_policy_nested_too_deeply_is_refused_by_name(tmp_path, depth):
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"format": "reviewer-policy", "format_version": 1, "name": "x", "version": "1", "rules": [], '
+                    '"otherwise": {"suggest": "NEEDS_REVIEW", "reason": "r"}, "description": '
+                    + "[" * depth + "]" * depth + "}", encoding="utf-8")
+    for args in (("policy", "show", deep), ("policy", "new", "--from", deep, "--out", tmp_path / "new.json")):
+        done = run(*args)
+        assert "Traceback" not in done.stderr and "RecursionError" not in done.stderr, done.stderr
+        if depth > 1000:
+            assert done.returncode == 2 and "deep.json" in done.stderr and "too deeply" in done.stderr
+
+
 def _snapshot(url: str) -> dict:
     """Everything a what-if must leave as it was."""
     db = Database(url)

@@ -56,10 +56,16 @@ def load_policy(path) -> Policy:
         raise PolicyError(f"{name}: cannot read the policy file ({exc.strerror})") from None
     try:
         document = json.loads(raw.decode("utf-8-sig"))
+        return policy_from_document(document, name)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = f"line {exc.lineno}: " if isinstance(exc, json.JSONDecodeError) else ""
         raise PolicyError(f"{name}: {where}not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc})") from None
-    return policy_from_document(document, name)
+    except RecursionError:
+        raise PolicyError(too_deep(name)) from None
+
+
+def too_deep(name: str) -> str:
+    return f"{name}: not a policy: its JSON nests arrays or objects inside each other too deeply to read"
 
 
 def policy_from_document(document: Any, name: str = "policy") -> Policy:

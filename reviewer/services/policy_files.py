@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.engine.conditions import PolicyError
-from reviewer.engine.policy import FORMAT, Policy, policy_from_document
+from reviewer.engine.policy import FORMAT, Policy, policy_from_document, too_deep
 from reviewer.resources import shipped_policies
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
@@ -44,7 +44,12 @@ def base_document(spec: str | Path) -> dict[str, Any]:
                           f"{', '.join(shipped_policies())}") from None
     except ValueError as exc:
         raise PolicyError(f"{spec}: not valid JSON ({exc})") from None
-    policy_from_document(document, str(spec))  # validate
+    except RecursionError:
+        raise PolicyError(too_deep(str(spec))) from None
+    try:
+        policy_from_document(document, str(spec))  # validate
+    except RecursionError:
+        raise PolicyError(too_deep(str(spec))) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise PolicyError(f"{spec}: only a Reviewer policy can be copied (gogen's eligibility_options.json is read "
                           "as it is by `reviewer evaluate --policy`)")
