@@ -96,8 +96,9 @@ def derive(t: pa.Table) -> dict[str, pa.Array]:
     c["is_deceased"] = pc.equal(step, "DECEASED")
     c["cycle_date"] = _date(c["CYC_DATE"])
     age_ok = pc.match_substring_regex(c["CYC_AGE"], r"^\d{1,3}$")
-    c["cycle_age"] = pc.if_else(age_ok, pc.cast(pc.if_else(age_ok, c["CYC_AGE"], "0"), pa.int32()),
-                                pa.scalar(None, pa.int32()))
+    age = pc.cast(pc.if_else(age_ok, c["CYC_AGE"], "0"), pa.int32())
+    age_ok = pc.and_(age_ok, pc.less_equal(age, lim.MAX_AGE))  # (a bad one is flagged: row_problems)
+    c["cycle_age"] = pc.if_else(age_ok, age, pa.scalar(None, pa.int32()))
     c["sentence_kind"] = _sentence_kinds(pc.utf8_upper(c["SENT_LOC_DESCR"]))
     c["is_registration"] = pc.and_(pc.equal(step, "REGISTRATION"), pc.starts_with(c["OFFENSE_DESCR"], "290"))
     ofn = c["OFN"]
@@ -168,26 +169,28 @@ def _level_of(stat: str, code: str) -> tuple[str | None, str | None]:
     if stat in LEVEL_WORDS:
         return LEVEL_WORDS[stat], None
     if stat:
-        return None, f"CONV_STAT_DESCR: unknown level {stat!r}"
+        return None, f"CONV_STAT_DESCR: unknown level {lim.shown(stat)}"
     if code in LEVEL_CODES:
         return code, None
     if code:
-        return None, f"OFFENSE_TOC: unknown level {code!r} and CONV_STAT_DESCR blank"
+        return None, f"OFFENSE_TOC: unknown level {lim.shown(code)} and CONV_STAT_DESCR blank"
     return None, "CONV_STAT_DESCR and OFFENSE_TOC: level missing"
 
 
 def row_problems(c: dict[str, pa.Array], today: date | None = None) -> list[RowProblem]:
     """Bad values on conviction rows (rare): the only per-row Python work, and only for those rows."""
     conv = c["is_conviction"]
-    blank_or = lambda v: f"{v!r} is not a valid date (YYYYMMDD)" if v else "date missing"  # noqa: E731
+    blank_or = lambda v: f"{lim.shown(v)} is not a valid date (YYYYMMDD)" if v else "date missing"  # noqa: E731
     checks = [
         ("STP_EVENT_DATE", pc.is_null(c["event_date"]), "STP_EVENT_DATE", blank_or),
         ("PRI_DOB", pc.and_(pc.is_null(c["dob"]), pc.not_equal(c["PRI_DOB"], "")), None,
          lambda v: "not a valid date (YYYYMMDD)"),
         ("SENT_LENGTH", pc.and_(pc.invert(c["length_ok"]), pc.not_equal(c["SENT_LENGTH"], "")), "SENT_LENGTH",
-         lambda v: f"{v!r} is not a number"),
+         lambda v: f"{lim.shown(v)} is not a number"),
         ("SENT_TIME_CODE", pc.and_(c["length_ok"], pc.invert(pc.is_in(c["unit"], pa.array(["D", "M", "Y", ""])))),
-         "SENT_TIME_CODE", lambda v: f"unknown unit {v!r} (expected D, M or Y)"),
+         "SENT_TIME_CODE", lambda v: f"unknown unit {lim.shown(v)} (expected D, M or Y)"),
+        ("CYC_AGE", pc.and_(pc.is_null(c["cycle_age"]), pc.not_equal(c["CYC_AGE"], "")), "CYC_AGE",
+         lambda v: f"{lim.shown(v)} is not an age (0 to {lim.MAX_AGE} years): the age at the arrest is not known"),
         ("STP_ORI_CNTY_NAME", pc.equal(c["county"], ""), None,
          lambda v: "county missing: no county's evaluation reaches this conviction"),
     ]
@@ -222,7 +225,7 @@ def _poisoning_values(c: dict[str, pa.Array], today: date) -> list[RowProblem]:
         (pc.and_(conv, lim.after(c["dob"], c["event_date"])), "PRI_DOB", lambda i: lim.DOB_AFTER_CONVICTION),
         (pc.and_(conv, lim.after_day(c["dob"], today)), "PRI_DOB", lambda i: lim.DOB_IN_FUTURE),
         (pc.and_(conv, lim.after_day(c["event_date"], today)), "STP_EVENT_DATE",
-         lambda i: f"{c['STP_EVENT_DATE'][i].as_py()!r} is in the future"),
+         lambda i: f"{lim.shown(c['STP_EVENT_DATE'][i].as_py())} is in the future"),
     ]
     if c["unsafe_count_order"] is not None:
         checks.append((pc.and_(kept, c["unsafe_count_order"]), "CNT_ORDER", lambda i: lim.KEY_CHARACTERS))

@@ -27,6 +27,19 @@ MAX_SENTENCE_MONTHS = MAX_SENTENCE_YEARS * 12
 UNSAFE_IN_FILE_NAME = r'[\\/:*?"<>|\x00-\x1f]'
 
 
+SHOWN = 40  # characters of a bad value quoted in its flag
+MAX_AGE = 120  # CYC_AGE: years
+
+
+def shown(value: str | None) -> str:
+    """A bad value as its flag quotes it: whole up to SHOWN characters, else its start and its length (a
+    200,000-character date is not repeated in the message, the log or the register)."""
+    text = value or ""
+    if len(text) <= SHOWN:
+        return repr(text)
+    return f"{text[:SHOWN]!r}... ({len(text):,} characters)"
+
+
 def cut(values: pa.Array, limit: int) -> tuple[pa.Array, pa.Array | None]:
     """(values cut to `limit` characters, mask of those that were longer), or the mask None when none was."""
     too_long = pc.greater(pc.utf8_length(values), limit)
