@@ -1,29 +1,17 @@
 """An as-of date before AUMA took effect, or more than a year ahead, is refused on every command that takes one."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 
 import pytest
 
 from reviewer.domain.as_of import EARLIEST_AS_OF, as_of_problem, latest_as_of
-
-ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-
-
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "reviewer", *args], capture_output=True, text=True, env=ENV)
+from tests.small_demo import cli, small_demo
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("as-of")
-    doj, db = folder / "doj.csv", folder / "r.db"
-    assert cli("demo-data", "--rows", "60", "--county", "SACRAMENTO", "--out", str(doj)).returncode == 0
-    assert cli("import", str(doj), "--db", str(db)).returncode == 0
-    return doj, db
+    return small_demo(tmp_path_factory.mktemp("as-of"))
 
 
 @pytest.mark.parametrize("day,words", [("0001-01-01", "before 2016-11-09"), ("2016-11-08", "before 2016-11-09"),

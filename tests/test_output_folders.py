@@ -2,27 +2,14 @@
 nothing; a command that writes a folder creates it."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-
-
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "reviewer", *args], capture_output=True, text=True, env=ENV)
+from tests.small_demo import cli, small_demo
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("outputs")
-    doj, db = folder / "doj.csv", folder / "r.db"
-    assert cli("demo-data", "--rows", "60", "--county", "SACRAMENTO", "--out", str(doj)).returncode == 0
-    done = cli("import", str(doj), "--db", str(db), "--county", "SACRAMENTO", "--as-of", "2019-11-11")
-    assert done.returncode == 0, done.stderr
-    return db
+    return small_demo(tmp_path_factory.mktemp("outputs"), "--county", "SACRAMENTO", "--as-of", "2019-11-11")[1]
 
 
 @pytest.mark.parametrize("command", [
