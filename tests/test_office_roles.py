@@ -84,7 +84,7 @@ def test_identity_comes_from_the_connection(office):
             logins["attorney"], Role.ATTORNEY, "123456", logins["attorney"])
         clerk = signed_in_user(clerk_db, "Attorney Impostor", Role.ATTORNEY)
         assert clerk.role is Role.CLERK and clerk.name == logins["clerk"]
-        cid = deciding.pending_ids(attorney_db)[0]
+        cid = deciding.pending_ids(attorney_db, suggestion="REDESIGNATE_MISDEMEANOR")[0]  # (one to accept)
         result = deciding.decide(attorney_db, cid, attorney, DecisionKind.ACCEPT, expected_version=0)
         with attorney_db.engine.connect() as conn:
             row = conn.execute(sa.text("SELECT user_name, account FROM decision WHERE id = :d"),
