@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout,
@@ -17,6 +17,7 @@ from reviewer.domain.people import User, bar_number_problem
 from reviewer.domain.vocabulary import Outcome, Role
 from reviewer.services.identity import IdentityError, normalise_bar_number
 from reviewer.services.queue import OVERRIDE_OUTCOMES, CaseView, RunInfo
+from reviewer.ui.dates import qdate
 
 
 OTHER_REASON = "Other: type the reason below"
@@ -243,9 +244,9 @@ class ReevaluateDialog(QDialog):
         self.county.setObjectName("reevaluateCounty")
         self.county.setAccessibleName("County")
         form.addRow("&County:", self.county)
-        self.as_of = QDateEdit(QDate(today.year, today.month, today.day))
+        self.as_of = QDateEdit(qdate(today))
         self.as_of.setObjectName("reevaluateAsOf")
-        self.as_of.setDateRange(_qdate(EARLIEST_AS_OF), _qdate(latest_as_of(today)))  # (domain.as_of)
+        self.as_of.setDateRange(qdate(EARLIEST_AS_OF), qdate(latest_as_of(today)))  # (domain.as_of)
         self.as_of.setAccessibleName("As of")
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
@@ -292,7 +293,3 @@ def shortcuts_text() -> str:
 
 
 __all__ = ["IdentityDialog", "OverrideDialog", "ReevaluateDialog", "shortcuts_text"]
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)

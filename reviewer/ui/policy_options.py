@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup, QCheckBox, QDateEdit, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit,
     QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget,
@@ -15,6 +15,7 @@ from reviewer.engine.policy import Policy, policy_from_document
 from reviewer.engine.policy_words import policy_words
 from reviewer.services.policy_files import ConfigurableOptions, configurable_document, new_policy_document, \
     options_of, shipped_document
+from reviewer.ui.dates import qdate
 
 STATUTE, LOS_ANGELES, CONFIGURABLE, OFFICE, EDITED = "statute", "los-angeles", "configurable", "office", "edited"
 LA_PILOT = "los-angeles-pilot-2019"
@@ -76,9 +77,9 @@ class PolicyOptions(QWidget):
         layout.addLayout(edit_line)
         self.edited: dict | None = None
         form = QFormLayout()
-        self.as_of = QDateEdit(QDate(today.year, today.month, today.day))
+        self.as_of = QDateEdit(qdate(today))
         self.as_of.setObjectName("asOfDate")
-        self.as_of.setDateRange(_qdate(EARLIEST_AS_OF), _qdate(latest_as_of(today)))  # (domain.as_of)
+        self.as_of.setDateRange(qdate(EARLIEST_AS_OF), qdate(latest_as_of(today)))  # (domain.as_of)
         self.as_of.setAccessibleName("Evaluate as of")
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
@@ -240,7 +241,3 @@ class PolicyOptions(QWidget):
     @property
     def valid(self) -> bool:
         return not self.problem.text()
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)

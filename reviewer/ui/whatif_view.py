@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSplitter,
@@ -17,6 +17,7 @@ from reviewer.domain.people import User
 from reviewer.engine.policy import load_policy, policy_from_document
 from reviewer.services.policy_files import load_office_policy, save_office_policy, write_office_policy_file
 from reviewer.services.whatif import Change, WhatIf, suggestion_label, what_if, write_csv
+from reviewer.ui.dates import qdate
 from reviewer.ui.policy_options import PolicyOptions
 from reviewer.ui.workers import JobRunner
 
@@ -170,7 +171,7 @@ class WhatIfView(QWidget):
         self.jobs.busy_changed.connect(lambda busy: self.compare_button.setEnabled(not busy))
 
     def set_as_of(self, day: date) -> None:
-        self.options.as_of.setDate(QDate(day.year, day.month, day.day))
+        self.options.as_of.setDate(qdate(day))
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Policy file", "", "Policy files (*.json)")
