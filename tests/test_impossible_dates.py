@@ -34,3 +34,32 @@ def test_a_day_past_the_months_end_is_flagged_not_rolled_over(tmp_path):
     db.dispose()
     assert str(days[leap]) == "2020-02-29"
     assert days.get(bad) is None  # no 2019-03-02
+
+
+def _as_written(text):
+    """The reference reading: eight ASCII digits that Python reads back as the same calendar date."""
+    from datetime import date, datetime
+
+    if text is None or len(text) != 8 or not text.isascii() or not text.isdigit():
+        return None
+    try:
+        day = datetime.strptime(text, "%Y%m%d").date()
+    except ValueError:
+        return None
+    return (day - date(1970, 1, 1)).days
+
+
+def test_dates_read_as_written_and_nothing_else():
+    import pyarrow as pa
+
+    from reviewer.ingest.doj_columns import _date
+
+    values = ["20190230", "20200229", "21000229", "20000229", "19000229", "2019010", "201901011", " 20190101",
+              "2019-01-01", "", "abcdefgh", "20191301", "20190100", "20190132", "+2019010", "-2019010", "20191231",
+              "20190431", "19700101", "19691231", "18000101", "20191200", None, "２０１９０１０１", "2019 101",
+              "00000000", "12345678", "00010101", "99991231", "1991\n011"]
+    values += [f"{y:04d}{m:02d}{d:02d}" for y in (1899, 1968, 1999, 2016, 2024) for m in range(0, 14)
+               for d in (0, 1, 28, 29, 30, 31, 32)]
+    got = _date(pa.array(values, pa.string())).cast(pa.int32()).to_pylist()
+    for text, days in zip(values, got):
+        assert days == _as_written(text), text

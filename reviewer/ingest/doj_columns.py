@@ -38,12 +38,18 @@ def county_name(names: pa.Array) -> pa.Array:
 
 
 def _date(strings: pa.Array) -> pa.Array:
-    """YYYYMMDD as dates; anything else null (then flagged where it matters). The parser rolls a day past
-    the month's end over (20190230 would be 2019-03-02, the date that decides which law applies): a value
-    that does not read back as written is no date."""
-    parsed = pc.strptime(strings, format="%Y%m%d", unit="s", error_is_null=True)
-    exact = pc.equal(pc.strftime(parsed, format="%Y%m%d"), strings)
-    return pc.cast(pc.if_else(exact, parsed, pa.scalar(None, parsed.type)), pa.date32())
+    """YYYYMMDD as dates; anything else null (then flagged where it matters). A day past the month's end
+    (20190230, which a parser would roll over to 2019-03-02, the date that decides which law applies)
+    is no date. Integer arithmetic over the whole column: a parse and a print back per value took
+    seven times as long."""
+    shaped = pc.fill_null(pc.match_substring_regex(strings, r"^[0-9]{8}$"), False)
+    number = pc.cast(pc.if_else(shaped, strings, "19700101"), pa.int32()).to_numpy()
+    year, month, day = number // 10000, number // 100 % 100, number % 100
+    valid = shaped.to_numpy(zero_copy_only=False) & (month >= 1) & (month <= 12) & (day >= 1)
+    first = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (np.clip(month, 1, 12) - 1)
+    days = first.astype("datetime64[D]") + (day - 1)
+    valid &= days < (first + 1).astype("datetime64[D]")
+    return pa.array(days.astype(np.int64).astype(np.int32), pa.int32(), mask=~valid).cast(pa.date32())
 
 
 ARREST_COLUMNS = ("SUBJECT_ID", "CNT_ORDER", "STP_EVENT_DATE", "OFFENSE_DESCR", "COMMENT_TEXT")
