@@ -343,3 +343,21 @@ def test_a_policy_that_goes_further_than_the_statute_shows_both_layers():
     layer = next(r for r in ev.reasons if r.rule == "statute-alone")
     assert "county policy" in layer.text and "needs review" in layer.text
     assert any(r.rule == "11357-no-subsection" for r in ev.reasons)
+
+
+def test_a_prior_recorded_again_at_a_later_court_step_is_named_once():
+    """The same murder at two court steps of one court case (sentenced, then a probation violation) is one
+    prior conviction: one reason names it, not two (HS 11359(c)(1); PC 667(e)(2)(C)(iv)(IV))."""
+    rec = record(at_step(conv("187 PC-MURDER", "2001-01-01"), "201", "001", "CR1001"),
+                 at_step(conv("187 PC-MURDER", "2002-06-01"), "201", "002", "CR1001"), cannabis())
+    ev = _target(rec)
+    assert ev.suggestion is S.NOT_ELIGIBLE
+    strikes = [r for r in ev.reasons if r.rule == "prior-super-strike"]
+    assert len(strikes) == 1, [r.text for r in strikes]
+    assert "2001-01-01" in strikes[0].text
+
+
+def test_the_same_offense_in_two_court_cases_is_named_twice():
+    rec = record(at_step(conv("187 PC-MURDER", "2001-01-01"), "201", "001", "CR1001"),
+                 at_step(conv("187 PC-MURDER", "2002-06-01"), "202", "001", "CR2002"), cannabis())
+    assert len([r for r in _target(rec).reasons if r.rule == "prior-super-strike"]) == 2

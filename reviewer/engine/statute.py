@@ -600,12 +600,12 @@ def _disqualifiers(conv: Conviction, facts: PersonFacts, ask: Asker | None) -> t
     entry = tables.first_match(tables.DISQUALIFYING_SUBSECTIONS, conv.code)
     if entry is not None:
         certain.append(Reason("disqualifying-subsection", entry.citation, f"convicted under {conv.code}: {entry.label}"))
-    for hit in facts.super_strikes:
+    for hit in _once(facts.super_strikes):
         needs = _prior_needs(hit, conv, facts)
         if needs is not None:
             resolve(Reason("prior-super-strike", f"{strike_cite}; {hit.entry.citation}",
                            f"prior conviction {hit.describe()} is a super strike under {hit.entry.citation}"), needs)
-    for hit in facts.pc290:
+    for hit in _once(facts.pc290):
         needs = _prior_needs(hit, conv, facts)
         if needs is not None:
             resolve(Reason("prior-pc290", f"{strike_cite}; {tables.PC290_CITATION}",
@@ -628,6 +628,15 @@ def _disqualifiers(conv: Conviction, facts: PersonFacts, ask: Asker | None) -> t
                 ask.ask(key, text, reason.citation)
             pending.append(Reason(reason.rule + "-open", reason.citation, f"possibly: {reason.text} (to answer)"))
     return certain, pending
+
+
+def _once(hits: tuple[Hit, ...]) -> list[Hit]:
+    """The hits without a count recorded again at a later court step of its court case (a probation
+    violation, a sentence modified): one conviction, named once."""
+    if len(hits) < 2:
+        return list(hits)
+    firsts: dict[tuple[str, str], Conviction] = {}
+    return [hit for hit in hits if _recorded_again(hit.conviction, firsts) is not True]
 
 
 def _prior_needs(hit: Hit, conv: Conviction, facts: PersonFacts) -> list[tuple[str, str]] | None:
@@ -767,7 +776,8 @@ def _negatives(conv: Conviction, facts: PersonFacts) -> Reason:
               if facts.prior_status(o, conv) and _prior_kind(o, facts) and _recorded_again(o, firsts) is not True]
     # Listed offenses on the record before this conviction that are still not priors: the same court
     # case, or entered after the arrest.
-    later = [h for h in facts.super_strikes + facts.pc290 if facts.prior_status(h.conviction, conv) is False
+    later = [h for h in _once(facts.super_strikes) + _once(facts.pc290)
+             if facts.prior_status(h.conviction, conv) is False
              and h.conviction.disposition_date is not None
              and (h.conviction.case_key == conv.case_key or h.conviction.disposition_date < conv.disposition_date)]
     registered = facts.person.pc290_registration
