@@ -10,6 +10,7 @@ import csv
 import os
 import re
 import stat
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,11 +86,24 @@ def first_line(data: bytes) -> str:
     return data[: min(ends) if ends else len(data)].decode("utf-8", errors="replace")
 
 
-def first_line_fields(data: bytes, delimiter: str = ",") -> list[str]:
+@contextmanager
+def fields_up_to(size: int):
+    """Python's csv refuses a field longer than 131,072 characters: within this, a field may be as long as
+    the text read (`size`), so that a long value is read as the one field it is."""
+    limit = csv.field_size_limit(max(size, csv.field_size_limit()))
     try:
-        return next(csv.reader([first_line(data)], delimiter=delimiter), [])
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def first_line_fields(data: bytes, delimiter: str = ",") -> list[str]:
+    line = first_line(data)
+    try:
+        with fields_up_to(len(line)):
+            return next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:
-        return first_line(data).split(delimiter)
+        return line.split(delimiter)
 
 
 @dataclass(frozen=True)
@@ -117,11 +131,8 @@ def _csv_problem(message: str) -> str:
 def first_bad_line(data: bytes, expected: int, skip_header: bool, delimiter: str = ",") -> BadLine | None:
     """Slow path, run only when a file is already known to be malformed. Never raises. (Fields as long as
     the file are allowed here, so that a long field never hides the line that is wrong.)"""
-    limit = csv.field_size_limit(max(len(data), csv.field_size_limit()))
-    try:
+    with fields_up_to(len(data)):
         return _first_bad_line(data, expected, skip_header, delimiter)
-    finally:
-        csv.field_size_limit(limit)
 
 
 def _first_bad_line(data: bytes, expected: int, skip_header: bool, delimiter: str) -> BadLine | None:
