@@ -38,8 +38,8 @@ def test_a_long_first_value_imports_cut_and_flagged(tmp_path, name, field, value
     finally:
         db.dispose()
     assert report.imported and report.rows == 5 and report.convictions == 5
-    assert report.problems == [f"{name} line 1, {field}: {LONG:,} characters, longer than {MAX_OFFENSE}: "
-                               f"cut to {MAX_OFFENSE}"]
+    said = f"{name} line 1, {field}: {LONG:,} characters, longer than {MAX_OFFENSE}: cut to {MAX_OFFENSE}"
+    assert report.problems == [said]
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'reviewer.db'}")
     with engine.connect() as conn:
         longest = conn.execute(sa.text("SELECT max(length(offense_text)) FROM conviction")).scalar()
