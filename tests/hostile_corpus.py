@@ -92,6 +92,12 @@ def _doj_files() -> dict[str, tuple[bytes, Expect]]:
     add("header_only.csv", text([], True).encode(), rejected=True, line=1, says="no data rows")
     add("not_doj.csv", b"name,dob\nJANE,1970\n", rejected=True, line=1, says="2 fields, expected 95")
     add("unbalanced_quote.csv", good.replace(b'"DOE,JANE"', b'"DOE,JANE', 1), rejected=True)
+    add("quote_never_closed_at_end.csv", good.removesuffix(b"\n") + b'"ABC', rejected=True, line=6,
+        says="field END_OF_REC: a quoted value is never closed")
+    add("quote_never_closed_in_comment.csv", good.removesuffix(b",\n") + b'"ABC,\n', rejected=True, line=6,
+        says="field COMMENT_TEXT: a quoted value is never closed")
+    add("long_first_value_no_header.csv", _good(_set(_rows(), 0, OFFENSE_DESCR="X" * 200_000), header=False),
+        rejected=False, flagged=frozenset({(1, "OFFENSE_DESCR")}))
     poison = _set(_set(_set(_set(_set(_rows(6, 200), 0, SENT_LENGTH="99999", SENT_TIME_CODE="Y"), 1, CNT_ORDER="1/2001001000"),
                             2, PRI_DOB="20990101"), 3, PRI_DOB="20150101"), 4, STP_EVENT_DATE="20990101")
     add("poison_values.csv", _good(poison), rejected=False, flagged=frozenset({

@@ -18,6 +18,7 @@ from reviewer.ingest.file_blocks import BlockTee
 from reviewer.ingest.kept_file import KeptFile, KeptStream
 from reviewer.ingest.problems import FileRejected, RowProblem
 from reviewer.ingest.line_decoding import decode_lines
+from reviewer.ingest.open_quote import last_line, open_quote, refuse_open_quote
 from reviewer.ingest.raw_text import (
     SAMPLE, NotUtf8, check_not_binary, cr_line_ends_to_lf, first_bad_line, first_line_fields, line_numbers,
     parse_string_columns, parse_string_stream, read_regular_file, refuse_special_file, rejection, strip_bom,
@@ -63,7 +64,8 @@ def read_doj_bytes(raw: bytes, name: str, today: date | None = None) -> DojExtra
         raise FileRejected(name, 1, "no data rows")
     lines = line_numbers(data, table.num_rows, 2 if header else 1)
     if lines is None:
-        raise rejection(name, first_bad_line(data, FIELD_COUNT, header), f"expected {FIELD_COUNT}")
+        raise rejection(name, first_bad_line(data, FIELD_COUNT, header), f"expected {FIELD_COUNT}", DOJ_COLUMNS)
+    refuse_open_quote(data, int(lines[-1]), name, DOJ_COLUMNS)  # a value running to the end of the file
     parsed = [table, lines]
     del data, table, lines
     return _extract(parsed, name, today, encoding, fallback, keep)
@@ -93,6 +95,8 @@ def _read_streamed(path: Path, today: date | None) -> DojExtract | None:
         return None
     first = 2 if header else 1
     if source.physical_lines() != table.num_rows + first - 1:  # blank lines: count where each row starts
+        return None
+    if open_quote(strip_bom(last_line(path)).decode("utf-8", errors="replace")):  # (each line is a row here)
         return None
     parsed = [table, _consecutive(first, table.num_rows)]
     del table
@@ -185,5 +189,5 @@ def _check_first_line(data: bytes, name: str) -> bool:
 def _parse(data: bytes, name: str, header: bool) -> pa.Table:
     table = parse_string_columns(data, list(DOJ_COLUMNS), list(USED_COLUMNS), 1 if header else 0)
     if table is None:
-        raise rejection(name, first_bad_line(data, FIELD_COUNT, header), f"expected {FIELD_COUNT}")
+        raise rejection(name, first_bad_line(data, FIELD_COUNT, header), f"expected {FIELD_COUNT}", DOJ_COLUMNS)
     return table

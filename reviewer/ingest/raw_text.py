@@ -10,10 +10,12 @@ import csv
 import os
 import re
 import stat
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from reviewer.ingest.open_quote import NEVER_CLOSED, never_closed, open_quote
 from reviewer.ingest.problems import FileRejected
 
 BOM = b"\xef\xbb\xbf"
@@ -108,18 +110,31 @@ def first_line_fields(data: bytes, delimiter: str = ",") -> list[str]:
 
 @dataclass(frozen=True)
 class BadLine:
-    """Where a malformed file first goes wrong: a line with the wrong number of fields (`fields`), or
-    one the CSV rules cannot read at all (`problem`)."""
+    """Where a malformed file first goes wrong: a line with the wrong number of fields (`fields`), one the
+    CSV rules cannot read at all (`problem`), or a quoted value never closed (`problem`, in field `column`)."""
 
     line: int | None
     fields: int | None = None
     problem: str = ""
+    column: int | None = None  # 0-based
 
 
-def _lf_lines(text: str):
-    """Lines ended by LF only (a lone CR stays inside its line, as in the physical line count)."""
-    for match in re.finditer(r"[^\n]*\n|[^\n]+\Z", text):
-        yield match.group()
+class _LfLines:
+    """Lines ended by LF only (a lone CR stays inside its line, as in the physical line count), and how
+    much of the text they have given (the CSV reader takes one line at a time, as it needs them)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.given = 0
+        self._matches = re.finditer(r"[^\n]*\n|[^\n]+\Z", text)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        match = next(self._matches)
+        self.given = match.end()
+        return match.group()
 
 
 def _csv_problem(message: str) -> str:
@@ -136,9 +151,11 @@ def first_bad_line(data: bytes, expected: int, skip_header: bool, delimiter: str
 
 
 def _first_bad_line(data: bytes, expected: int, skip_header: bool, delimiter: str) -> BadLine | None:
-    reader = csv.reader(_lf_lines(data.decode("utf-8", errors="replace")), delimiter=delimiter)
-    index = 0
+    lines = _LfLines(data.decode("utf-8", errors="replace"))
+    reader = csv.reader(lines, delimiter=delimiter)
+    index, last = 0, (0, 1)
     while True:
+        start = (lines.given, reader.line_num + 1)  # where the next record begins: offset, line
         try:
             fields = next(reader)
         except StopIteration:
@@ -146,19 +163,32 @@ def _first_bad_line(data: bytes, expected: int, skip_header: bool, delimiter: st
         except csv.Error as exc:
             return BadLine(reader.line_num or 1, None, _csv_problem(str(exc)))
         index += 1
+        last = start if fields else last
         if index == 1 and skip_header:
             continue
         if fields and len(fields) != expected:
-            return BadLine(reader.line_num, len(fields))
-    return None
+            at_end = lines.given == len(lines.text) and _open_at_end(lines, start, delimiter)
+            return at_end or BadLine(reader.line_num, len(fields))
+    return _open_at_end(lines, last, delimiter)
 
 
-def rejection(name: str, bad: BadLine | None, expected_text: str) -> FileRejected:
-    """The rejection for a file that did not parse: its first bad line, else unbalanced quotes."""
+def _open_at_end(lines: _LfLines, start: tuple[int, int], delimiter: str) -> BadLine | None:
+    """The last record, from `start` (offset, line) to the end of the text, read as a quoted value that is
+    never closed: the line where its quote opens and its field."""
+    offset, line = start
+    found = open_quote(lines.text[offset:], delimiter)
+    return BadLine(line + found.line_feeds, None, NEVER_CLOSED, found.field) if found else None
+
+
+def rejection(name: str, bad: BadLine | None, expected_text: str, columns: Sequence[str] = ()) -> FileRejected:
+    """The rejection for a file that did not parse: its first bad line, else unbalanced quotes. `columns`
+    name the field of a quoted value never closed."""
     if bad is None:
         return FileRejected(name, None, "malformed CSV (unbalanced quotes)")
     if bad.fields is not None:
         return FileRejected(name, bad.line, f"{bad.fields} fields, {expected_text}")
+    if bad.column is not None:
+        return FileRejected(name, bad.line, never_closed(bad.column, columns))
     return FileRejected(name, bad.line, bad.problem)
 
 
