@@ -147,6 +147,8 @@ def _case_files() -> dict[str, tuple[bytes, Expect]]:
         says="the mapping reads no conviction")
     add("case_all_empty.csv", _case_csv([[""] * 8] * 20), rejected=True, says="every mapped column is empty")
     add("case_no_header.csv", _case_csv(good, header=False), rejected=True, line=1, says="looks like a data row")
+    add("case_quote_never_closed.csv", _case_csv(good).removesuffix(b"1971-02-02\n") + b'"1971', rejected=True,
+        line=3, says="field DOB: a quoted value is never closed")
     poison = [["P3", "SC-3", "11359 HS", "F", "2099-01-01", "CONVICTED", "N" * 5000, "2100-01-01"]]
     add("case_poison.csv", _case_csv(good + poison), rejected=False,
         flagged=frozenset({(4, "Date"), (4, "Name"), (4, "DOB")}))

@@ -24,6 +24,7 @@ from reviewer.ingest.doj_columns import attach_code_sections, cannabis_read_prob
 from reviewer.ingest.doj_reader import DojExtract
 from reviewer.ingest.line_decoding import decode_lines
 from reviewer.ingest.mapping import DEFAULT_DATE_FORMATS, Mapping, MappingError, resolve_columns
+from reviewer.ingest.open_quote import refuse_open_quote
 from reviewer.ingest.problems import FileRejected, RowProblem
 from reviewer.ingest.raw_text import (
     check_not_binary, cr_line_ends_to_lf, first_bad_line, first_line, first_line_fields, line_numbers, parse_string_columns, read_regular_file,
@@ -117,10 +118,14 @@ def _read_csv(data: bytes, name: str, mapping: Mapping):
     wanted = sorted(set(where.values()))
     table = parse_string_columns(data, names, [names[i] for i in wanted], 1, delimiter)
     if table is None:
-        raise rejection(name, first_bad_line(data, len(header), True, delimiter), f"the header has {len(header)}")
+        raise rejection(name, first_bad_line(data, len(header), True, delimiter), f"the header has {len(header)}",
+                        header)
     lines = line_numbers(data, table.num_rows, 2)
     if lines is None:
-        raise rejection(name, first_bad_line(data, len(header), True, delimiter), f"the header has {len(header)}")
+        raise rejection(name, first_bad_line(data, len(header), True, delimiter), f"the header has {len(header)}",
+                        header)
+    if len(lines):
+        refuse_open_quote(data, int(lines[-1]), name, header, delimiter)  # a value running to the end of the file
     columns = {fld: table.column(names[i]).combine_chunks() for fld, i in where.items()}
     return header, columns, lines
 
