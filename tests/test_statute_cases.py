@@ -349,7 +349,8 @@ def test_a_prior_recorded_again_at_a_later_court_step_is_named_once():
     """The same murder at two court steps of one court case (sentenced, then a probation violation) is one
     prior conviction: one reason names it, not two (HS 11359(c)(1); PC 667(e)(2)(C)(iv)(IV))."""
     rec = record(at_step(conv("187 PC-MURDER", "2001-01-01"), "201", "001", "CR1001"),
-                 at_step(conv("187 PC-MURDER", "2002-06-01"), "201", "002", "CR1001"), cannabis())
+                 at_step(conv("187 PC-MURDER", "2002-06-01"), "201", "002", "CR1001"),
+                 cannabis(case="CASE-X"))  # (a case key of its own: the default one follows a counter)
     ev = _target(rec)
     assert ev.suggestion is S.NOT_ELIGIBLE
     strikes = [r for r in ev.reasons if r.rule == "prior-super-strike"]
@@ -359,5 +360,6 @@ def test_a_prior_recorded_again_at_a_later_court_step_is_named_once():
 
 def test_the_same_offense_in_two_court_cases_is_named_twice():
     rec = record(at_step(conv("187 PC-MURDER", "2001-01-01"), "201", "001", "CR1001"),
-                 at_step(conv("187 PC-MURDER", "2002-06-01"), "202", "001", "CR2002"), cannabis())
+                 at_step(conv("187 PC-MURDER", "2002-06-01"), "202", "001", "CR2002"),
+                 cannabis(case="CASE-X"))
     assert len([r for r in _target(rec).reasons if r.rule == "prior-super-strike"]) == 2
