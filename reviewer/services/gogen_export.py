@@ -17,19 +17,31 @@ from sqlalchemy.exc import OperationalError
 
 from reviewer.engine.facts import PersonFacts
 from reviewer.ingest.doj_format import DOJ_COLUMNS
+from reviewer.ingest.kept_file import decompress
+from reviewer.ingest.line_decoding import text_stream
+from reviewer.ingest.raw_text import fields_up_to
 from reviewer.reports.figures import years_before
 from reviewer.reports.gogen_files import (
-    CASE_NUMBER, PROP64_SECTIONS, GogenWriter, PersonSummary, code_section_text, result_values, rfc3339,
+    CASE_NUMBER,
+    PROP64_SECTIONS,
+    GogenWriter,
+    PersonSummary,
+    code_section_text,
+    result_values,
+    rfc3339,
     write_summary,
 )
 from reviewer.services.jobs import NO_JOB, Job
 from reviewer.store import report_queries as q
+from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
 from reviewer.store.records import records_in_county
-from reviewer.store.audit import AuditLog
-from reviewer.ingest.kept_file import decompress
-from reviewer.ingest.line_decoding import text_stream
-from reviewer.store.sources import SourceUnavailable, erase_freed_space, forget_sources, read_source
+from reviewer.store.sources import (
+    SourceUnavailable,
+    erase_freed_space,
+    forget_sources,
+    read_source,
+)
 
 SUMMARY_FILE = "gogen.json"
 _COL = {name: i for i, name in enumerate(DOJ_COLUMNS)}
@@ -117,18 +129,20 @@ def _person_summary(facts: PersonFacts) -> PersonSummary:
 
 
 def _rows(raw: bytes, encoding: str):
-    """The file's data rows as lists of 95 strings (header skipped, blank lines skipped)."""
+    """The file's data rows as lists of 95 strings (header skipped, blank lines skipped). A field may be as
+    long as the file: the import keeps a file with a value over csv's 131,072 characters (cut and flagged)."""
     reader = csv.reader(text_stream(raw, encoding))  # decoded as at import (BOM, lines in Windows-1252)
     first = True
-    for row in reader:
-        if not row:
-            continue
-        if first:
-            first = False
-            upper = [f.strip().upper() for f in row]
-            if upper and (upper[0] == "RECORD_ID" or "SUBJECT_ID" in upper):
+    with fields_up_to(len(raw)):  # no more characters than bytes, in every encoding the import reads
+        for row in reader:
+            if not row:
                 continue
-        yield row
+            if first:
+                first = False
+                upper = [f.strip().upper() for f in row]
+                if upper and (upper[0] == "RECORD_ID" or "SUBJECT_ID" in upper):
+                    continue
+            yield row
 
 
 def _case_numbers(raw: bytes, encoding: str, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
