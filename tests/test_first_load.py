@@ -118,6 +118,26 @@ def test_a_count_twice_in_the_file_is_written_once_as_on_the_staged_path(tmp_pat
     assert dump(once) == dump(staged)
 
 
+def test_a_count_again_after_the_persons_other_counts_is_written_once(tmp_path, demo, monkeypatch):
+    """A person's first count repeated after their last row: two convictions of one (person, count) reach
+    the load, which keeps the first (the load once kept the first rows of the file instead, and failed on
+    the UNIQUE constraint)."""
+    rows = demo.read_text().splitlines(keepends=True)
+    convictions = read_doj_file(demo).convictions
+    by_person: dict[str, list[int]] = {}
+    for who, line in zip(convictions["subject_id"].to_pylist(), convictions["line"].to_pylist()):
+        by_person.setdefault(who, []).append(line)
+    who, lines = next((w, ls) for w, ls in by_person.items() if len(ls) > 1 and ls[0] > 100)
+    last = max(i for i, r in enumerate(rows, start=1) if r.split(",")[2] == who)
+    again = tmp_path / "again.csv"
+    again.write_text("".join(rows[:last] + rows[lines[0] - 1 : lines[0]] + rows[last:]))
+    once, staged = str(tmp_path / "once.db"), str(tmp_path / "staged.db")
+    report = store_extract(Database(once), read_doj_file(again), "")
+    monkeypatch.setattr(first_load, "suits", lambda persons: False)
+    assert store_extract(Database(staged), read_doj_file(again), "").new_convictions == report.new_convictions
+    assert dump(once) == dump(staged)
+
+
 def test_a_rejected_file_changes_nothing(tmp_path, demo):
     path = str(tmp_path / "r.db")
     db = Database(path)

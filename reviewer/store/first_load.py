@@ -89,7 +89,7 @@ def _counts(convictions: pa.Table, persons: pa.Table, first_person: int, first_i
     t = t.append_column("_row", _ids(0, t.num_rows))
     firsts = t.group_by(["person_id", "count_order"], use_threads=False).aggregate([("_row", "min")])
     if firsts.num_rows < t.num_rows:
-        t = t.take(pc.sort_indices(firsts.column("_row_min")))
+        t = t.take(firsts.column("_row_min").sort())  # the rows, in file order (not their ranks)
     n = t.num_rows
     same = np.zeros(n, np.int64)
     t = t.append_column("batch_id", pa.array([batch_id], pa.int64()).take(same))
