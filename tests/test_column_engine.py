@@ -1,0 +1,72 @@
+"""The column engine (engine/columns) against the per-record engine: the same suggestions, reasons,
+questions (with where each answer leads), sentence status and flags, record by record (issue 14).
+
+The records: every hand-made statute case (tests/test_statute_cases.py), each again with every answer
+to each of its questions, and a generated county's file.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+from test_statute_cases import AS_OF, CASES
+
+from reviewer.domain.records import PersonRecord
+from reviewer.engine.columns import evaluate as columns
+from reviewer.engine.evaluate import evaluate_records
+
+COUNTY = "SACRAMENTO"
+
+
+def _answered_forms(record: PersonRecord) -> list[PersonRecord]:
+    """The record, and the record with each answer to each question its evaluations carry."""
+    forms = [record]
+    for ev in evaluate_records([record], COUNTY, AS_OF):
+        for question in ev.questions:
+            for answer in question.answers:
+                forms.append(PersonRecord(record.person, record.convictions,
+                                          {**record.answers, (ev.conviction_id, question.key): answer.value}))
+    return forms
+
+
+def _differences(records: list[PersonRecord], county: str = COUNTY) -> list[str]:
+    expected = {ev.conviction_id: ev for ev in evaluate_records(records, county, AS_OF)}
+    found = {ev.conviction_id: ev for ev in columns.evaluate_records(records, county, AS_OF)}
+    problems = [f"{cid}: missing" for cid in expected.keys() - found.keys()]
+    problems += [f"{cid}: extra" for cid in found.keys() - expected.keys()]
+    for cid in sorted(expected.keys() & found.keys()):
+        a, b = expected[cid], found[cid]
+        for name in ("suggestion", "reasons", "sentence_status", "disqualified", "flagged", "statute_suggestion",
+                     "policy_reason", "questions"):
+            if getattr(a, name) != getattr(b, name):
+                problems.append(f"{cid} {name}:\n  per record: {getattr(a, name)}\n  columns:    {getattr(b, name)}")
+    return problems
+
+
+def _renumbered(record: PersonRecord, offset: int) -> PersonRecord:
+    """The record with every conviction id moved by `offset`, answers with it (keys name priors by id), so
+    that forms of one case can be evaluated side by side."""
+    convictions = tuple(replace(c, id=c.id + offset) for c in record.convictions)
+
+    def key(k: str) -> str:
+        found = _PRIOR_KEY.match(k)
+        return f"{found[1]}-{int(found[2]) + offset}" if found else k
+
+    return PersonRecord(record.person, convictions, {(cid + offset, key(k)): v for (cid, k), v in record.answers.items()})
+
+
+_PRIOR_KEY = re.compile(r"^(prior|qualifier|counts|separate)-(\d+)$")
+
+
+def test_every_statute_case_and_its_answered_forms_read_the_same_over_columns():
+    """All at once, as a county is evaluated: each form a person of its own."""
+    forms = [form for case in CASES for form in _answered_forms(case.build())]
+    assert len(forms) > 150
+    records = [_renumbered(form, 1_000_000 * (n + 1)) for n, form in enumerate(forms)]
+    assert _differences(records) == []
+
+
+@pytest.mark.parametrize("case", CASES[:3], ids=lambda c: f"{c.point}:{c.why[:60]}")
+def test_one_record_alone_reads_the_same(case):
+    assert _differences([case.build()]) == []
