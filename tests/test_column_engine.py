@@ -70,3 +70,41 @@ def test_every_statute_case_and_its_answered_forms_read_the_same_over_columns():
 @pytest.mark.parametrize("case", CASES[:3], ids=lambda c: f"{c.point}:{c.why[:60]}")
 def test_one_record_alone_reads_the_same(case):
     assert _differences([case.build()]) == []
+
+
+def _imported(tmp_path, doj) -> list[PersonRecord]:
+    from reviewer.services.importing import import_file
+    from reviewer.store.database import Database
+    from reviewer.store.records import records_in_county
+
+    db = Database(tmp_path / "r.db")
+    try:
+        import_file(db, doj)
+        with db.engine.connect() as conn:
+            return {county: list(records_in_county(conn, county)) for county in ("LOS ANGELES", "SACRAMENTO")}
+    finally:
+        db.dispose()
+
+
+def test_a_generated_county_file_of_100k_rows_reads_the_same_over_columns(tmp_path):
+    """The demo generator's records as the import stores them: thousands of persons with priors in other
+    counties, counts at several court steps, post-AUMA convictions, data problems."""
+    from reviewer.ingest.synthetic import write_demo_file
+
+    doj = tmp_path / "doj.csv"
+    write_demo_file(doj, 100_000, "LOS ANGELES", seed=3)
+    records = _imported(tmp_path, doj)["LOS ANGELES"]
+    assert len(records) > 5000
+    assert _differences(records, "LOS ANGELES") == []
+
+
+@pytest.mark.parametrize("workbook,county", [("configurable_flow.xlsx", "SACRAMENTO"),
+                                             ("los_angeles.xlsx", "LOS ANGELES")])
+def test_the_gogen_fixtures_read_the_same_over_columns(tmp_path, gogen_dir, workbook, county):
+    from tests.gogen_workbooks import workbook_to_doj
+
+    doj = tmp_path / "doj.csv"
+    workbook_to_doj(gogen_dir / workbook, doj)
+    records = _imported(tmp_path, doj)[county]
+    assert records
+    assert _differences(records, county) == []
