@@ -222,6 +222,11 @@ CASES = [
     Case("7", "after AUMA with no arrest date: was the offense before 2016-11-09? a question",
          _c(cannabis("11359 HS", on="2017-06-01", arrested=None)), S.NEEDS_REVIEW, question="offense-before-auma",
          leads={"yes": S.REDESIGNATE_MISDEMEANOR, "no": S.NOT_ELIGIBLE}),
+    Case("7", "after AUMA for an offense before it, a prior the record leaves open: answering that it is a super "
+              "strike leads where the answer, once given, goes (the exception applies whatever the offense date)",
+         _c(conv("220 PC-ASSAULT W/INT COMMIT MAYHEM/ETC", "1995-01-01"),
+            cannabis("11360 HS-TRANSPORT/SELL", on="2017-03-01", arrested="2016-06-01")), S.NEEDS_REVIEW,
+         question="qualifier", leads={"yes": S.NOT_ELIGIBLE, "no": S.NEEDS_REVIEW}),
     Case("7", "after AUMA, arrested before it: the offense came before AUMA (HS 11361.8(a))",
          _c(cannabis("11359 HS", on="2017-06-01", arrested="2016-05-01")), S.REDESIGNATE_MISDEMEANOR),
     Case("7", "HS 11358(d)(3) is a disqualifying subsection",

@@ -249,8 +249,9 @@ def _after_auma(conv: Conviction, facts: PersonFacts, ask: Asker) -> StatuteResu
     # punished as HS 11357(b)(1)); where the age is not shown to be 18 or more, the rules below decide.
     if (conv.section in FELONY_EXCEPTIONS and conv.level is Level.FELONY
             and facts.age_at_offense(conv).at_least(18) is True):
-        certain, _ = _disqualifiers(conv, facts, None)
+        certain, _ = _disqualifiers(conv, facts, None, ask.answers)  # (a trial's answer too: see add_questions)
         if certain:
+            _disqualifiers(conv, facts, ask)  # again with the asker: the answers that made one hold are reasons
             head = Reason("after-auma-disqualified", "HS 11361.8(a)",
                           f"felony {conv.code} convicted on {on}, after AUMA took effect: a felony exception applies "
                           "whatever the offense date")
@@ -569,9 +570,11 @@ def _lawful_or(conv: Conviction, facts: PersonFacts, ask: Asker, lawful, otherwi
 
 # --- the felony exceptions ----------------------------------------------------------------------
 
-def _disqualifiers(conv: Conviction, facts: PersonFacts, ask: Asker | None) -> tuple[list[Reason], list[Reason]]:
+def _disqualifiers(conv: Conviction, facts: PersonFacts, ask: Asker | None,
+                   answers: dict | None = None) -> tuple[list[Reason], list[Reason]]:
     """The felony exceptions that hold (certain), and those the record leaves open (pending, with their
-    questions asked). Questions are asked only where nothing certain already decides."""
+    questions asked). Questions are asked only where nothing certain already decides. Without an asker,
+    `answers` are the answers read (the assessment's, which a trial of an answer includes)."""
     section = conv.section
     if (not facts.super_strikes and not facts.pc290 and not facts.person.pc290_registration
             and len(facts.cannabis_by_section.get(section, ())) < 3
@@ -580,7 +583,7 @@ def _disqualifiers(conv: Conviction, facts: PersonFacts, ask: Asker | None) -> t
     strike_cite, priors_cite = FELONY_EXCEPTIONS[section]
     certain: list[Reason] = []
     open_items: list[tuple[Reason, list[tuple[str, str]]]] = []
-    answers = ask.answers if ask is not None else facts.answers
+    answers = ask.answers if ask is not None else (facts.answers if answers is None else answers)
 
     def resolve(reason: Reason, needs: list[tuple[str, str]]) -> None:
         unresolved = []

@@ -112,7 +112,7 @@ def after_auma() -> tuple[Res, pl.Expr, pl.Expr]:
         "after-auma", "HS 11361.8(a)",
         text("convicted on ", on, ", after AUMA took effect on 2016-11-09 (", evidence, "): relief depends on whether "
              "the offense came before that date")))
-    decided = pick((C("auma_cite").is_not_null(), auma_only), (excepted, disqualified),
+    decided = pick((C("auma_cite").is_not_null(), auma_only), (excepted, disqualified.after(NONE, C("ex_used"))),
                    (q.value == "no", after.after(q.asked, q.used)), otherwise=unknown.after(q.asked, q.used))
     goes_on = C("auma_cite").is_null() & ~excepted & (before | (q.value == "yes").fill_null(False))
     used_on = pl.when(before).then(NONE).otherwise(q.used)
