@@ -27,6 +27,14 @@ def _starts(col: pa.Array, word: str) -> pa.Array:
     return pc.match_substring_regex(col, f"^\\s*{word}", ignore_case=True)
 
 
+def per_value(function, values: pa.Array) -> pa.Array:
+    """`function` (value by value) of each row, worked out once per distinct value and taken back to the
+    rows: steps, dispositions, counties, offense texts and dates repeat a few values (dates a few
+    thousand) over hundreds of thousands of rows."""
+    encoded = pc.dictionary_encode(values)
+    return pc.take(function(encoded.dictionary), encoded.indices)
+
+
 def _trim(col) -> pa.Array:
     return pc.utf8_trim_whitespace(col)
 
@@ -61,13 +69,13 @@ def rows_that_matter(table: pa.Table, lines: np.ndarray) -> tuple[pa.Table, pa.T
     """Keep convictions, DECEASED and REGISTRATION steps and COURT ACTION rows (case numbers); and,
     apart, the few columns of the ARREST steps (the offense-date evidence of each cycle, and what the
     person was arrested for)."""
-    disp = table.column("DISP_DESCR").combine_chunks()
-    step = table.column("STP_TYPE_DESCR").combine_chunks()
-    is_conv = _starts(disp, "CONVICTED")
-    keep = pc.or_(is_conv, _starts(step, "(DECEASED|REGISTRATION|COURT ACTION)"))
+    step = pc.dictionary_encode(table.column("STP_TYPE_DESCR").combine_chunks())
+    step_is = lambda word: pc.take(_starts(step.dictionary, word), step.indices)  # noqa: E731
+    is_conv = per_value(lambda disp: _starts(disp, "CONVICTED"), table.column("DISP_DESCR").combine_chunks())
+    keep = pc.or_(is_conv, step_is("(DECEASED|REGISTRATION|COURT ACTION)"))
     kept = _grouped_by_person(table.append_column("line", pa.array(lines)).append_column("is_conviction", is_conv)
                               .filter(keep))
-    is_arrest = pc.and_(_starts(step, "ARREST"), pc.invert(is_conv))
+    is_arrest = pc.and_(step_is("ARREST"), pc.invert(is_conv))
     arrests = table.select(list(ARREST_COLUMNS)).filter(is_arrest)
     return kept, arrests
 
@@ -76,7 +84,8 @@ def _grouped_by_person(kept: pa.Table) -> pa.Table:
     """The rows of each person together, in file order within the person. A file that keeps them
     together already (the DOJ export does) stays as it is; one that does not reads the same."""
     subject = _trim(kept.column("SUBJECT_ID").combine_chunks())
-    if len(_run_starts(subject)) == pc.count_distinct(subject).as_py():
+    persons = pc.dictionary_encode(subject)
+    if len(_run_starts(persons.indices)) == len(persons.dictionary):
         return kept
     order = pc.sort_indices(pa.table({"subject": subject, "line": kept.column("line")}),
                             sort_keys=[("subject", "ascending"), ("line", "ascending")])
@@ -90,7 +99,7 @@ def derive(t: pa.Table) -> dict[str, pa.Array]:
         "OFN", "OFFENSE_DESCR", "OFFENSE_TOC", "CONV_STAT_DESCR", "SENT_LENGTH", "SENT_TIME_CODE", "COMMENT_TEXT",
         "CYC_DATE", "CYC_AGE", "SENT_LOC_DESCR",
     )}
-    step = pc.utf8_upper(_trim(t.column("STP_TYPE_DESCR").combine_chunks()))
+    step = per_value(lambda v: pc.utf8_upper(_trim(v)), t.column("STP_TYPE_DESCR").combine_chunks())
     c["line"] = t.column("line").combine_chunks()
     c["is_conviction"] = t.column("is_conviction").combine_chunks()
     c["subject_too_long"] = pc.greater(pc.utf8_length(c["SUBJECT_ID"]), lim.MAX_KEY)
@@ -100,37 +109,41 @@ def derive(t: pa.Table) -> dict[str, pa.Array]:
     if c["unsafe_count_order"] is not None:
         c["CNT_ORDER"] = lim.file_name_safe(c["CNT_ORDER"])
     c["is_deceased"] = pc.equal(step, "DECEASED")
-    c["cycle_date"] = _date(c["CYC_DATE"])
+    c["cycle_date"] = per_value(_date, c["CYC_DATE"])
     age_ok = pc.match_substring_regex(c["CYC_AGE"], r"^\d{1,3}$")
     age = pc.cast(pc.if_else(age_ok, c["CYC_AGE"], "0"), pa.int32())
     age_ok = pc.and_(age_ok, pc.less_equal(age, lim.MAX_AGE))  # (a bad one is flagged: row_problems)
     c["cycle_age"] = pc.if_else(age_ok, age, pa.scalar(None, pa.int32()))
-    c["sentence_kind"] = _sentence_kinds(pc.utf8_upper(c["SENT_LOC_DESCR"]))
+    c["sentence_kind"] = per_value(lambda v: _sentence_kinds(pc.utf8_upper(v)), c["SENT_LOC_DESCR"])
     c["is_registration"] = pc.and_(pc.equal(step, "REGISTRATION"), pc.starts_with(c["OFFENSE_DESCR"], "290"))
     ofn = c["OFN"]
     c["is_case_number"] = pc.and_(
         pc.and_(pc.equal(step, "COURT ACTION"), pc.not_equal(ofn, "")), pc.not_equal(pc.utf8_upper(ofn), "NULL")
     )
     offense = c["OFFENSE_DESCR"]
-    use_comment = pc.or_(pc.equal(offense, ""), pc.equal(pc.utf8_upper(offense), "SEE COMMENT FOR CHARGE"))
-    c["offense_text"] = pc.if_else(use_comment, c["COMMENT_TEXT"], offense)
-    c["county"] = county_name(c["STP_ORI_CNTY_NAME"])
-    c["event_date"] = _date(c["STP_EVENT_DATE"])
-    c["dob"] = _date(c["PRI_DOB"])
+    c["offense_text"] = pc.if_else(per_value(_see_comment, offense), c["COMMENT_TEXT"], offense)
+    c["county"] = per_value(county_name, c["STP_ORI_CNTY_NAME"])
+    c["event_date"] = per_value(_date, c["STP_EVENT_DATE"])
+    c["dob"] = per_value(_date, c["PRI_DOB"])
     c["level"], c["level_problem"] = _levels(c["CONV_STAT_DESCR"], c["OFFENSE_TOC"])
     length_ok = pc.match_substring_regex(c["SENT_LENGTH"], r"^\d{1,5}$")
     length = pc.cast(pc.if_else(length_ok, c["SENT_LENGTH"], "0"), pa.int64()).to_numpy()
     unit = pc.utf8_upper(c["SENT_TIME_CODE"])
     c["length_ok"], c["unit"] = length_ok, unit
-    unit_np = unit.to_numpy(zero_copy_only=False)
     c["has_sentence"] = pc.and_(length_ok, pc.is_in(unit, pa.array(["D", "M", "Y"])))
-    days = np.where(unit_np == "D", length, 0)
-    months = np.where(unit_np == "M", length, 0) + np.where(unit_np == "Y", length * 12, 0)
+    unit_is = lambda code: pc.equal(unit, code).to_numpy(zero_copy_only=False)  # noqa: E731
+    days = np.where(unit_is("D"), length, 0)
+    months = np.where(unit_is("M"), length, 0) + np.where(unit_is("Y"), length * 12, 0)
     too_long = lim.sentence_too_long(months, days)  # would end past the calendar's last year
     c["sentence_too_long"] = pa.array(too_long)
     c["sent_days"] = np.where(too_long, 0, days)
     c["sent_months"] = np.where(too_long, lim.MAX_SENTENCE_MONTHS, months)
     return c
+
+
+def _see_comment(offense: pa.Array) -> pa.Array:
+    """Where the offense is in COMMENT_TEXT: OFFENSE_DESCR blank or "SEE COMMENT FOR CHARGE"."""
+    return pc.or_(pc.equal(offense, ""), pc.equal(pc.utf8_upper(offense), "SEE COMMENT FOR CHARGE"))
 
 
 # Text columns bounded at import: (column, limit). The cut columns replace the originals.
@@ -248,7 +261,7 @@ def _unreadable_cannabis(c: dict[str, pa.Array]) -> list[RowProblem]:
     if not len(rows):
         return []
     offense = c["OFFENSE_DESCR"]
-    from_comment = pc.or_(pc.equal(offense, ""), pc.equal(pc.utf8_upper(offense), "SEE COMMENT FOR CHARGE"))
+    from_comment = per_value(_see_comment, offense)
     take = pa.array(rows)
     lines = pc.take(c["line"], take).to_pylist()
     fields = pc.take(from_comment, take).to_pylist()
@@ -277,15 +290,15 @@ def _where(mask: pa.Array) -> np.ndarray:
 
 
 def _run_starts(*keys: pa.Array) -> np.ndarray:
-    """Indices where a run of equal keys begins."""
+    """Indices where a run of equal keys begins (keys without nulls; compared in Arrow, not as Python
+    objects)."""
     n = len(keys[0])
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     change = np.zeros(n, dtype=bool)
     change[0] = True
     for key in keys:
-        values = key.to_numpy(zero_copy_only=False)
-        change[1:] |= values[1:] != values[:-1]
+        change[1:] |= pc.not_equal(key.slice(1), key.slice(0, n - 1)).to_numpy(zero_copy_only=False)
     return np.flatnonzero(change)
 
 
@@ -367,7 +380,7 @@ def _counts_with_two_offenses(g: pa.Table, subject: pa.Array, count: pa.Array, o
     flagged, naming both lines, so that each goes to review."""
     if not len(subject):
         return []
-    text = pc.utf8_upper(pc.utf8_trim_whitespace(offense))
+    text = per_value(lambda v: pc.utf8_upper(_trim(v)), offense)
     if _one_offense_per_count(subject, count, text):
         return []  # the usual file: no grouping at all
     rows = pa.table({"s": subject, "c": count, "o": text, "l": line})
@@ -399,6 +412,13 @@ def _one_offense_per_count(subject: pa.Array, count: pa.Array, text: pa.Array) -
     given = pc.fill_null(pc.not_equal(text, ""), False).to_numpy(zero_copy_only=False)
     pairs = _distinct(key[given] * sizes[2] + codes[2][given])
     return len(_distinct(pairs // sizes[2])) == len(pairs)
+
+
+def _first_of_each(values: np.ndarray) -> np.ndarray:
+    """Where each distinct value first occurs, in order."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    return np.sort(order[np.concatenate(([True], ordered[1:] != ordered[:-1]))]) if len(values) else order
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -437,7 +457,8 @@ def _attach_arrests(g: pa.Table, arrests: pa.Table | None, cycle_date: pa.Array)
         pc.utf8_slice_codeunits(_trim(arrests.column("CNT_ORDER").combine_chunks()), 0, 3),
         g.column("subject_id").combine_chunks(), pc.utf8_slice_codeunits(g.column("count_order"), 0, 3).combine_chunks())
     no_day = np.iinfo(np.int32).max
-    days = pc.fill_null(pc.cast(_date(_trim(arrests.column("STP_EVENT_DATE").combine_chunks())), pa.int32()),
+    days = pc.fill_null(pc.cast(per_value(lambda v: _date(_trim(v)), arrests.column("STP_EVENT_DATE").combine_chunks()),
+                                pa.int32()),
                         no_day).to_numpy()
     order = np.argsort(a_keys, kind="stable")
     sorted_keys = a_keys[order]
@@ -449,10 +470,11 @@ def _attach_arrests(g: pa.Table, arrests: pa.Table | None, cycle_date: pa.Array)
     arrested = pc.if_else(pa.array(found), pa.array(np.where(found, earliest[pos], 0).astype(np.int32)).cast(pa.date32()),
                           NULL_DATE)
     offense_date = pc.if_else(pc.is_valid(cycle_date), cycle_date, arrested)
-    offense = _trim(arrests.column("OFFENSE_DESCR").combine_chunks())
-    use_comment = pc.or_(pc.equal(offense, ""), pc.equal(pc.utf8_upper(offense), "SEE COMMENT FOR CHARGE"))
-    texts = pc.if_else(use_comment, _trim(arrests.column("COMMENT_TEXT").combine_chunks()), offense)
-    cannabis = pc.match_substring_regex(texts, CANNABIS_ARREST, ignore_case=True).to_numpy(zero_copy_only=False)
+    offense = per_value(_trim, arrests.column("OFFENSE_DESCR").combine_chunks())
+    texts = pc.if_else(per_value(_see_comment, offense), per_value(_trim, arrests.column("COMMENT_TEXT").combine_chunks()),
+                       offense)
+    cannabis = per_value(lambda v: pc.match_substring_regex(v, CANNABIS_ARREST, ignore_case=True),
+                         texts).to_numpy(zero_copy_only=False)
     if not cannabis.any():
         return g.append_column("offense_date", offense_date).append_column("cannabis_arrest", none)
     # The first cannabis arrest of each cycle, for cycles none of whose counts was a cannabis conviction.
@@ -522,27 +544,24 @@ def attach_code_sections(g: pa.Table) -> pa.Table:
 
 def _attach_case_numbers(g: pa.Table, c: dict[str, pa.Array]) -> pa.Table:
     """Court case numbers: the distinct OFNs on COURT ACTION rows of the same case (first 6 of CNT_ORDER),
-    in the order they first appear, joined by "; ". Hash lookups only: the rows keep their order."""
+    in the order they first appear, joined by "; ". Cases and numbers are matched on integer codes (numpy
+    sort and search, Arrow hash lookups); the rows keep their order."""
     mask = pc.and_(c["is_case_number"], c["has_subject"])
-    keys = _case_keys(c["SUBJECT_ID"].filter(mask), pc.utf8_slice_codeunits(c["CNT_ORDER"].filter(mask), 0, 6))
-    pairs = pc.unique(pc.binary_join_element_wise(keys, c["OFN"].filter(mask), "\x1e"))
-    parts = pc.split_pattern(pairs, "\x1e", max_splits=1)
-    pair_keys, ofns = pc.list_element(parts, 0), pc.list_element(parts, 1)
-    case_keys = pc.unique(pair_keys)
-    if len(case_keys) == len(pair_keys):  # one number per case, as usual
+    row_case, conviction_case = _cycle_keys(c["SUBJECT_ID"].filter(mask),
+                                            pc.utf8_slice_codeunits(c["CNT_ORDER"].filter(mask), 0, 6),
+                                            g.column("subject_id").combine_chunks(), g.column("case_key").combine_chunks())
+    ofn = pc.dictionary_encode(c["OFN"].filter(mask))
+    ofn_code = ofn.indices.to_numpy()
+    firsts = _first_of_each(row_case * max(len(ofn.dictionary), 1) + ofn_code)  # each (case, number) once
+    keys, ofns = pa.array(row_case[firsts]), pc.take(ofn.dictionary, pa.array(ofn_code[firsts]))
+    if len(_distinct(row_case[firsts])) == len(firsts):  # one number per case, as usual
         numbers = ofns
     else:
-        grouped = pa.table({"key": pair_keys, "ofn": ofns}).group_by("key", use_threads=False).aggregate([("ofn", "list")])
-        case_keys = grouped.column("key")
-        numbers = pc.binary_join(grouped.column("ofn_list"), "; ")
-    wanted = _case_keys(g.column("subject_id"), g.column("case_key"))
-    court_case, _ = lim.cut(pc.fill_null(pc.take(numbers, pc.index_in(wanted, value_set=case_keys)), ""),
+        grouped = pa.table({"key": keys, "ofn": ofns}).group_by("key", use_threads=False).aggregate([("ofn", "list")])
+        keys, numbers = grouped.column("key"), pc.binary_join(grouped.column("ofn_list"), "; ")
+    court_case, _ = lim.cut(pc.fill_null(pc.take(numbers, pc.index_in(pa.array(conviction_case), value_set=keys)), ""),
                             lim.MAX_COURT_CASE)  # several numbers joined may exceed one number's bound
     return g.append_column("court_case", court_case)
-
-
-def _case_keys(subject: pa.Array, case_key: pa.Array) -> pa.Array:
-    return pc.binary_join_element_wise(subject, case_key, "\x1f")
 
 
 def _issues(g: pa.Table, problems: list[RowProblem], source: str) -> pa.Array:
