@@ -19,7 +19,7 @@ from reviewer.engine.columns.exceptions import (
     negatives,
 )
 from reviewer.engine.columns.frame import code_facts, from_records, with_facts
-from reviewer.engine.columns.rules import NONE, OPTIONS, PART, SEP, cat
+from reviewer.engine.columns.rules import NONE, OPTIONS, PART, SEP, cat, columns
 from reviewer.engine.columns.statute import STATIC_KEYS, data_problems, decide
 from reviewer.engine.evaluate import normalise_county
 from reviewer.engine.facts import SUPERVISION_YEARS
@@ -45,8 +45,10 @@ def evaluate_records(records: Iterable[PersonRecord], county: str, as_of: date) 
     return as_evaluations(done, as_of)
 
 
-def run(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame) -> pl.DataFrame:
-    """statute._decide for every row (rid): sug, reasons, dq, asked, used, problem."""
+def run(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame, trial: bool = False) -> pl.DataFrame:
+    """statute._decide for every row (rid): sug, reasons, dq, asked, used, problem. A `trial` (of an answer)
+    needs the suggestion and the first reason only: the itemised negatives, questions and answers used
+    are left out."""
     keys = (*STATIC_KEYS, SENTENCE_QUESTION)
     static = answers.filter(C("key").is_in(keys))
     for key in keys:
@@ -56,12 +58,11 @@ def run(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame) -> pl.D
     if felony.is_empty():
         rows = rows.with_columns(*(pl.lit(None, pl.Utf8).alias(k) for k in (*EXCEPTION_COLUMNS, "neg")))
     else:
-        ex = felony_exceptions(felony, record, answers).join(negatives(felony, record), on="rid", how="left")
+        ex = felony_exceptions(felony, record, answers)
+        ex = ex.with_columns(pl.lit(None, pl.Utf8).alias("neg")) if trial else \
+            ex.join(negatives(felony, record), on="rid", how="left")
         rows = rows.join(ex, on="rid", how="left")
-    res = decide()
-    return rows.with_columns(res.sug.alias("sug"), res.reasons.alias("reasons"), res.dq.alias("dq"),
-                             res.asked.alias("asked"), res.used.alias("used"),
-                             data_problems().is_not_null().alias("problem"))
+    return columns(decide(), rows.with_columns(data_problems().is_not_null().alias("problem")), words=not trial)
 
 
 def assess(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame) -> pl.DataFrame:
@@ -92,7 +93,7 @@ def assess(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame) -> p
         .join(trial_rows.select("rid", "trial").join(given, on="trial").select("rid", "key"),
               on=["rid", "key"], how="anti"),
         trial_rows.select("rid", "trial").join(given, on="trial").select("rid", "key", "value")])
-    tried = run(trial_rows.drop("trial", "of"), record, trial_answers).select(
+    tried = run(trial_rows.drop("trial", "of"), record, trial_answers, trial=True).select(
         "rid", C("sug").alias("t_sug"),
         C("reasons").str.split(SEP).list.first().str.split(PART).list.get(1, null_on_oob=True).fill_null("")
         .alias("head"))

@@ -8,13 +8,13 @@ engine/statute.py's branches do.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import count
 
 import polars as pl
 
 SEP, PART = "\x1e", "\x1f"
 NONE = pl.lit(None, pl.Utf8)
-NO = pl.lit(False)
 YES_NO = "yn"
 TEXTS = "texts"  # the 11357-text question: before / after
 OPTIONS = {YES_NO: (("yes", "Yes"), ("no", "No")),
@@ -38,36 +38,115 @@ def reason(rule, citation, words) -> pl.Expr:
     return text(rule, PART, citation, PART, words)
 
 
-@dataclass
 class Res:
-    sug: pl.Expr
-    reasons: pl.Expr = NONE
-    dq: pl.Expr = NO
-    asked: pl.Expr = NONE
-    used: pl.Expr = NONE
+    """A result: a leaf (one suggestion with its reasons) or a pick between results. Its suggestion and
+    whether an exception holds are columns over every row (conditions and literals only); its reasons,
+    questions and answers used are worked out per leaf, for the rows that reach it (`columns`)."""
 
     def after(self, asked: pl.Expr = NONE, used: pl.Expr = NONE) -> Res:
         """This result, reached after questions asked and answers used on the way."""
-        return Res(self.sug, self.reasons, self.dq, cat(asked, self.asked), cat(used, self.used))
+        raise NotImplementedError
 
     def plus(self, *reasons: pl.Expr) -> Res:
-        return Res(self.sug, cat(self.reasons, *reasons), self.dq, self.asked, self.used)
+        raise NotImplementedError
 
 
-def result(suggestion: str, *reasons: pl.Expr, dq: pl.Expr | bool = False) -> Res:
-    return Res(pl.lit(suggestion), cat(*reasons) if reasons else NONE, pl.lit(dq) if isinstance(dq, bool) else dq)
+_LEAF_IDS = count()
+
+
+@dataclass(eq=False)
+class Leaf(Res):
+    suggestion: str
+    reasons: pl.Expr = NONE
+    disqualified: bool = False
+    asked: pl.Expr = NONE
+    used: pl.Expr = NONE
+    id: int = field(default_factory=lambda: next(_LEAF_IDS))
+
+    @property
+    def sug(self) -> pl.Expr:
+        return pl.lit(self.suggestion)
+
+    @property
+    def dq(self) -> pl.Expr:
+        return pl.lit(self.disqualified)
+
+    @property
+    def path(self) -> pl.Expr:
+        return pl.lit(self.id, pl.Int32)
+
+    def leaves(self) -> dict[int, Leaf]:
+        return {self.id: self}
+
+    def after(self, asked: pl.Expr = NONE, used: pl.Expr = NONE) -> Leaf:
+        return Leaf(self.suggestion, self.reasons, self.disqualified, cat(asked, self.asked), cat(used, self.used))
+
+    def plus(self, *reasons: pl.Expr) -> Leaf:
+        return Leaf(self.suggestion, cat(self.reasons, *reasons), self.disqualified, self.asked, self.used)
+
+
+@dataclass(eq=False)
+class Pick(Res):
+    cases: tuple[tuple[pl.Expr, Res], ...]
+    otherwise: Res
+
+    def _chain(self, name: str) -> pl.Expr:
+        chain = None
+        for cond, res in self.cases:
+            value = getattr(res, name)
+            chain = pl.when(cond).then(value) if chain is None else chain.when(cond).then(value)
+        return chain.otherwise(getattr(self.otherwise, name))
+
+    @property
+    def sug(self) -> pl.Expr:
+        return self._chain("sug")
+
+    @property
+    def dq(self) -> pl.Expr:
+        return self._chain("dq")
+
+    @property
+    def path(self) -> pl.Expr:
+        return self._chain("path")
+
+    def leaves(self) -> dict[int, Leaf]:
+        found = dict(self.otherwise.leaves())
+        for _, res in self.cases:
+            found.update(res.leaves())
+        return found
+
+    def after(self, asked: pl.Expr = NONE, used: pl.Expr = NONE) -> Pick:
+        return Pick(tuple((cond, res.after(asked, used)) for cond, res in self.cases), self.otherwise.after(asked, used))
+
+    def plus(self, *reasons: pl.Expr) -> Pick:
+        return Pick(tuple((cond, res.plus(*reasons)) for cond, res in self.cases), self.otherwise.plus(*reasons))
+
+
+def result(suggestion: str, *reasons: pl.Expr, dq: bool = False) -> Leaf:
+    return Leaf(suggestion, cat(*reasons) if reasons else NONE, dq)
 
 
 def pick(*cases: tuple[pl.Expr, Res], otherwise: Res) -> Res:
     """The first case whose condition holds, row by row."""
-    fields = {}
-    for name in ("sug", "reasons", "dq", "asked", "used"):
-        chain = None
-        for cond, res in cases:
-            value = getattr(res, name)
-            chain = pl.when(cond).then(value) if chain is None else chain.when(cond).then(value)
-        fields[name] = chain.otherwise(getattr(otherwise, name))
-    return Res(**fields)
+    return Pick(tuple(cases), otherwise)
+
+
+def columns(res: Res, frame: pl.DataFrame, words: bool = True) -> pl.DataFrame:
+    """`frame` with the result's columns sug, dq, reasons, asked and used: which leaf each row reaches
+    is worked out over all rows (conditions only); each leaf's words only for its own rows. Without
+    `words`, asked and used are left null."""
+    leaves = res.leaves()
+    routed = frame.with_columns(res.path.alias("_leaf"))
+    parts = []
+    for (leaf_id,), part in routed.partition_by("_leaf", as_dict=True).items():
+        leaf = leaves[leaf_id]
+        more = (leaf.asked, leaf.used) if words else (NONE, NONE)
+        parts.append(part.with_columns(leaf.sug.alias("sug"), leaf.dq.alias("dq"), leaf.reasons.alias("reasons"),
+                                       more[0].alias("asked"), more[1].alias("used")))
+    if not parts:
+        return frame.with_columns(pl.lit(None, pl.Utf8).alias("sug"), pl.lit(False).alias("dq"),
+                                  *(pl.lit(None, pl.Utf8).alias(n) for n in ("reasons", "asked", "used")))
+    return pl.concat(parts, how="vertical_relaxed").drop("_leaf")
 
 
 def answer(key: str) -> pl.Expr:

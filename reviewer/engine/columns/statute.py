@@ -56,7 +56,7 @@ def decide() -> Res:
     after, goes_on, used_on = after_auma()
     after_auma_applies = C("disp") >= AUMA
     return pick(
-        (problems.is_not_null(), Res(pl.lit("NEEDS_REVIEW"), problems)),
+        (problems.is_not_null(), result("NEEDS_REVIEW", problems)),
         (~C("cannabis"), plea_bargain()),
         (after_auma_applies & ~goes_on, after),
         (after_auma_applies, rest.after(NONE, used_on)),
