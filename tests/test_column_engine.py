@@ -2,7 +2,8 @@
 questions (with where each answer leads), sentence status and flags, record by record (issue 14).
 
 The records: every hand-made statute case (tests/test_statute_cases.py), each again with every answer
-to each of its questions, and a generated county's file.
+to each of its questions, a generated county's file and gogen's fixtures; under the statute alone and
+under each shipped county policy (and gogen's own policy file).
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from test_statute_cases import AS_OF, CASES
 from reviewer.domain.records import PersonRecord
 from reviewer.engine.columns import evaluate as columns
 from reviewer.engine.evaluate import evaluate_records
+from reviewer.resources import shipped_policies
+from reviewer.services.evaluating import resolve_policy
 
 COUNTY = "SACRAMENTO"
 
@@ -30,9 +33,9 @@ def _answered_forms(record: PersonRecord) -> list[PersonRecord]:
     return forms
 
 
-def _differences(records: list[PersonRecord], county: str = COUNTY) -> list[str]:
-    expected = {ev.conviction_id: ev for ev in evaluate_records(records, county, AS_OF)}
-    found = {ev.conviction_id: ev for ev in columns.evaluate_records(records, county, AS_OF)}
+def _differences(records: list[PersonRecord], county: str = COUNTY, policy=None) -> list[str]:
+    expected = {ev.conviction_id: ev for ev in evaluate_records(records, county, AS_OF, policy)}
+    found = {ev.conviction_id: ev for ev in columns.evaluate_records(records, county, AS_OF, policy)}
     problems = [f"{cid}: missing" for cid in expected.keys() - found.keys()]
     problems += [f"{cid}: extra" for cid in found.keys() - expected.keys()]
     for cid in sorted(expected.keys() & found.keys()):
@@ -59,12 +62,17 @@ def _renumbered(record: PersonRecord, offset: int) -> PersonRecord:
 _PRIOR_KEY = re.compile(r"^(prior|qualifier|counts|separate)-(\d+)$")
 
 
-def test_every_statute_case_and_its_answered_forms_read_the_same_over_columns():
-    """All at once, as a county is evaluated: each form a person of its own."""
+POLICIES = [None, *sorted(shipped_policies())]
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p or "statute")
+def test_every_statute_case_and_its_answered_forms_read_the_same_over_columns(policy):
+    """All at once, as a county is evaluated: each form a person of its own; under the statute alone and
+    under each shipped county policy."""
     forms = [form for case in CASES for form in _answered_forms(case.build())]
     assert len(forms) > 150
     records = [_renumbered(form, 1_000_000 * (n + 1)) for n, form in enumerate(forms)]
-    assert _differences(records) == []
+    assert _differences(records, policy=resolve_policy(policy)) == []
 
 
 @pytest.mark.parametrize("case", CASES[:3], ids=lambda c: f"{c.point}:{c.why[:60]}")
@@ -95,12 +103,16 @@ def test_a_generated_county_file_of_100k_rows_reads_the_same_over_columns(tmp_pa
     write_demo_file(doj, 100_000, "LOS ANGELES", seed=3)
     records = _imported(tmp_path, doj)["LOS ANGELES"]
     assert len(records) > 5000
-    assert _differences(records, "LOS ANGELES") == []
+    for policy in POLICIES:
+        assert _differences(records, "LOS ANGELES", resolve_policy(policy)) == [], policy
 
 
-@pytest.mark.parametrize("workbook,county", [("configurable_flow.xlsx", "SACRAMENTO"),
-                                             ("los_angeles.xlsx", "LOS ANGELES")])
-def test_the_gogen_fixtures_read_the_same_over_columns(tmp_path, gogen_dir, workbook, county):
+@pytest.mark.parametrize("workbook,county,policy", [
+    ("configurable_flow.xlsx", "SACRAMENTO", "eligibility_options.json"),
+    ("configurable_flow.xlsx", "SACRAMENTO", "sacramento-configurable-2019"),
+    ("los_angeles.xlsx", "LOS ANGELES", "los-angeles-pilot-2019"),
+])
+def test_the_gogen_fixtures_read_the_same_over_columns(tmp_path, gogen_dir, workbook, county, policy):
     from tests.gogen_workbooks import workbook_to_doj
 
     doj = tmp_path / "doj.csv"
@@ -108,3 +120,5 @@ def test_the_gogen_fixtures_read_the_same_over_columns(tmp_path, gogen_dir, work
     records = _imported(tmp_path, doj)[county]
     assert records
     assert _differences(records, county) == []
+    spec = gogen_dir / policy if policy.endswith(".json") else policy
+    assert _differences(records, county, resolve_policy(spec)) == []

@@ -19,10 +19,12 @@ from reviewer.engine.columns.exceptions import (
     negatives,
 )
 from reviewer.engine.columns.frame import code_facts, from_records, with_facts
+from reviewer.engine.columns.policy import decide as policy_decide
 from reviewer.engine.columns.rules import NONE, OPTIONS, PART, SEP, cat, columns
 from reviewer.engine.columns.statute import STATIC_KEYS, data_problems, decide
 from reviewer.engine.evaluate import normalise_county
 from reviewer.engine.facts import SUPERVISION_YEARS
+from reviewer.engine.policy import Policy
 from reviewer.engine.statute import _procedure, _sentence_question
 
 C = pl.col
@@ -31,8 +33,9 @@ CONVICTION_COLUMNS = ("id", "pid", "section", "code_s", "disp", "offense_date", 
                       "count_order", "registered", "reg_date", "dq_cite", "dq_label")
 
 
-def evaluate_records(records: Iterable[PersonRecord], county: str, as_of: date) -> list[Evaluation]:
-    """engine.evaluate.evaluate_records under the statute alone, over columns."""
+def evaluate_records(records: Iterable[PersonRecord], county: str, as_of: date,
+                     policy: Policy | None = None) -> list[Evaluation]:
+    """engine.evaluate.evaluate_records over columns."""
     convictions, persons, answers, codes = from_records(records)
     if convictions.is_empty():
         return []
@@ -41,7 +44,7 @@ def evaluate_records(records: Iterable[PersonRecord], county: str, as_of: date) 
     targets = record.filter((C("county") == normalise_county(county))
                             & (C("cannabis") | ((C("cannabis_arrest") != "") & C("rel_cite").is_not_null())))
     rows = targets.with_columns(C("id").alias("rid"))
-    done = assess(rows, record, answers.rename({"id": "rid"}))
+    done = assess(rows, record, answers.rename({"id": "rid"}), as_of, policy)
     return as_evaluations(done, as_of)
 
 
@@ -65,16 +68,24 @@ def run(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame, trial: 
     return columns(decide(), rows.with_columns(data_problems().is_not_null().alias("problem")), words=not trial)
 
 
-def assess(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame) -> pl.DataFrame:
-    """statute.assess: the decision with the answers used and related counts among its reasons, the open
-    questions with where each answer leads (`questions`: key, text, cite, answers: value, label, t_sug, head)."""
+def assess(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame, as_of: date,
+           policy: Policy | None = None) -> pl.DataFrame:
+    """statute.assess and the policy's decision: `sug` (the statute's), `final` (the suggestion made), the
+    statute's reasons with the answers used and related counts, `lead` (the policy's reasons before them),
+    `status`, and the open questions where the suggestion made is NEEDS_REVIEW, with where each answer leads
+    (`questions`: key, text, cite, answers: value, label, t_sug, head)."""
     done = run(rows, record, answers)
     related = _related(done, record)
     done = done.join(related, on="rid", how="left").with_columns(
         pl.when(C("problem")).then(C("reasons"))
         .otherwise(cat(C("reasons"), C("used"), C("related"))).fill_null("").alias("reasons"),
-        pl.when((C("sug") == "NEEDS_REVIEW") & ~C("problem")).then(C("asked")).otherwise(NONE).alias("asked"))
-    asked = done.filter(C("asked").is_not_null()).select("rid", "asked").with_columns(C("asked").str.split(SEP)) \
+        pl.when((C("sug") == "NEEDS_REVIEW") & ~C("problem")).then(C("asked")).otherwise(NONE).alias("asked"),
+        sentence_status(as_of).alias("status"))
+    if policy is None:
+        done = done.with_columns(C("sug").alias("final"), NONE.alias("lead"), NONE.alias("policy_reason"))
+    else:
+        done = policy_decide(done, record, policy, as_of)
+    asked = done.filter(C("asked").is_not_null() & (C("final") == "NEEDS_REVIEW")).select("rid", "asked").with_columns(C("asked").str.split(SEP)) \
         .explode("asked").with_columns(pl.int_range(pl.len()).over("rid").alias("q"),
                                        C("asked").str.split(PART).alias("parts"))
     asked = asked.with_columns(*(C("parts").list.get(i).alias(name) for i, name in
@@ -134,21 +145,23 @@ def as_evaluations(done: pl.DataFrame, as_of: date) -> list[Evaluation]:
     """The rows as the per-record engine's Evaluations (the relief procedure and the sentence question
     added as statute.add_questions does)."""
     out = []
-    frame = done.with_columns(sentence_status(as_of).alias("status")).sort("id")
+    frame = done.sort("id")
     for row in frame.iter_rows(named=True):
-        suggestion = Suggestion(row["sug"])
-        reasons = tuple(Reason(*part.split(PART)) for part in row["reasons"].split(SEP)) if row["reasons"] else ()
+        suggestion = Suggestion(row["final"])
+        written = SEP.join(part for part in (row["lead"], row["reasons"]) if part)
+        reasons = tuple(Reason(*part.split(PART)) for part in written.split(SEP)) if written else ()
         questions = [Question(q["key"], q["text"], tuple(Answer(a["value"], a["label"], Suggestion(a["t_sug"]),
                                                                 a["head"]) for a in q["answers"]), q["cite"])
                      for q in (row["questions"] or ()) if "key" in q] if suggestion is Suggestion.NEEDS_REVIEW else []
         status = SentenceStatus(row["status"])
-        if row["sug"] in RELIEF:
+        if row["final"] in RELIEF:
             reasons += (_procedure(_Sentence(row), status, as_of),)
             if status is SentenceStatus.UNKNOWN:
                 questions.append(_sentence_question(suggestion))
         flagged = row["level"] == "F" or not row["cannabis"]
-        out.append(Evaluation(row["id"], suggestion, reasons, status, row["dq"], flagged, suggestion,
-                              reasons[0].text if reasons else "", tuple(questions)))
+        policy_reason = row["policy_reason"] if row["policy_reason"] is not None else reasons[0].text if reasons else ""
+        out.append(Evaluation(row["id"], suggestion, reasons, status, row["dq"], flagged, Suggestion(row["sug"]),
+                              policy_reason, tuple(questions)))
     return out
 
 

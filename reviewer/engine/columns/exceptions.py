@@ -16,7 +16,7 @@ from reviewer.engine.columns.rules import PART, SEP, YES_NO
 from reviewer.engine.statute import FELONY_EXCEPTIONS, PRIORS_UNDER
 
 C = pl.col
-EXCEPTION_COLUMNS = ("ex_certain", "ex_cites", "ex_pending", "ex_asked", "ex_used")
+EXCEPTION_COLUMNS = ("ex_certain", "ex_words", "ex_cites", "ex_pending", "ex_asked", "ex_used")
 _STRIKE_CITE = {s: cites[0] for s, cites in FELONY_EXCEPTIONS.items()}
 _PRIORS_CITE = {s: cites[1] for s, cites in FELONY_EXCEPTIONS.items()}
 
@@ -31,9 +31,10 @@ def in_order(record: pl.DataFrame) -> pl.DataFrame:
         .with_columns(pl.int_range(pl.len()).alias("seq"))
 
 
-def hits(record: pl.DataFrame) -> pl.DataFrame:
-    """PersonFacts.super_strikes ("ss") and .pc290 ("reg"), each person's in order, recorded-again
-    counts left out (statute._once). Columns: pid, kind, seq, hid and the hit's own columns."""
+def hits(record: pl.DataFrame, once: bool = True) -> pl.DataFrame:
+    """PersonFacts.super_strikes ("ss") and .pc290 ("reg"), each person's in order, with `once` the counts
+    recorded again at a later court step left out (statute._once). Columns: pid, kind, order, h_id and the
+    hit's own columns."""
     other = record.filter(~C("cannabis") & C("code_s").is_not_null())
     keep = ["pid", "seq", "id", "code_s", "disp", "case_key", "court_case", "count_order", "ww"]
     label, cite, question = strike_entry()
@@ -58,7 +59,7 @@ def hits(record: pl.DataFrame) -> pl.DataFrame:
         & (C("case_key") != C("case_key").sort_by("order").first().over(first)) \
         & (C("court_case") != "") & (C("court_case").sort_by("order").first().over(first) != "") \
         & (C("court_case") == C("court_case").sort_by("order").first().over(first))
-    return found.filter(~again).with_columns(pl.format("{} {}", C("label"), C("ww")).alias("describe")) \
+    return found.filter(~again if once else pl.lit(True)).with_columns(pl.format("{} {}", C("label"), C("ww")).alias("describe")) \
         .rename({"id": "h_id", "code_s": "h_code_s", "disp": "h_disp", "case_key": "h_case_key", "court_case": "h_court_case",
                  "cycle": "h_cycle", "ww": "h_ww"})
 
@@ -258,7 +259,7 @@ def _gather(rids: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
     questions; the answers noted (each key once)."""
     reason = pl.concat_str([C("rule"), pl.lit(PART), C("cite"), pl.lit(PART), C("words")])
     certain = items.filter(C("certain")).group_by("rid", maintain_order=True).agg(
-        reason.str.join(SEP).alias("ex_certain"),
+        reason.str.join(SEP).alias("ex_certain"), C("words").str.join("; ").alias("ex_words"),
         C("cite").str.split(";").list.first().unique(maintain_order=True).str.join("; ").alias("ex_cites"))
     opened = items.filter(C("is_open")).join(certain.select("rid"), on="rid", how="anti")
     pending = opened.group_by("rid", maintain_order=True).agg(

@@ -28,7 +28,8 @@ CONVICTION_SCHEMA = {
     "issues": pl.Utf8, "offense_date": pl.Date, "cycle_age": pl.Int64, "sentence_kind": pl.Utf8,
     "cannabis_arrest": pl.Utf8,
 }
-PERSON_SCHEMA = {"pid": pl.Int64, "dob": pl.Date, "registered": pl.Boolean, "reg_date": pl.Date}
+PERSON_SCHEMA = {"pid": pl.Int64, "dob": pl.Date, "registered": pl.Boolean, "reg_date": pl.Date,
+                 "deceased": pl.Boolean}
 ANSWER_SCHEMA = {"id": pl.Int64, "key": pl.Utf8, "value": pl.Utf8}
 ISSUE_SEP = "\x1e"  # between the import's flags of one conviction (never in a flag: control characters are cut)
 
@@ -39,7 +40,7 @@ def from_records(records: Iterable[PersonRecord]) -> tuple[pl.DataFrame, pl.Data
     conv_rows, person_rows, answer_rows, codes = [], [], [], {}
     for pid, record in enumerate(records):
         p = record.person
-        person_rows.append((pid, p.dob, p.pc290_registration, p.pc290_registration_date))
+        person_rows.append((pid, p.dob, p.pc290_registration, p.pc290_registration_date, p.deceased))
         for c in record.convictions:
             code_s = None if c.code is None else str(c.code)
             if code_s is not None:
@@ -62,7 +63,8 @@ def _entry(entry: tables.OffenseEntry | None) -> dict:
 
 
 CODE_FACT_SCHEMA = {
-    "code_s": pl.Utf8, "cannabis": pl.Boolean, "section": pl.Utf8, "letter": pl.Utf8, "sub_b": pl.Boolean,
+    "code_s": pl.Utf8, "cannabis": pl.Boolean, "section": pl.Utf8, "letter": pl.Utf8, "subs": pl.Utf8,
+    "sub_b": pl.Boolean,
     "sub_a": pl.Boolean, "conduct_shown": pl.Boolean, "auma_cite": pl.Utf8, "dq_label": pl.Utf8,
     "dq_cite": pl.Utf8, "rel_label": pl.Utf8, "rel_cite": pl.Utf8,
     "ss_section": pl.Utf8, "ss_label": pl.Utf8, "ss_cite": pl.Utf8, "ss_ask": pl.Utf8,
@@ -88,7 +90,7 @@ def code_facts(codes: dict[str, CodeSection]) -> pl.DataFrame:
             shown = _code_shows_conduct(_Probe(code))
         rows.append({
             "code_s": code_s, "cannabis": cannabis, "section": code.section,
-            "letter": code.subsections[0] if code.subsections else "",
+            "letter": code.subsections[0] if code.subsections else "", "subs": subsection_path(code.subsections),
             "sub_b": code.subsections[:1] == ("B",), "sub_a": code.subsections[:1] == ("A",),
             "conduct_shown": shown, "auma_cite": auma.citation if auma else None,
             "dq_label": dq.label if dq else None, "dq_cite": dq.citation if dq else None,
@@ -99,6 +101,11 @@ def code_facts(codes: dict[str, CodeSection]) -> pl.DataFrame:
             "gang": gang is not None, **{f"ge_{k}": v for k, v in _entry(ge).items()},
         })
     return pl.DataFrame(rows, schema=CODE_FACT_SCHEMA)
+
+
+def subsection_path(parts: tuple[str, ...]) -> str:
+    """The subsection path as one string each prefix of which is a path too: ('A', '2') -> 'A\x1f2\x1f'."""
+    return "".join(f"{part}\x1f" for part in parts)
 
 
 class _Probe:

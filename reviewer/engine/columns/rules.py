@@ -58,7 +58,7 @@ _LEAF_IDS = count()
 class Leaf(Res):
     suggestion: str
     reasons: pl.Expr = NONE
-    disqualified: bool = False
+    disqualifiers: pl.Expr | None = None  # their texts, "; " between (None: no exception holds)
     asked: pl.Expr = NONE
     used: pl.Expr = NONE
     id: int = field(default_factory=lambda: next(_LEAF_IDS))
@@ -69,7 +69,7 @@ class Leaf(Res):
 
     @property
     def dq(self) -> pl.Expr:
-        return pl.lit(self.disqualified)
+        return pl.lit(self.disqualifiers is not None)
 
     @property
     def path(self) -> pl.Expr:
@@ -79,10 +79,10 @@ class Leaf(Res):
         return {self.id: self}
 
     def after(self, asked: pl.Expr = NONE, used: pl.Expr = NONE) -> Leaf:
-        return Leaf(self.suggestion, self.reasons, self.disqualified, cat(asked, self.asked), cat(used, self.used))
+        return Leaf(self.suggestion, self.reasons, self.disqualifiers, cat(asked, self.asked), cat(used, self.used))
 
     def plus(self, *reasons: pl.Expr) -> Leaf:
-        return Leaf(self.suggestion, cat(self.reasons, *reasons), self.disqualified, self.asked, self.used)
+        return Leaf(self.suggestion, cat(self.reasons, *reasons), self.disqualifiers, self.asked, self.used)
 
 
 @dataclass(eq=False)
@@ -122,7 +122,8 @@ class Pick(Res):
         return Pick(tuple((cond, res.plus(*reasons)) for cond, res in self.cases), self.otherwise.plus(*reasons))
 
 
-def result(suggestion: str, *reasons: pl.Expr, dq: bool = False) -> Leaf:
+def result(suggestion: str, *reasons: pl.Expr, dq: pl.Expr | None = None) -> Leaf:
+    """A leaf; `dq`: the texts of the felony exceptions that hold, if any."""
     return Leaf(suggestion, cat(*reasons) if reasons else NONE, dq)
 
 
@@ -140,12 +141,13 @@ def columns(res: Res, frame: pl.DataFrame, words: bool = True) -> pl.DataFrame:
     parts = []
     for (leaf_id,), part in routed.partition_by("_leaf", as_dict=True).items():
         leaf = leaves[leaf_id]
-        more = (leaf.asked, leaf.used) if words else (NONE, NONE)
+        more = (leaf.asked, leaf.used, NONE if leaf.disqualifiers is None else leaf.disqualifiers) if words \
+            else (NONE, NONE, NONE)
         parts.append(part.with_columns(leaf.sug.alias("sug"), leaf.dq.alias("dq"), leaf.reasons.alias("reasons"),
-                                       more[0].alias("asked"), more[1].alias("used")))
+                                       more[0].alias("asked"), more[1].alias("used"), more[2].alias("dq_text")))
     if not parts:
         return frame.with_columns(pl.lit(None, pl.Utf8).alias("sug"), pl.lit(False).alias("dq"),
-                                  *(pl.lit(None, pl.Utf8).alias(n) for n in ("reasons", "asked", "used")))
+                                  *(pl.lit(None, pl.Utf8).alias(n) for n in ("reasons", "asked", "used", "dq_text")))
     return pl.concat(parts, how="vertical_relaxed").drop("_leaf")
 
 

@@ -92,14 +92,15 @@ def after_auma() -> tuple[Res, pl.Expr, pl.Expr]:
                   text("convicted on ", on, " under ", CODE, ", a subdivision that exists only in the text AUMA "
                        "enacted: sentenced under current law, so there is no lesser offense to give"))
     found = reason("disqualifying-subsection", C("dq_cite"), text("convicted under ", CODE, ": ", C("dq_label")))
-    auma_only = pick((C("dq_cite").is_not_null(), result("NOT_ELIGIBLE", head, found, dq=True)),
+    auma_only = pick((C("dq_cite").is_not_null(), result("NOT_ELIGIBLE", head, found, dq=text(
+        "convicted under ", CODE, ": ", C("dq_label")))),
                      otherwise=result("NOT_ELIGIBLE", head))
     excepted = (C("section").is_in(list(FELONY_EXCEPTIONS)) & (C("level") == "F") & (C("at18") == True)
                 & C("ex_certain").is_not_null())
     disqualified = result("NOT_ELIGIBLE", reason(
         "after-auma-disqualified", "HS 11361.8(a)",
         text("felony ", CODE, " convicted on ", on, ", after AUMA took effect: a felony exception applies whatever "
-             "the offense date")), C("ex_certain"), dq=True)
+             "the offense date")), C("ex_certain"), dq=C("ex_words"))
     before = C("offense_date").is_not_null() & (C("offense_date") < AUMA)
     evidence = pl.when(C("offense_date").is_not_null()) \
         .then(text("arrested on ", C("offense_date").dt.strftime("%Y-%m-%d"))).otherwise(pl.lit("no arrest date on record"))
@@ -258,7 +259,7 @@ def felony_capable(section: str) -> Res:
 def _felony(section: str, lawful, shown: pl.Expr) -> Res:
     certain, cites = C("ex_certain"), C("ex_cites")
     still = result("NOT_ELIGIBLE", reason("still-a-felony", cites, text(
-        "felony ", CODE, " ", WW, " stays a felony because of what follows")), certain, dq=True)
+        "felony ", CODE, " ", WW, " stays a felony because of what follows")), certain, dq=C("ex_words"))
     opened = result("NEEDS_REVIEW", reason("felony-exception-open", FELONY_EXCEPTIONS[section][0], text(
         "felony ", CODE, " ", WW, ": a felony exception may apply; the record does not show (see the questions)")),
         C("ex_pending"))
@@ -270,7 +271,7 @@ def _felony(section: str, lawful, shown: pl.Expr) -> Res:
         excepted = result("NEEDS_REVIEW", reason("conduct-unknown", text(lawful[2], "; ", cites), text(
             "felony ", CODE, " ", WW, f": if {lawful[3]}, lawful now at 21 or older (an infraction at 18-20) and no "
             "felony exception reaches it; otherwise it stays a felony because of what follows; not shown")),
-            certain, dq=True)
+            certain, dq=C("ex_words"))
         not_shown = result("NEEDS_REVIEW", reason("conduct-unknown", f"{lawful[2]}; {NOW_MISDEMEANOR[section]}", text(
             "felony ", CODE, " ", WW, f": if {lawful[3]}, lawful now at 21 or older (an infraction at 18-20); "
             "otherwise a misdemeanor now at 18 or older (", BASIS, "); not shown")), C("neg"))
