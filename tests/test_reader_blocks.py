@@ -94,3 +94,27 @@ def test_any_bytes_answer_alike_both_ways(tmp_path, data):
     path.write_bytes(data)
     streamed, whole = _both(path)
     _same(streamed, whole, data)
+
+
+def test_a_file_changed_while_it_is_imported_is_refused_when_its_copy_is_kept(tmp_path):
+    """The kept copy is compressed from a second read of the file, behind the parse: what it read must be
+    what the parser read (the same SHA-256), else the import is refused rather than keep another file."""
+    path = tmp_path / "changing.csv"
+    path.write_bytes(b"what the parser read\n")
+    keep = KeptStream(path)
+    path.write_bytes(b"what is there later!\n")  # the same size, other bytes
+    keep.add(b"what the parser read\n")
+    keep.finish()
+    with pytest.raises(FileRejected, match="changed while it was imported"):
+        keep.compressed()
+
+
+def test_a_kept_copy_is_compressed_as_the_parser_took_the_blocks(tmp_path):
+    path = tmp_path / "blocks.csv"
+    data = bytes(range(256)) * 1000
+    path.write_bytes(data)
+    keep = KeptStream(path)
+    for start in range(0, len(data), 100_000):
+        keep.add(data[start : start + 100_000])
+    keep.finish()
+    assert decompress(keep.compressed(), keep.codec, keep.raw_size) == data and keep.raw_size == len(data)

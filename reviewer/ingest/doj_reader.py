@@ -85,7 +85,16 @@ def _read_streamed(path: Path, today: date | None) -> DojExtract | None:
         header = _check_first_line(strip_bom(head), path.name)
     except FileRejected:
         return None  # (a NUL further on is what the whole-file path names first)
-    keep = KeptStream()
+    keep = KeptStream(path)
+    parsed = _parse_blocks(path, keep, header)
+    if parsed is None:
+        keep.discard()
+        return None
+    return _extract(parsed, path.name, today, "utf-8", [], keep)
+
+
+def _parse_blocks(path: Path, keep: KeptStream, header: bool) -> list | None:
+    """[the parsed table, each row's line], or None where the whole-file path must decide."""
     try:
         with BlockTee(path, keep) as source:
             table = parse_string_stream(source, list(DOJ_COLUMNS), list(USED_COLUMNS), 1 if header else 0)
@@ -98,9 +107,7 @@ def _read_streamed(path: Path, today: date | None) -> DojExtract | None:
         return None
     if open_quote(strip_bom(last_line(path)).decode("utf-8", errors="replace")):  # (each line is a row here)
         return None
-    parsed = [table, _consecutive(first, table.num_rows)]
-    del table
-    return _extract(parsed, path.name, today, "utf-8", [], keep)
+    return [table, _consecutive(first, table.num_rows)]
 
 
 def _plain_head(head: bytes) -> bool:

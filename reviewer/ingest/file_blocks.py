@@ -1,12 +1,12 @@
-"""A file read once, in blocks, by the CSV parser: each block hashed, compressed and checked as it passes.
+"""A file read in blocks by the CSV parser: each block hashed and checked as it passes.
 
 Reading the whole file into memory first cost its size again at the peak (796 MB more on a
 gogen-shaped file of a million rows). Here the parser pulls blocks through `BlockTee`, which
-hands every raw block to a worker thread that feeds the kept copy (SHA-256 and zstd,
-`kept_file.KeptStream`) and notes what the whole-file checks need: the line feeds counted, the
-last byte, a NUL. The worker runs beside the parser (both release the GIL), a few blocks behind
-at most. Anything unusual (a NUL, a parse that fails) sends the caller back to the whole-file
-path, which finds the line and says what is wrong; a normal file is read exactly once.
+hands every raw block to a worker thread that feeds the kept copy (SHA-256 in order; the zstd copy
+is made behind, `kept_file.KeptStream`) and notes what the whole-file checks need: the line feeds
+counted, the last byte, a NUL. The worker runs beside the parser (both release the GIL), a few
+blocks behind at most. Anything unusual (a NUL, a parse that fails) sends the caller back to the
+whole-file path, which finds the line and says what is wrong; a normal file is parsed exactly once.
 """
 from __future__ import annotations
 
@@ -62,7 +62,8 @@ class BlockTee(io.RawIOBase):
         return block
 
     def _take(self, block: pa.Buffer) -> None:
-        """On the worker, one block after another in the file's order."""
+        """On the worker, one block after another in the file's order (the kept copy hashes it, and
+        compresses it on a thread of its own)."""
         self._keep.add(block)
         octets = np.frombuffer(block, dtype=np.uint8)
         self.line_feeds += int(np.count_nonzero(octets == 10))
@@ -81,6 +82,7 @@ class BlockTee(io.RawIOBase):
                     self._pending.popleft().result()
             finally:
                 self._file.close()
+                self._keep.finish()
         super().close()
 
     def physical_lines(self) -> int:
