@@ -122,3 +122,32 @@ def test_the_gogen_fixtures_read_the_same_over_columns(tmp_path, gogen_dir, work
     assert _differences(records, county) == []
     spec = gogen_dir / policy if policy.endswith(".json") else policy
     assert _differences(records, county, resolve_policy(spec)) == []
+
+
+def test_the_rows_stored_from_columns_are_the_rows_stored_per_record(tmp_path):
+    """What the database would hold: every evaluation row (reasons JSON with shared references, questions
+    JSON, priority, flags) and the shared reasons, character for character, read back from SQLite."""
+    from reviewer.ingest.synthetic import write_demo_file
+    from reviewer.services.column_rows import stored_rows
+    from reviewer.services.county_frames import county_frames
+    from reviewer.services.evaluating import _rows
+    from reviewer.services.importing import import_file
+    from reviewer.store.database import Database
+
+    doj = tmp_path / "doj.csv"
+    write_demo_file(doj, 50_000, "LOS ANGELES", seed=5)
+    db = Database(tmp_path / "r.db")
+    try:
+        import_file(db, doj)
+        for name in (None, "los-angeles-pilot-2019"):
+            policy = resolve_policy(name)
+            with db.engine.connect() as conn:
+                shared: dict[str, str] = {}
+                expected = sorted(_rows(conn, "LOS ANGELES", AS_OF, policy, shared))
+                frames = county_frames(conn, "LOS ANGELES")
+            rows, found_shared = stored_rows(columns.evaluate_frames(*frames, "LOS ANGELES", AS_OF, policy), AS_OF)
+            assert len(expected) > 3000
+            assert [tuple(r) for r in expected] == rows.rows(), name
+            assert shared == found_shared
+    finally:
+        db.dispose()

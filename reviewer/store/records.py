@@ -1,16 +1,17 @@
 """Read persons and their whole records back as domain objects."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
-from typing import Iterator
 
 from sqlalchemy import Connection, String, select, type_coerce, union
 
 from reviewer.domain.code_section import CodeSection
 from reviewer.domain.records import Conviction, Person, PersonRecord
 from reviewer.domain.vocabulary import SENTENCE_QUESTION, Level
-from reviewer.store import bulk, models as m
+from reviewer.store import bulk
+from reviewer.store import models as m
 
 _C = m.Conviction
 _P = m.Person
@@ -32,7 +33,8 @@ PERSON_FIELDS = (_P.id, _P.subject_id, _P.name, _P.cii, _text(_P.dob), _P.deceas
 
 
 @lru_cache(maxsize=65536)
-def _code(section: str | None, subsection: str, code: str, attempt: bool) -> CodeSection | None:
+def code_section(section: str | None, subsection: str, code: str, attempt: bool) -> CodeSection | None:
+    """The parsed code section of a stored conviction (its section, subsection path, code, attempt)."""
     if not section:
         return None
     parts = tuple(p for p in subsection.replace(")", "").split("(") if p)
@@ -54,7 +56,7 @@ def conviction_from_row(r, _new=Conviction, _levels=_LEVELS) -> Conviction:
     builds one per conviction of every record it reads)."""
     issues = r[17]
     return _new(
-        r[0], r[2], _code(r[3], r[4] or "", r[5] or "", r[6]), _levels.get(r[7]), _day(r[8]), r[9], r[10], r[11],
+        r[0], r[2], code_section(r[3], r[4] or "", r[5] or "", r[6]), _levels.get(r[7]), _day(r[8]), r[9], r[10], r[11],
         r[12] or "", _day(r[13]), bool(r[14]), r[15], r[16], tuple(issues.split("; ")) if issues else (),
         _day(r[18]), r[19], r[20] or "", r[21] or "",
     )
@@ -65,7 +67,7 @@ def person_from_row(r) -> Person:
                   pc290_registration=bool(r[6]), pc290_registration_date=_day(r[7]))
 
 
-def _with_cannabis_in(county: str, shard: tuple[int, int] | None = None):
+def with_cannabis_in(county: str, shard: tuple[int, int] | None = None):
     """Persons with a cannabis conviction in the county, or a possible plea bargain there (a conviction
     whose arrest cycle began with a cannabis arrest): each arm uses its own partial index, whose
     (county, person_id) order also serves a shard's range of person ids."""
@@ -78,14 +80,14 @@ def _with_cannabis_in(county: str, shard: tuple[int, int] | None = None):
     return union(*arms)
 
 
-def persons_with_cannabis_in(conn: Connection, county: str) -> list[int]:
-    return sorted({row[0] for row in conn.execute(_with_cannabis_in(county))})
+def personswith_cannabis_in(conn: Connection, county: str) -> list[int]:
+    return sorted({row[0] for row in conn.execute(with_cannabis_in(county))})
 
 
 def person_ranges(conn: Connection, county: str, parts: int) -> list[tuple[int, int]]:
     """The persons of `records_in_county` cut into at most `parts` ranges of person ids (first, last) with
     about as many persons each, in order: shards whose rows, and so their convictions, follow each other."""
-    ids = persons_with_cannabis_in(conn, county)
+    ids = personswith_cannabis_in(conn, county)
     if not ids:
         return []
     size = -(-len(ids) // parts)
@@ -97,7 +99,7 @@ def records_in_county(conn: Connection, county: str, shard: tuple[int, int] | No
 
     `shard=(first, last)` keeps the persons whose id lies in that range (parallel evaluation). Rows come
     straight from the driver's cursor: evaluation reads every conviction of these persons."""
-    who = _with_cannabis_in(county, shard)
+    who = with_cannabis_in(county, shard)
     people = {r[0]: person_from_row(r) for r in bulk.read_rows(conn, select(*PERSON_FIELDS).where(_P.id.in_(who)))}
     answers = answers_of(conn, who)
     query = select(*CONVICTION_FIELDS).where(_C.person_id.in_(who)).order_by(_C.person_id, _C.id)

@@ -6,9 +6,10 @@ from datetime import date
 
 from sqlalchemy import Connection, String, select, type_coerce
 
-from reviewer.store import bulk, models as m
+from reviewer.store import bulk
+from reviewer.store import models as m
 from reviewer.store.answered import decided_suggestion, join_answered
-from reviewer.store.records import _with_cannabis_in
+from reviewer.store.records import with_cannabis_in
 
 C, P, E, R = m.Conviction, m.Person, m.Evaluation, m.Review
 
@@ -36,7 +37,7 @@ class Standing:
 
 def standing_in_county(conn: Connection, county: str) -> dict[int, Standing]:
     """conviction id -> Standing, for every conviction (all counties) of the county's people."""
-    who = _with_cannabis_in(county)
+    who = with_cannabis_in(county)
     query = join_answered(
         select(C.id, C.person_id, P.name, P.cii, C.court_case, C.code_section, C.level,
                type_coerce(C.disposition_date, String), C.county, E.suggestion, E.policy_reason, R.status,

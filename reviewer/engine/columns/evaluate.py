@@ -10,6 +10,7 @@ from datetime import date
 
 import polars as pl
 
+from reviewer.domain.code_section import CodeSection
 from reviewer.domain.records import Answer, Evaluation, PersonRecord, Question, Reason
 from reviewer.domain.vocabulary import SENTENCE_QUESTION, SentenceStatus, Suggestion
 from reviewer.engine.columns.exceptions import (
@@ -37,15 +38,22 @@ def evaluate_records(records: Iterable[PersonRecord], county: str, as_of: date,
                      policy: Policy | None = None) -> list[Evaluation]:
     """engine.evaluate.evaluate_records over columns."""
     convictions, persons, answers, codes = from_records(records)
+    return as_evaluations(evaluate_frames(convictions, persons, answers, codes, county, as_of, policy), as_of)
+
+
+def evaluate_frames(convictions: pl.DataFrame, persons: pl.DataFrame, answers: pl.DataFrame,
+                    codes: dict[str, CodeSection], county: str, as_of: date, policy: Policy | None = None
+                    ) -> pl.DataFrame:
+    """One row per conviction evaluated (frame.CONVICTION_SCHEMA and the others in; see `assess` for what
+    comes out). `convictions`: every conviction of the persons evaluated, in every county."""
     if convictions.is_empty():
-        return []
+        return convictions
     counties = {name: name.title() for name in convictions["county"].unique().to_list() if name}
     record = in_order(with_facts(convictions, persons, code_facts(codes), counties))
     targets = record.filter((C("county") == normalise_county(county))
                             & (C("cannabis") | ((C("cannabis_arrest") != "") & C("rel_cite").is_not_null())))
     rows = targets.with_columns(C("id").alias("rid"))
-    done = assess(rows, record, answers.rename({"id": "rid"}), as_of, policy)
-    return as_evaluations(done, as_of)
+    return assess(rows, record, answers.rename({"id": "rid"}), as_of, policy)
 
 
 def run(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame, trial: bool = False) -> pl.DataFrame:
@@ -145,6 +153,8 @@ def as_evaluations(done: pl.DataFrame, as_of: date) -> list[Evaluation]:
     """The rows as the per-record engine's Evaluations (the relief procedure and the sentence question
     added as statute.add_questions does)."""
     out = []
+    if done.is_empty():
+        return []
     frame = done.sort("id")
     for row in frame.iter_rows(named=True):
         suggestion = Suggestion(row["final"])

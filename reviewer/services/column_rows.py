@@ -1,0 +1,143 @@
+"""The column engine's evaluations as the database stores them (services/evaluating.py's rows): the
+reasons as reasons_json writes them, shared reasons as references (store/shared_reasons.py), the questions
+as questions_json writes them; each column built over all rows at once.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from json.encoder import encode_basestring_ascii as _quote
+
+import polars as pl
+
+from reviewer.domain.vocabulary import Suggestion
+from reviewer.engine.columns.rules import PART, SEP
+from reviewer.engine.statute import _sentence_question
+from reviewer.store import shared_reasons
+
+C = pl.col
+RELIEF = ["DISMISS_AND_SEAL", "REDESIGNATE_MISDEMEANOR", "REDESIGNATE_INFRACTION"]
+SHARED_RULES = ("statute-alone", "no-felony-exception")
+_PLAIN = r"^[\x20-\x7e]*$"  # printable ASCII: JSON-escaped by two replacements; anything else by Python's json
+
+
+def _json_string(expr: pl.Expr) -> pl.Expr:
+    """A JSON string of printable ASCII text (encode_basestring_ascii for such text)."""
+    return pl.concat_str([pl.lit('"'), expr.str.replace_all("\\", "\\\\", literal=True)
+                          .str.replace_all('"', '\\"', literal=True), pl.lit('"')])
+
+
+def procedure(as_of: date) -> pl.Expr:
+    """statute._procedure as a reason fragment (rule, citation, text)."""
+    on = as_of.isoformat()
+    end = C("sentence_end").dt.strftime("%Y-%m-%d")
+    ends = pl.when(end.is_not_null()).then(pl.format(" (ends {})", end)).otherwise(pl.lit(""))
+    ended = pl.when(end.is_not_null()).then(pl.format(" (ended {})", end)).otherwise(pl.lit(""))
+    notes = pl.concat_str([pl.when(end.is_not_null()).then(pl.format("ends {}", end)),
+                           pl.when(C("sentence_kind") == "prison")
+                           .then(pl.lit("after prison: parole or post-release community supervision"))],
+                          separator="; ", ignore_nulls=True)
+    told = pl.when(notes != "").then(pl.format(" ({})", notes)).otherwise(pl.lit(""))
+    return (pl.when(C("status") == "SERVING").then(pl.format(
+        "relief-procedure" + PART + "HS 11361.8(a),(b)" + PART + "still serving on " + on
+        + "{}: recall and resentencing, or dismissal", ends))
+        .when(C("status") == "COMPLETED").then(pl.format(
+            "relief-procedure" + PART + "HS 11361.8(e),(f)" + PART + "sentence completed by " + on
+            + "{}: dismissal and sealing, or redesignation", ended))
+        .otherwise(pl.format(
+            "relief-procedure" + PART + "HS 11361.8(b); HS 11361.8(f)" + PART + "not shown whether the sentence is "
+            "still served on " + on + "{}: if so, resentencing (HS 11361.8(b)); if completed, redesignation or "
+            "dismissal (HS 11361.8(f)); see the question", told)))
+
+
+def stored_rows(done: pl.DataFrame, as_of: date) -> tuple[pl.DataFrame, dict[str, str]]:
+    """evaluating.COMPUTED_COLUMNS of every evaluation in `done` (column engine output), and the shared
+    reasons they name (key -> written-out reason)."""
+    relief = C("final").is_in(RELIEF)
+    frame = done.select(
+        C("id").alias("conviction_id"), C("final").alias("suggestion"), C("sug").alias("statute_suggestion"),
+        "policy_reason", "status", C("dq").alias("disqualified"),
+        ((C("level") == "F") | ~C("cannabis")).alias("flagged"),
+        pl.when((C("final") == "NEEDS_REVIEW") | C("dq")).then(0).otherwise(1).alias("priority"),
+        pl.concat_str(["lead", pl.when(C("reasons") != "").then(C("reasons")),
+                       pl.when(relief).then(procedure(as_of))], separator=SEP, ignore_nulls=True).alias("all"),
+        pl.when(C("final") == "NEEDS_REVIEW").then(C("questions")).alias("questions"),
+        (relief & (C("status") == "UNKNOWN")).alias("sentence_question"))
+    reasons, shared = _reasons_json(frame.select("conviction_id", "all"))
+    questions = _questions_json(frame.select("conviction_id", "questions", "suggestion", "sentence_question"))
+    first = C("all").str.split(SEP).list.first().str.split(PART).list.get(2, null_on_oob=True)
+    rows = frame.join(reasons, on="conviction_id", how="left").join(questions, on="conviction_id", how="left") \
+        .select("conviction_id", "suggestion", "statute_suggestion",
+                pl.coalesce(C("policy_reason"), first, pl.lit("")).alias("policy_reason"),
+                C("reasons").fill_null("[]"), "status", "disqualified", "flagged", "priority",
+                C("questions_json").fill_null("[]").alias("questions"))
+    return rows.sort("conviction_id"), shared
+
+
+def _reasons_json(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
+    parts = frame.with_columns(C("all").str.split(SEP)).explode("all").filter(C("all").is_not_null()) \
+        .with_row_index("n").with_columns(C("all").str.split(PART).alias("p"))
+    parts = parts.with_columns(C("p").list.get(0).alias("rule"), C("p").list.get(1).alias("citation"),
+                               C("p").list.get(2).alias("text"))
+    plain = C("rule").str.contains(_PLAIN) & C("citation").str.contains(_PLAIN) & C("text").str.contains(_PLAIN)
+    parts = parts.with_columns(pl.when(plain).then(pl.concat_str([
+        pl.lit('{"rule":'), _json_string(C("rule")), pl.lit(',"citation":'), _json_string(C("citation")),
+        pl.lit(',"text":'), _json_string(C("text")), pl.lit("}")])).alias("written"))
+    odd = parts.filter(C("written").is_null())
+    if not odd.is_empty():  # non-ASCII or control characters: as Python's json writes them
+        fixed = pl.DataFrame({"n": odd["n"], "fixed": [
+            f'{{"rule":{_quote(r)},"citation":{_quote(c)},"text":{_quote(t)}}}'
+            for r, c, t in odd.select("rule", "citation", "text").iter_rows()]},
+            schema={"n": pl.UInt32, "fixed": pl.Utf8})
+        parts = parts.join(fixed, on="n", how="left").with_columns(pl.coalesce(C("written"), C("fixed")).alias("written"))
+    is_shared = C("rule").is_in(SHARED_RULES) | C("rule").str.starts_with("policy:")
+    distinct = parts.filter(is_shared)["written"].unique().to_list()
+    shared = {shared_reasons.reason_key(w): w for w in distinct}
+    refs = pl.DataFrame({"written": distinct, "ref": [shared_reasons.reference(shared_reasons.reason_key(w))
+                                                      for w in distinct]}, schema={"written": pl.Utf8, "ref": pl.Utf8})
+    parts = parts.join(refs, on="written", how="left").with_columns(
+        pl.when(is_shared).then(C("ref")).otherwise(C("written")).alias("out")).sort("n")
+    out = parts.group_by("conviction_id", maintain_order=True).agg(
+        pl.format("[{}]", C("out").str.join(",")).alias("reasons"))
+    return out, shared
+
+
+def _questions_json(frame: pl.DataFrame) -> pl.DataFrame:
+    """questions_json: json.dumps of each question's as_dict, ", " between them; the sentence question of a
+    relief whose sentence status is unknown last."""
+    asked = frame.filter(C("questions").is_not_null()).select("conviction_id", "questions").explode("questions") \
+        .with_row_index("q").unnest("questions").explode("answers").unnest("answers")
+    if asked.is_empty():
+        written = pl.DataFrame(schema={"conviction_id": pl.Int64, "q": pl.UInt32, "json": pl.Utf8})
+    else:
+        texts = ["key", "text", "cite", "value", "label", "t_sug", "head"]
+        plain = pl.all_horizontal([C(t).str.contains(_PLAIN) for t in texts])
+        q = {t: _json_string(C(t)) for t in texts}
+        answer = pl.concat_str([pl.lit('{"value": '), q["value"], pl.lit(', "label": '), q["label"],
+                                pl.lit(', "suggestion": '), q["t_sug"], pl.lit(', "citation": '), q["head"], pl.lit("}")])
+        asked = asked.with_columns(pl.when(plain).then(answer).alias("a"), plain.alias("plain"))
+        grouped = asked.group_by("q", maintain_order=True).agg(
+            C("conviction_id").first(), C("key").first(), C("text").first(), C("cite").first(),
+            C("plain").all(), C("a").str.join(", "),
+            pl.struct("value", "label", "t_sug", "head").alias("raw"))
+        head = pl.concat_str([pl.lit('{"key": '), _json_string(C("key")), pl.lit(', "text": '),
+                              _json_string(C("text")), pl.lit(', "citation": '), _json_string(C("cite")),
+                              pl.lit(', "answers": ['), C("a"), pl.lit("]}")])
+        written = grouped.with_columns(pl.when(C("plain")).then(head).alias("json"))
+        odd = written.filter(C("json").is_null())
+        if not odd.is_empty():
+            fixed = pl.DataFrame({"q": odd["q"], "fixed": [json.dumps({
+                "key": key, "text": text, "citation": cite,
+                "answers": [{"value": a["value"], "label": a["label"], "suggestion": a["t_sug"],
+                             "citation": a["head"]} for a in raw]})
+                for key, text, cite, raw in odd.select("key", "text", "cite", "raw").iter_rows()]},
+                schema={"q": pl.UInt32, "fixed": pl.Utf8})
+            written = written.join(fixed, on="q", how="left").with_columns(pl.coalesce(C("json"), C("fixed")))
+        written = written.select("conviction_id", "q", "json")
+    sentence = {s.value: json.dumps(_sentence_question(s).as_dict()) for s in Suggestion}
+    last = frame.filter(C("sentence_question")).select(
+        "conviction_id", pl.lit(2**31, pl.UInt32).alias("q"),
+        C("suggestion").replace_strict(sentence, return_dtype=pl.Utf8).alias("json"))
+    both = pl.concat([written, last]).sort(["conviction_id", "q"])
+    return both.group_by("conviction_id", maintain_order=True).agg(
+        pl.format("[{}]", C("json").str.join(", ")).alias("questions_json"))

@@ -1,0 +1,94 @@
+"""A county's records read from the database as the column engine's frames (engine/columns/frame.py):
+everyone with a cannabis conviction (or a possible plea bargain) in the county, with every conviction on
+their record in every county, and the attorneys' answers. Dates are parsed and code sections written out
+over whole columns; only each distinct code section is looked at in Python.
+"""
+from __future__ import annotations
+
+import polars as pl
+from sqlalchemy import Connection, select
+
+from reviewer.domain.code_section import CodeSection
+from reviewer.engine.columns.frame import (
+    ANSWER_SCHEMA,
+    CONVICTION_SCHEMA,
+    ISSUE_SEP,
+    PERSON_SCHEMA,
+)
+from reviewer.store import bulk
+from reviewer.store import models as m
+from reviewer.store.records import (
+    CONVICTION_FIELDS,
+    PERSON_FIELDS,
+    answers_of,
+    code_section,
+    with_cannabis_in,
+)
+
+C = pl.col
+_RAW = {"id": pl.Int64, "pid": pl.Int64, "offense_text": pl.Utf8, "section": pl.Utf8, "subsection": pl.Utf8,
+        "code": pl.Utf8, "attempt": pl.Boolean, "level": pl.Utf8, "disp": pl.Utf8, "county": pl.Utf8,
+        "case_key": pl.Utf8, "count_order": pl.Utf8, "court_case": pl.Utf8, "sentence_end": pl.Utf8,
+        "has_sentence": pl.Boolean, "source_file": pl.Utf8, "source_line": pl.Int64, "issues": pl.Utf8,
+        "offense_date": pl.Utf8, "cycle_age": pl.Int64, "sentence_kind": pl.Utf8, "cannabis_arrest": pl.Utf8}
+_PERSON_RAW = {"pid": pl.Int64, "subject_id": pl.Utf8, "name": pl.Utf8, "cii": pl.Utf8, "dob": pl.Utf8,
+               "deceased": pl.Boolean, "registered": pl.Boolean, "reg_date": pl.Utf8}
+
+
+_DATES = ("disp", "sentence_end", "offense_date", "dob", "reg_date")
+
+
+def _day(name: str) -> pl.Expr:
+    return C(name).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+
+
+def _schema(raw: dict, conn: Connection) -> dict:
+    """SQLite gives dates as ISO text (store.records reads them so); PostgreSQL's driver as dates."""
+    if conn.dialect.name == "sqlite":
+        return raw
+    return {name: pl.Date if name in _DATES else kind for name, kind in raw.items()}
+
+
+def _dates(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(*(_day(name) for name in _DATES if name in frame.columns
+                                and frame.schema[name] == pl.Utf8))
+
+
+def county_frames(conn: Connection, county: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame,
+                                                          dict[str, CodeSection]]:
+    """(convictions, persons, answers, code sections by their written form) of store.records's
+    records_in_county, as frames."""
+    who = with_cannabis_in(county)
+    raw = pl.DataFrame(bulk.read_rows(conn, select(*CONVICTION_FIELDS).where(m.Conviction.person_id.in_(who))),
+                       schema=_schema(_RAW, conn), orient="row").pipe(_dates)
+    parts = raw.select("section", C("subsection").fill_null(""), C("code").fill_null(""),
+                       C("attempt").fill_null(False)).unique()
+    codes: dict[str, CodeSection] = {}
+    written = []
+    for section, subsection, code, attempt in parts.iter_rows():
+        parsed = code_section(section, subsection, code, attempt)
+        text = None if parsed is None else str(parsed)
+        if parsed is not None:
+            codes.setdefault(text, parsed)
+        written.append((section, subsection, code, attempt, text))
+    names = pl.DataFrame(written, schema={"section": pl.Utf8, "subsection": pl.Utf8, "code": pl.Utf8,
+                                          "attempt": pl.Boolean, "code_s": pl.Utf8}, orient="row")
+    convictions = raw.with_columns(C("subsection").fill_null(""), C("code").fill_null(""),
+                                   C("attempt").fill_null(False)) \
+        .join(names, on=["section", "subsection", "code", "attempt"], how="left", nulls_equal=True) \
+        .select(C("id"), C("pid"), C("offense_text").fill_null(""), "code_s", "level", "disp",
+                C("county").fill_null(""), C("case_key").fill_null(""), C("count_order").fill_null(""),
+                C("court_case").fill_null(""), "sentence_end",
+                C("has_sentence").fill_null(False), C("source_file").fill_null(""),
+                C("source_line").fill_null(0),
+                pl.when(C("issues") != "").then(C("issues").str.replace_all("; ", ISSUE_SEP, literal=True))
+                .alias("issues"),
+                "offense_date", "cycle_age", C("sentence_kind").fill_null(""),
+                C("cannabis_arrest").fill_null("")).cast(CONVICTION_SCHEMA)
+    people = pl.DataFrame(bulk.read_rows(conn, select(*PERSON_FIELDS).where(m.Person.id.in_(who))),
+                          schema=_schema(_PERSON_RAW, conn), orient="row").pipe(_dates)
+    persons = people.select("pid", "dob", C("registered").fill_null(False),
+                            "reg_date", C("deceased").fill_null(False)).cast(PERSON_SCHEMA)
+    given = [(cid, key, value) for mine in answers_of(conn, who).values() for (cid, key), value in mine.items()]
+    answers = pl.DataFrame(given, schema=ANSWER_SCHEMA, orient="row")
+    return convictions, persons, answers, codes
