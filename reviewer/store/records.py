@@ -80,14 +80,14 @@ def with_cannabis_in(county: str, shard: tuple[int, int] | None = None):
     return union(*arms)
 
 
-def personswith_cannabis_in(conn: Connection, county: str) -> list[int]:
+def persons_with_cannabis_in(conn: Connection, county: str) -> list[int]:
     return sorted({row[0] for row in conn.execute(with_cannabis_in(county))})
 
 
 def person_ranges(conn: Connection, county: str, parts: int) -> list[tuple[int, int]]:
     """The persons of `records_in_county` cut into at most `parts` ranges of person ids (first, last) with
     about as many persons each, in order: shards whose rows, and so their convictions, follow each other."""
-    ids = personswith_cannabis_in(conn, county)
+    ids = persons_with_cannabis_in(conn, county)
     if not ids:
         return []
     size = -(-len(ids) // parts)
