@@ -144,7 +144,7 @@ def test_the_rows_stored_from_columns_are_the_rows_stored_per_record(tmp_path):
             with db.engine.connect() as conn:
                 shared: dict[str, str] = {}
                 expected = sorted(_rows(conn, "LOS ANGELES", AS_OF, policy, shared))
-                frames = county_frames(conn, "LOS ANGELES")
+            frames = county_frames(db, "LOS ANGELES")  # (ADBC: no connection of this process open)
             rows, found_shared = stored_rows(columns.evaluate_frames(*frames, "LOS ANGELES", AS_OF, policy), AS_OF)
             assert len(expected) > 3000
             assert [tuple(r) for r in expected] == rows.rows(), name

@@ -15,8 +15,9 @@ from reviewer.engine.columns.frame import (
     ISSUE_SEP,
     PERSON_SCHEMA,
 )
-from reviewer.store import bulk
+from reviewer.store import arrow_read, bulk, staging
 from reviewer.store import models as m
+from reviewer.store.database import Database
 from reviewer.store.records import (
     CONVICTION_FIELDS,
     PERSON_FIELDS,
@@ -54,13 +55,40 @@ def _dates(frame: pl.DataFrame) -> pl.DataFrame:
                                 and frame.schema[name] == pl.Utf8))
 
 
-def county_frames(conn: Connection, county: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame,
-                                                          dict[str, CodeSection]]:
+def county_frames(db: Database, county: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame,
+                                                      dict[str, CodeSection]]:
     """(convictions, persons, answers, code sections by their written form) of store.records's
-    records_in_county, as frames."""
+    records_in_county, as frames. On a SQLite file no other connection of this process holds, the rows
+    are read by ADBC's SQLite straight into Arrow (store/arrow_read.py); otherwise through SQLAlchemy."""
     who = with_cannabis_in(county)
-    raw = pl.DataFrame(bulk.read_rows(conn, select(*CONVICTION_FIELDS).where(m.Conviction.person_id.in_(who))),
-                       schema=_schema(_RAW, conn), orient="row").pipe(_dates)
+    conviction_query = select(*CONVICTION_FIELDS).where(m.Conviction.person_id.in_(who))
+    person_query = select(*PERSON_FIELDS).where(m.Person.id.in_(who))
+    with db.engine.connect() as conn:
+        given = [(cid, key, value) for mine in answers_of(conn, who).values() for (cid, key), value in mine.items()]
+    raw = people = None
+    if db.is_sqlite and staging.available():
+        with db.file_to_itself() as path:
+            if path is not None:
+                raw = _from_arrow(arrow_read.read_table(path, conviction_query), _RAW)
+                people = _from_arrow(arrow_read.read_table(path, person_query), _PERSON_RAW)
+    if raw is None:
+        with db.engine.connect() as conn:
+            raw = pl.DataFrame(bulk.read_rows(conn, conviction_query), schema=_schema(_RAW, conn), orient="row")
+            people = pl.DataFrame(bulk.read_rows(conn, person_query), schema=_schema(_PERSON_RAW, conn), orient="row")
+    raw, people = _dates(raw), _dates(people)
+    convictions, codes = _convictions(raw)
+    persons = people.select("pid", "dob", C("registered").fill_null(False), "reg_date",
+                            C("deceased").fill_null(False)).cast(PERSON_SCHEMA)
+    return convictions, persons, pl.DataFrame(given, schema=ANSWER_SCHEMA, orient="row"), codes
+
+
+def _from_arrow(table, schema: dict) -> pl.DataFrame:
+    """ADBC's table under the names and types of `schema` (SQLite's booleans come as integers)."""
+    frame = pl.from_arrow(table.rename_columns(list(schema)))
+    return frame.with_columns(*(C(name).cast(kind) for name, kind in schema.items()))
+
+
+def _convictions(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, CodeSection]]:
     parts = raw.select("section", C("subsection").fill_null(""), C("code").fill_null(""),
                        C("attempt").fill_null(False)).unique()
     codes: dict[str, CodeSection] = {}
@@ -78,17 +106,10 @@ def county_frames(conn: Connection, county: str) -> tuple[pl.DataFrame, pl.DataF
         .join(names, on=["section", "subsection", "code", "attempt"], how="left", nulls_equal=True) \
         .select(C("id"), C("pid"), C("offense_text").fill_null(""), "code_s", "level", "disp",
                 C("county").fill_null(""), C("case_key").fill_null(""), C("count_order").fill_null(""),
-                C("court_case").fill_null(""), "sentence_end",
-                C("has_sentence").fill_null(False), C("source_file").fill_null(""),
-                C("source_line").fill_null(0),
+                C("court_case").fill_null(""), "sentence_end", C("has_sentence").fill_null(False),
+                C("source_file").fill_null(""), C("source_line").fill_null(0),
                 pl.when(C("issues") != "").then(C("issues").str.replace_all("; ", ISSUE_SEP, literal=True))
                 .alias("issues"),
                 "offense_date", "cycle_age", C("sentence_kind").fill_null(""),
                 C("cannabis_arrest").fill_null("")).cast(CONVICTION_SCHEMA)
-    people = pl.DataFrame(bulk.read_rows(conn, select(*PERSON_FIELDS).where(m.Person.id.in_(who))),
-                          schema=_schema(_PERSON_RAW, conn), orient="row").pipe(_dates)
-    persons = people.select("pid", "dob", C("registered").fill_null(False),
-                            "reg_date", C("deceased").fill_null(False)).cast(PERSON_SCHEMA)
-    given = [(cid, key, value) for mine in answers_of(conn, who).values() for (cid, key), value in mine.items()]
-    answers = pl.DataFrame(given, schema=ANSWER_SCHEMA, orient="row")
-    return convictions, persons, answers, codes
+    return convictions, codes

@@ -62,9 +62,12 @@ def run(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame, trial: 
     are left out."""
     keys = (*STATIC_KEYS, SENTENCE_QUESTION)
     static = answers.filter(C("key").is_in(keys))
-    for key in keys:
-        rows = rows.join(static.filter(C("key") == key).select("rid", C("value").alias(f"a:{key}")), on="rid",
-                         how="left")
+    if static.is_empty():  # (a first evaluation: no answers yet)
+        rows = rows.with_columns(*(pl.lit(None, pl.Utf8).alias(f"a:{key}") for key in keys))
+    else:
+        wide = static.unique(["rid", "key"], keep="last", maintain_order=True) \
+            .pivot("key", index="rid", values="value", on_columns=list(keys))
+        rows = rows.join(wide.rename({key: f"a:{key}" for key in keys}), on="rid", how="left")
     felony = rows.filter(C("section").is_in(["11358", "11359", "11360"]) & C("cannabis"))
     if felony.is_empty():
         rows = rows.with_columns(*(pl.lit(None, pl.Utf8).alias(k) for k in (*EXCEPTION_COLUMNS, "neg")))
