@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from reviewer.engine.columns.evaluate import evaluate_frames
 from reviewer.services.column_rows import stored_rows
 from reviewer.services.county_frames import county_frames
-from reviewer.services.evaluating import _rows, resolve_policy
+from reviewer.services.evaluating import per_record_rows, resolve_policy
 from reviewer.store.database import Database
 
 
@@ -40,7 +40,7 @@ def main() -> None:
     with db.engine.connect() as conn:
         start = time.perf_counter()
         shared: dict[str, str] = {}
-        expected = sorted(_rows(conn, args.county, as_of, policy, shared))
+        expected = sorted(per_record_rows(conn, args.county, as_of, policy, shared))
         per_record = time.perf_counter() - start
     start = time.perf_counter()
     frames = county_frames(db, args.county)

@@ -130,7 +130,7 @@ def test_the_rows_stored_from_columns_are_the_rows_stored_per_record(tmp_path):
     from reviewer.ingest.synthetic import write_demo_file
     from reviewer.services.column_rows import stored_rows
     from reviewer.services.county_frames import county_frames
-    from reviewer.services.evaluating import _rows
+    from reviewer.services.evaluating import per_record_rows as _rows
     from reviewer.services.importing import import_file
     from reviewer.store.database import Database
 
@@ -151,3 +151,24 @@ def test_the_rows_stored_from_columns_are_the_rows_stored_per_record(tmp_path):
             assert shared == found_shared
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p or "statute")
+def test_the_statute_cases_stored_from_columns_are_stored_as_per_record(policy):
+    """The stored row of every statute case and answered form (and of a count without a level), character for
+    character, as services.evaluating.evaluation_row writes the per-record engine's evaluation."""
+    from reviewer.engine.columns.frame import from_records
+    from reviewer.services.column_rows import stored_rows
+    from reviewer.services.evaluating import evaluation_row
+    from tests.records import conv, record
+
+    forms = [form for case in CASES for form in _answered_forms(case.build())]
+    forms.append(record(conv("11359 HS", "2012-01-01", level="")))  # no level: a data problem, not flagged
+    records = [_renumbered(form, 1_000_000 * (n + 1)) for n, form in enumerate(forms)]
+    rules = resolve_policy(policy)
+    shared: dict[str, str] = {}
+    expected = sorted(evaluation_row(ev, shared) for ev in evaluate_records(records, COUNTY, AS_OF, rules))
+    done = columns.evaluate_frames(*from_records(records), COUNTY, AS_OF, rules)
+    rows, found_shared = stored_rows(done, AS_OF)
+    assert rows.rows() == [tuple(r) for r in expected]
+    assert found_shared == shared

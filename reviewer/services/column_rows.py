@@ -18,6 +18,8 @@ from reviewer.store import shared_reasons
 C = pl.col
 RELIEF = ["DISMISS_AND_SEAL", "REDESIGNATE_MISDEMEANOR", "REDESIGNATE_INFRACTION"]
 SHARED_RULES = ("statute-alone", "no-felony-exception")
+STORED = ("conviction_id", "suggestion", "statute_suggestion", "policy_reason", "reasons", "status", "disqualified",
+          "flagged", "priority", "questions")  # evaluating.COMPUTED_COLUMNS
 _PLAIN = r"^[\x20-\x7e]*$"  # printable ASCII: JSON-escaped by two replacements; anything else by Python's json
 
 
@@ -53,11 +55,13 @@ def procedure(as_of: date) -> pl.Expr:
 def stored_rows(done: pl.DataFrame, as_of: date) -> tuple[pl.DataFrame, dict[str, str]]:
     """evaluating.COMPUTED_COLUMNS of every evaluation in `done` (column engine output), and the shared
     reasons they name (key -> written-out reason)."""
+    if done.is_empty():
+        return pl.DataFrame(schema=dict.fromkeys(STORED, pl.Utf8)), {}
     relief = C("final").is_in(RELIEF)
     frame = done.select(
         C("id").alias("conviction_id"), C("final").alias("suggestion"), C("sug").alias("statute_suggestion"),
         "policy_reason", "status", C("dq").alias("disqualified"),
-        ((C("level") == "F") | ~C("cannabis")).alias("flagged"),
+        ((C("level") == "F").fill_null(False) | ~C("cannabis")).alias("flagged"),
         pl.when((C("final") == "NEEDS_REVIEW") | C("dq")).then(0).otherwise(1).alias("priority"),
         pl.concat_str(["lead", pl.when(C("reasons") != "").then(C("reasons")),
                        pl.when(relief).then(procedure(as_of))], separator=SEP, ignore_nulls=True).alias("all"),

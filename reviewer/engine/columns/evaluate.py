@@ -29,6 +29,8 @@ from reviewer.engine.policy import Policy
 from reviewer.engine.statute import _procedure, _sentence_question
 
 C = pl.col
+QUESTIONS = pl.List(pl.Struct({"key": pl.Utf8, "text": pl.Utf8, "cite": pl.Utf8, "answers": pl.List(pl.Struct(
+    {"value": pl.Utf8, "label": pl.Utf8, "t_sug": pl.Utf8, "head": pl.Utf8}))}))  # the questions column
 RELIEF = ["DISMISS_AND_SEAL", "REDESIGNATE_MISDEMEANOR", "REDESIGNATE_INFRACTION"]
 CONVICTION_COLUMNS = ("id", "pid", "section", "code_s", "disp", "offense_date", "case_key", "court_case",
                       "count_order", "registered", "reg_date", "dq_cite", "dq_label")
@@ -52,6 +54,8 @@ def evaluate_frames(convictions: pl.DataFrame, persons: pl.DataFrame, answers: p
     record = in_order(with_facts(convictions, persons, code_facts(codes), counties))
     targets = record.filter((C("county") == normalise_county(county))
                             & (C("cannabis") | ((C("cannabis_arrest") != "") & C("rel_cite").is_not_null())))
+    if targets.is_empty():
+        return targets
     rows = targets.with_columns(C("id").alias("rid"))
     return assess(rows, record, answers.rename({"id": "rid"}), as_of, policy)
 
@@ -106,7 +110,7 @@ def assess(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame, as_o
                            schema={"options": pl.Utf8, "o": pl.Int64, "value": pl.Utf8, "label": pl.Utf8}, orient="row")
     trials = asked.join(options, on="options").sort(["rid", "q", "o"]).with_row_index("trial")
     if trials.is_empty():
-        return done.with_columns(pl.lit(None, pl.List(pl.Struct({"x": pl.Utf8}))).alias("questions"))
+        return done.with_columns(pl.lit(None, QUESTIONS).alias("questions"))
     trial_rows = trials.select("trial", C("rid").alias("of")).join(rows, left_on="of", right_on="rid") \
         .with_columns((C("trial") + 1 + rows["rid"].max()).alias("rid"))
     given = trials.select("trial", "key", "value")
