@@ -55,12 +55,13 @@ def _dates(frame: pl.DataFrame) -> pl.DataFrame:
                                 and frame.schema[name] == pl.Utf8))
 
 
-def county_frames(db: Database, county: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame,
-                                                      dict[str, CodeSection]]:
+def county_frames(db: Database, county: str, shard: tuple[int, int] | None = None
+                  ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, dict[str, CodeSection]]:
     """(convictions, persons, answers, code sections by their written form) of store.records's
-    records_in_county, as frames. On a SQLite file no other connection of this process holds, the rows
-    are read by ADBC's SQLite straight into Arrow (store/arrow_read.py); otherwise through SQLAlchemy."""
-    who = with_cannabis_in(county)
+    records_in_county (`shard`: the persons whose id lies in that range), as frames. On a SQLite file no
+    other connection of this process holds, the rows are read by ADBC's SQLite straight into Arrow
+    (store/arrow_read.py); otherwise through SQLAlchemy."""
+    who = with_cannabis_in(county, shard)
     conviction_query = select(*CONVICTION_FIELDS).where(m.Conviction.person_id.in_(who))
     person_query = select(*PERSON_FIELDS).where(m.Person.id.in_(who))
     with db.engine.connect() as conn:

@@ -26,10 +26,15 @@ from reviewer.store import bulk, shared_reasons
 from reviewer.store import models as m
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
-from reviewer.store.records import records_in_county
+from reviewer.store.records import (
+    person_ranges_of,
+    persons_with_cannabis_in,
+    records_in_county,
+)
 from reviewer.store.transactions import lock_county
 
 STATUTE_ONLY = "statute only"
+PERSONS_PER_PART = 20_000  # evaluated at once (each with their whole record): about 150 MB of frames
 EVALUATION_COLUMNS = (
     "run_id", "conviction_id", "current", "suggestion", "statute_suggestion", "policy_reason", "reasons",
     "sentence_status", "disqualified", "flagged", "priority", "questions",
@@ -170,17 +175,21 @@ def evaluate(db: Database, county: str, as_of: date, policy: Policy | None = Non
     callers of the former per-process evaluation; the column engine uses every core by itself."""
     county = normalise_county(county)
     name = policy.identity if policy else STATUTE_ONLY
-    job.progress(0, 0, "Reading the records")
-    frames = county_frames(db, county)
-    job.check()
-    job.progress(0, 0, "Evaluating")
-    done = evaluate_frames(*frames, county, as_of, policy)
-    job.check()
-    rows, shared = stored_rows(done, as_of)
-    job.check()
+    with db.engine.connect() as conn:
+        persons = persons_with_cannabis_in(conn, county)
+    shards = person_ranges_of(persons, -(-len(persons) // PERSONS_PER_PART))
+    parts = []
+    for n, shard in enumerate(shards):  # a part of the persons at a time: memory stays that of one part
+        job.progress(n, len(shards), "Evaluating")
+        done = evaluate_frames(*county_frames(db, county, shard), county, as_of, policy)
+        job.check()
+        rows, shared = stored_rows(done, as_of)
+        parts.append((rows.rows(), shared))
+        del done, rows
+        job.check()
     try:
         with cycle_collector_paused():
-            return _save(db, county, as_of, policy, name, user, [(rows.rows(), shared)], job)
+            return _save(db, county, as_of, policy, name, user, parts, job)
     except IntegrityError:  # the one-current-evaluation index: a writer that did not wait for the county lock
         raise EvaluationConflict(
             f"another evaluation of {county} was saved at the same moment; nothing of this one was saved. "

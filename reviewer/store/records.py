@@ -87,10 +87,14 @@ def persons_with_cannabis_in(conn: Connection, county: str) -> list[int]:
 def person_ranges(conn: Connection, county: str, parts: int) -> list[tuple[int, int]]:
     """The persons of `records_in_county` cut into at most `parts` ranges of person ids (first, last) with
     about as many persons each, in order: shards whose rows, and so their convictions, follow each other."""
-    ids = persons_with_cannabis_in(conn, county)
+    return person_ranges_of(persons_with_cannabis_in(conn, county), parts)
+
+
+def person_ranges_of(ids: list[int], parts: int) -> list[tuple[int, int]]:
+    """Sorted person ids cut into at most `parts` ranges (first, last) of about as many persons each."""
     if not ids:
         return []
-    size = -(-len(ids) // parts)
+    size = -(-len(ids) // max(1, parts))
     return [(ids[start], ids[min(start + size, len(ids)) - 1]) for start in range(0, len(ids), size)]
 
 

@@ -184,7 +184,9 @@ def _same_section(rows: pl.DataFrame, record: pl.DataFrame) -> pl.DataFrame:
         "pid", "section", "seq", "id", "disp", "case_key", "court_case", "code_s", "ww", "at18", "sub_b", "sub_a",
         "conduct_shown", C("count_order").str.slice(0, 3).alias("cycle"))
     mine = mine.rename({c: f"o_{c}" for c in mine.columns if c not in ("pid",)})
-    joined = rows.join(mine, left_on=["pid", "section"], right_on=["pid", "o_section"]) \
+    needed = ["rid", "id", "pid", "section", "code_s", "disp", "offense_date", "case_key", "court_case", "cycle"]
+    joined = rows.select([*needed, *(c for c in ("priors_cite", "under") if c in rows.columns)]) \
+        .join(mine, left_on=["pid", "section"], right_on=["pid", "o_section"]) \
         .with_columns(C("section").alias("o_section")).sort(["rid", "o_seq"])
     return joined.with_columns(prior_status("o_").alias("status"), prior_kind().alias("kind"))
 

@@ -9,6 +9,7 @@ engine/statute.py's branches do.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import count
 
 import polars as pl
@@ -105,7 +106,7 @@ class Pick(Res):
     def dq(self) -> pl.Expr:
         return self._chain("dq")
 
-    @property
+    @cached_property
     def path(self) -> pl.Expr:
         return self._chain("path")
 
@@ -137,18 +138,23 @@ def columns(res: Res, frame: pl.DataFrame, words: bool = True) -> pl.DataFrame:
     is worked out over all rows (conditions only); each leaf's words only for its own rows. Without
     `words`, asked and used are left null."""
     leaves = res.leaves()
+    key = "rid" if "rid" in frame.columns else None
     routed = frame.with_columns(res.path.alias("_leaf"))
+    if key is None:
+        routed = routed.with_row_index("_row")
+        key = "_row"
     parts = []
     for (leaf_id,), part in routed.partition_by("_leaf", as_dict=True).items():
         leaf = leaves[leaf_id]
         more = (leaf.asked, leaf.used, NONE if leaf.disqualifiers is None else leaf.disqualifiers) if words \
             else (NONE, NONE, NONE)
-        parts.append(part.with_columns(leaf.sug.alias("sug"), leaf.dq.alias("dq"), leaf.reasons.alias("reasons"),
-                                       more[0].alias("asked"), more[1].alias("used"), more[2].alias("dq_text")))
-    if not parts:
-        return frame.with_columns(pl.lit(None, pl.Utf8).alias("sug"), pl.lit(False).alias("dq"),
-                                  *(pl.lit(None, pl.Utf8).alias(n) for n in ("reasons", "asked", "used", "dq_text")))
-    return pl.concat(parts, how="vertical_relaxed").drop("_leaf")
+        parts.append(part.select(key, leaf.sug.alias("sug"), leaf.dq.alias("dq"), leaf.reasons.alias("reasons"),
+                                 more[0].alias("asked"), more[1].alias("used"), more[2].alias("dq_text")))
+    schema = {"sug": pl.Utf8, "dq": pl.Boolean, "reasons": pl.Utf8, "asked": pl.Utf8, "used": pl.Utf8, "dq_text": pl.Utf8}
+    found = pl.concat([part.cast(schema) for part in parts]) if parts else \
+        pl.DataFrame(schema={key: routed.schema[key], **schema})
+    out = routed.join(found, on=key, how="left").drop("_leaf")
+    return out.drop("_row") if key == "_row" else out
 
 
 def answer(key: str) -> pl.Expr:

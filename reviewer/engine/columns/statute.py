@@ -8,6 +8,8 @@ where there is none.
 """
 from __future__ import annotations
 
+from functools import cache
+
 import polars as pl
 
 from reviewer.engine.columns.rules import (
@@ -44,8 +46,10 @@ STATIC_KEYS = ("offense-before-auma", "11357-text", "amount-8g-concentrate", "am
                "plants-6", "gift-28.5g")
 
 
+@cache
 def decide() -> Res:
-    """statute._decide (without the answers used and related counts, which `assess` adds)."""
+    """statute._decide (without the answers used and related counts, which `assess` adds). Built once: the
+    rules are expressions, the same for every frame."""
     problems = data_problems()
     rest = pick(
         (C("section") == "11357", possession()),
