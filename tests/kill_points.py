@@ -74,10 +74,10 @@ def install(point: str, ready: Path) -> None:
         from reviewer.services import evaluating
 
         _after(evaluating, "_store_evaluations", ready, point)
-    elif point == "evaluate-rules":
+    elif point == "evaluate-worker":
         from reviewer.services import evaluating
 
-        _before(evaluating, "evaluate_frames", ready, point)
+        _before(evaluating, "_shard_worker", ready, point)  # forked workers inherit the patch
     elif point == "accept-mid":
         from reviewer.store.audit import AuditLog
 

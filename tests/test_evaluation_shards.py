@@ -55,27 +55,3 @@ def test_person_ranges_cover_every_person_once_in_order(db_url, tmp_path):
         assert [r[0] for r in second] == sorted(r[0] for r in second), "stored in conviction order"
     finally:
         db.dispose()
-
-
-def test_evaluated_a_part_of_the_persons_at_a_time_the_rows_are_the_same(tmp_path, monkeypatch):
-    from reviewer.services import evaluating
-
-    data = tmp_path / "doj.csv"
-    write_demo_file(data, rows=6000, county=COUNTY, seed=12)
-    db = Database(tmp_path / "r.db")
-    try:
-        import_file(db, data)
-
-        def stored(run_id: int) -> list[tuple]:
-            with db.engine.connect() as conn:
-                cols = [getattr(m.Evaluation, c) for c in COLUMNS]
-                return [tuple(r) for r in conn.execute(select(*cols).where(m.Evaluation.run_id == run_id)
-                                                       .order_by(m.Evaluation.id))]
-
-        whole = evaluate(db, COUNTY, AS_OF)
-        monkeypatch.setattr(evaluating, "PERSONS_PER_PART", 37)
-        parts = evaluate(db, COUNTY, AS_OF)
-        assert whole.evaluated == parts.evaluated > 300
-        assert stored(whole.run_id) == stored(parts.run_id)
-    finally:
-        db.dispose()
