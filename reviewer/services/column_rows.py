@@ -11,12 +11,11 @@ from json.encoder import encode_basestring_ascii as _quote
 import polars as pl
 
 from reviewer.domain.vocabulary import Suggestion
-from reviewer.engine.columns.rules import PART, SEP
+from reviewer.engine.columns.rules import PART, RELIEF, SEP
 from reviewer.engine.statute import _sentence_question
 from reviewer.store import shared_reasons
 
 C = pl.col
-RELIEF = ["DISMISS_AND_SEAL", "REDESIGNATE_MISDEMEANOR", "REDESIGNATE_INFRACTION"]
 SHARED_RULES = ("statute-alone", "no-felony-exception")
 STORED = ("conviction_id", "suggestion", "statute_suggestion", "policy_reason", "reasons", "status", "disqualified",
           "flagged", "priority", "questions")  # evaluating.COMPUTED_COLUMNS

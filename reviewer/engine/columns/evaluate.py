@@ -21,7 +21,7 @@ from reviewer.engine.columns.exceptions import (
 )
 from reviewer.engine.columns.frame import code_facts, from_records, with_facts
 from reviewer.engine.columns.policy import decide as policy_decide
-from reviewer.engine.columns.rules import NONE, OPTIONS, PART, SEP, cat, columns
+from reviewer.engine.columns.rules import NONE, OPTIONS, PART, RELIEF, SEP, cat, columns
 from reviewer.engine.columns.statute import STATIC_KEYS, data_problems, decide
 from reviewer.engine.evaluate import normalise_county
 from reviewer.engine.facts import SUPERVISION_YEARS
@@ -31,7 +31,6 @@ from reviewer.engine.statute import _procedure, _sentence_question
 C = pl.col
 QUESTIONS = pl.List(pl.Struct({"key": pl.Utf8, "text": pl.Utf8, "cite": pl.Utf8, "answers": pl.List(pl.Struct(
     {"value": pl.Utf8, "label": pl.Utf8, "t_sug": pl.Utf8, "head": pl.Utf8}))}))  # the questions column
-RELIEF = ["DISMISS_AND_SEAL", "REDESIGNATE_MISDEMEANOR", "REDESIGNATE_INFRACTION"]
 CONVICTION_COLUMNS = ("id", "pid", "section", "code_s", "disp", "offense_date", "case_key", "court_case",
                       "count_order", "registered", "reg_date", "dq_cite", "dq_label")
 

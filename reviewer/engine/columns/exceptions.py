@@ -12,7 +12,7 @@ import polars as pl
 
 from reviewer.engine import tables
 from reviewer.engine.columns.frame import strike_entry
-from reviewer.engine.columns.rules import PART, SEP, YES_NO
+from reviewer.engine.columns.rules import PART, SEP, YES_NO, iso
 from reviewer.engine.statute import FELONY_EXCEPTIONS, PRIORS_UNDER
 
 C = pl.col
@@ -22,7 +22,7 @@ _PRIORS_CITE = {s: cites[1] for s, cites in FELONY_EXCEPTIONS.items()}
 
 
 def _iso(col: str) -> pl.Expr:
-    return C(col).dt.strftime("%Y-%m-%d")
+    return iso(C(col))
 
 
 def in_order(record: pl.DataFrame) -> pl.DataFrame:

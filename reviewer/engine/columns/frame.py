@@ -15,11 +15,11 @@ import polars as pl
 from reviewer.domain.code_section import CodeSection
 from reviewer.domain.records import PersonRecord
 from reviewer.engine import tables
+from reviewer.engine.columns.rules import iso
 from reviewer.engine.facts import AGE_MARGIN, CONSPIRACY_TO_MURDER
 from reviewer.engine.statute import _code_shows_conduct
 
 LEVEL_WORDS = {"F": "felony", "M": "misdemeanor", "I": "infraction"}
-LEVEL_ORDER = {"I": 0, "M": 1, "F": 2}
 
 CONVICTION_SCHEMA = {
     "id": pl.Int64, "pid": pl.Int64, "offense_text": pl.Utf8, "code_s": pl.Utf8, "level": pl.Utf8,
@@ -115,11 +115,7 @@ class _Probe:
         self.code, self.section = code, code.section
 
 
-def _iso(day: pl.Expr) -> pl.Expr:
-    return day.dt.strftime("%Y-%m-%d")
-
-
-def _age_on(dob: pl.Expr, on: pl.Expr) -> pl.Expr:
+def age_on(dob: pl.Expr, on: pl.Expr) -> pl.Expr:
     """facts.age_on: whole years from dob to on."""
     day = lambda d: d.dt.month().cast(pl.Int32) * 100 + d.dt.day().cast(pl.Int32)
     before = day(on) < day(dob)
@@ -132,7 +128,7 @@ def with_facts(convictions: pl.DataFrame, persons: pl.DataFrame, codes: pl.DataF
     `ww` (where and when), `lv` (level), `age`, `exact`, `basis`, and `at18`/`at21` (Age.at_least: true,
     false or null where the record cannot tell)."""
     county_words = pl.col("county").replace_strict(counties, default=None, return_dtype=pl.Utf8)
-    head = pl.when(pl.col("disp").is_not_null()).then(pl.lit("on ") + _iso(pl.col("disp"))) \
+    head = pl.when(pl.col("disp").is_not_null()).then(pl.lit("on ") + iso(pl.col("disp"))) \
         .otherwise(pl.lit("(no disposition date on record)"))
     head = pl.when(pl.col("county") != "").then(head + pl.lit(", ") + county_words + pl.lit(" County")).otherwise(head)
     ww = pl.when(pl.col("court_case") != "").then(head + pl.lit(", court case ") + pl.col("court_case")) \
@@ -141,12 +137,12 @@ def with_facts(convictions: pl.DataFrame, persons: pl.DataFrame, codes: pl.DataF
     by_arrest = dob.is_not_null() & od.is_not_null()
     by_cycle = ~by_arrest & pl.col("cycle_age").is_not_null()
     by_conviction = ~by_arrest & ~by_cycle & dob.is_not_null() & disp.is_not_null()
-    years = (pl.when(by_arrest).then(_age_on(dob, od)).when(by_cycle).then(pl.col("cycle_age"))
-             .when(by_conviction).then(_age_on(dob, disp)).otherwise(None))
-    basis = (pl.when(by_arrest).then(pl.format("age {} when arrested on {}", years, _iso(od)))
+    years = (pl.when(by_arrest).then(age_on(dob, od)).when(by_cycle).then(pl.col("cycle_age"))
+             .when(by_conviction).then(age_on(dob, disp)).otherwise(None))
+    basis = (pl.when(by_arrest).then(pl.format("age {} when arrested on {}", years, iso(od)))
              .when(by_cycle).then(pl.format("age {} at the arrest (CYC_AGE)", years))
              .when(by_conviction).then(pl.format("age {} at conviction on {} (no arrest date on record)", years,
-                                                 _iso(disp)))
+                                                 iso(disp)))
              .otherwise(pl.lit("date of birth not on record")))
     frame = (convictions.join(persons, on="pid", how="left")
              .join(codes, on="code_s", how="left")

@@ -8,20 +8,13 @@ from datetime import date
 
 import polars as pl
 
-from reviewer.domain.vocabulary import Suggestion
 from reviewer.engine.columns.exceptions import hits
-from reviewer.engine.columns.frame import subsection_path
-from reviewer.engine.columns.rules import PART, SEP
+from reviewer.engine.columns.frame import age_on, subsection_path
+from reviewer.engine.columns.rules import PART, RELIEF, SEP, SUGGESTION_WORDS, iso
 from reviewer.engine.facts import add_years
 from reviewer.engine.policy import FOLLOW_STATUTE, Policy
 
 C = pl.col
-RELIEF = ["DISMISS_AND_SEAL", "REDESIGNATE_MISDEMEANOR", "REDESIGNATE_INFRACTION"]
-LOWER = {s.value: s.label.lower() for s in Suggestion}
-
-
-def _iso(expr: pl.Expr) -> pl.Expr:
-    return expr.dt.strftime("%Y-%m-%d")
 
 
 def person_columns(rows: pl.DataFrame, record: pl.DataFrame, as_of: date) -> pl.DataFrame:
@@ -31,7 +24,7 @@ def person_columns(rows: pl.DataFrame, record: pl.DataFrame, as_of: date) -> pl.
     end = pl.coalesce(C("sentence_end"), C("disp"))
     running = record.filter(end > as_of).sort("seq").group_by("pid", maintain_order=True).first().select(
         "pid", pl.format("a sentence still running on {}: {} {}, ending {}", pl.lit(as_of.isoformat()),
-                         pl.coalesce(C("code_s"), C("offense_text")), C("ww"), _iso(end)).alias("p_running"))
+                         pl.coalesce(C("code_s"), C("offense_text")), C("ww"), iso(end)).alias("p_running"))
     found = hits(record, once=False)
     before = rows.select("rid", "pid", "disp").join(found, on="pid") \
         .filter(C("h_disp").is_not_null() & C("disp").is_not_null() & (C("h_disp") < C("disp"))) \
@@ -50,16 +43,11 @@ def person_columns(rows: pl.DataFrame, record: pl.DataFrame, as_of: date) -> pl.
             C("same_prior_n").fill_null(0),
             (C("registered").fill_null(False) & (reg_date.is_null() | C("disp").is_null() | (reg_date < C("disp"))))
             .alias("reg_prior"),
-            pl.when(C("dob").is_not_null()).then(_years(C("dob"), as_of)).alias("age_now"))
-
-
-def _years(dob: pl.Expr, on: date) -> pl.Expr:
-    before = (dob.dt.month().cast(pl.Int32) * 100 + dob.dt.day().cast(pl.Int32)) > on.month * 100 + on.day
-    return pl.lit(on.year) - dob.dt.year().cast(pl.Int32) - before.cast(pl.Int32)
+            pl.when(C("dob").is_not_null()).then(age_on(C("dob"), pl.lit(as_of))).alias("age_now"))
 
 
 def _convicted() -> pl.Expr:
-    return pl.format("convicted on {}", _iso(C("disp")))
+    return pl.format("convicted on {}", iso(C("disp")))
 
 
 def _section(keys) -> pl.Expr:
@@ -106,15 +94,12 @@ def condition(name: str, v, as_of: date) -> tuple[pl.Expr, pl.Expr]:
         return (age <= v).fill_null(False), age_words
     if name == "under_21_at_conviction":
         under = C("dob").dt.offset_by("21y") > C("disp")
-        at = C("disp").dt.year().cast(pl.Int32) - C("dob").dt.year().cast(pl.Int32) - (
-            (C("disp").dt.month().cast(pl.Int32) * 100 + C("disp").dt.day().cast(pl.Int32))
-            < (C("dob").dt.month().cast(pl.Int32) * 100 + C("dob").dt.day().cast(pl.Int32))).cast(pl.Int32)
-        return (under == v).fill_null(False), pl.format("age {} at conviction", at)
+        return (under == v).fill_null(False), pl.format("age {} at conviction", age_on(C("dob"), C("disp")))
     if name == "years_since_conviction_at_least":
         return C("disp") <= add_years(as_of, -v), _convicted()
     if name == "no_conviction_within_years":
         return ((C("p_latest").is_null() | (C("p_latest") <= add_years(as_of, -v))),
-                pl.format("most recent conviction on {}", pl.coalesce(_iso(C("p_latest")), pl.lit("none"))))
+                pl.format("most recent conviction on {}", pl.coalesce(iso(C("p_latest")), pl.lit("none"))))
     if name == "only_cannabis_convictions":
         return (C("p_cannabis") == C("p_n")) == v, pl.format("{} of {} convictions are HS 11357-11360",
                                                              C("p_cannabis"), C("p_n"))
@@ -156,7 +141,7 @@ def decide(done: pl.DataFrame, record: pl.DataFrame, policy: Policy, as_of: date
         head = pl.concat_str([pl.lit(f"policy:{rule.id}{PART}{rule.citation or default_citation}{PART}"), words])
         layers = pl.when(final != C("sug")).then(pl.format(
             "statute-alone" + PART + "HS 11361.8; HS 11361.9" + PART + "county policy {}: {}; statute alone: {}",
-            pl.lit(policy.name), final.replace_strict(LOWER), C("sug").replace_strict(LOWER)))
+            pl.lit(policy.name), final.replace_strict(SUGGESTION_WORDS), C("sug").replace_strict(SUGGESTION_WORDS)))
         despite = pl.when(C("dq") & final.is_in(RELIEF)).then(pl.lit(
             "policy-grants-despite-exception" + PART + "HS 11361.8(b); HS 11361.9" + PART + "the statute's felony "
             "exceptions below apply, but the county policy does not challenge on them"))

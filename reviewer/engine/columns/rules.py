@@ -14,7 +14,11 @@ from itertools import count
 
 import polars as pl
 
+from reviewer.domain.vocabulary import Suggestion
+
 SEP, PART = "\x1e", "\x1f"
+RELIEF = [s.value for s in Suggestion if s.grants_relief]
+SUGGESTION_WORDS = {s.value: s.label.lower() for s in Suggestion}  # as the per-record engine's reasons write them
 NONE = pl.lit(None, pl.Utf8)
 YES_NO = "yn"
 TEXTS = "texts"  # the 11357-text question: before / after
@@ -155,6 +159,11 @@ def columns(res: Res, frame: pl.DataFrame, words: bool = True) -> pl.DataFrame:
         pl.DataFrame(schema={key: routed.schema[key], **schema})
     out = routed.join(found, on=key, how="left").drop("_leaf")
     return out.drop("_row") if key == "_row" else out
+
+
+def iso(day: pl.Expr) -> pl.Expr:
+    """A date as the reasons write it (YYYY-MM-DD)."""
+    return day.dt.strftime("%Y-%m-%d")
 
 
 def answer(key: str) -> pl.Expr:

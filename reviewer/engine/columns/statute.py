@@ -14,6 +14,7 @@ import polars as pl
 
 from reviewer.engine.columns.rules import (
     NONE,
+    SUGGESTION_WORDS,
     TEXTS,
     Res,
     answer,
@@ -39,9 +40,6 @@ C = pl.col
 CODE, LV, WW, BASIS = C("code_s"), C("lv"), C("ww"), C("basis")
 ORDER = {"I": 0, "M": 1, "F": 2}
 WORDS = {"I": "an infraction", "M": "a misdemeanor"}
-SUGGESTION_WORDS = {"DISMISS_AND_SEAL": "dismiss and seal", "REDESIGNATE_MISDEMEANOR": "redesignate as misdemeanor",
-                    "REDESIGNATE_INFRACTION": "redesignate as infraction", "NOT_ELIGIBLE": "not eligible",
-                    "NEEDS_REVIEW": "needs review", "REFER": "refer to another agency"}
 STATIC_KEYS = ("offense-before-auma", "11357-text", "amount-8g-concentrate", "amount-28.5g", "age-18", "age-21",
                "plants-6", "gift-28.5g")
 
