@@ -53,6 +53,8 @@ def cmd_import(args) -> int:
         raise UsageError("--as-of and --policy evaluate after the import: give --county NAME too")
     policy = _policy(args.policy) if evaluating else None  # a bad policy stops before anything is written
     db = _open(args.db)
+    if evaluating and len(args.files) == 1 and not args.mapping:
+        return _import_and_evaluate(db, args, policy)
     status = 0
     for path in args.files:
         try:
@@ -66,17 +68,44 @@ def cmd_import(args) -> int:
             print(f"rejected: {exc}", file=sys.stderr)
             status = 2
             continue
-        print(report.summary())
-        for line in report.problems[: args.show_problems]:
-            print(f"  flagged: {line}")
-        if len(report.problems) > args.show_problems:
-            print(f"  ... and {len(report.problems) - args.show_problems} more flagged rows (see the import report)")
+        _print_import(report, args)
     if evaluating:
         if status:
             print("not evaluated: a file was rejected (evaluate once it is corrected and imported)", file=sys.stderr)
             return status
         _evaluate(db, args, policy)
     return status
+
+
+def _print_import(report, args) -> None:
+    print(report.summary())
+    for line in report.problems[: args.show_problems]:
+        print(f"  flagged: {line}")
+    if len(report.problems) > args.show_problems:
+        print(f"  ... and {len(report.problems) - args.show_problems} more flagged rows (see the import report)")
+
+
+def _import_and_evaluate(db, args, policy) -> int:
+    """One file imported and the county evaluated in one pass (services/one_pass.py): what the import
+    and then `reviewer evaluate` print."""
+    from reviewer.ingest.problems import FileRejected
+    from reviewer.services.counties import UnknownCounty
+    from reviewer.services.evaluating import EvaluationConflict
+    from reviewer.services.one_pass import import_and_evaluate
+
+    workers = max(1, min(args.workers, os.cpu_count() or 1))
+    try:
+        _, evaluation = import_and_evaluate(db, args.files[0], args.county, args.as_of, policy,
+                                                 user=args.user, workers=workers,
+                                                 imported=lambda report: _print_import(report, args))
+    except FileRejected as exc:
+        print(f"rejected: {exc}", file=sys.stderr)
+        print("not evaluated: a file was rejected (evaluate once it is corrected and imported)", file=sys.stderr)
+        return 2
+    except (UnknownCounty, EvaluationConflict) as exc:
+        raise UsageError(str(exc)) from None
+    print(evaluation.summary())
+    return 0
 
 
 def _policy(spec):

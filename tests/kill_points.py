@@ -7,6 +7,7 @@ the test waits for that file, then kills the command. Points:
 
 * import-staged: an import's rows are in its scratch stage (personal data), not yet committed;
 * import-first-load: a first load has written all its rows into the empty database, not yet committed;
+* import-one-pass: a first load has written its rows and the county's evaluation, not yet committed;
 * evaluate-writing: an evaluation has written some of its rows in its (uncommitted) transaction;
 * evaluate-worker: each evaluation worker process is reading its share of persons;
 * accept-mid: an accept run has recorded some decisions in its (uncommitted) transaction;
@@ -69,7 +70,11 @@ def install(point: str, ready: Path) -> None:
     elif point == "import-first-load":
         from reviewer.store import first_load
 
-        _after(first_load, "_audit", ready, point)
+        _after(first_load, "audit", ready, point)
+    elif point == "import-one-pass":
+        from reviewer.store import first_evaluation
+
+        _after(first_evaluation, "write", ready, point)
     elif point == "evaluate-writing":
         from reviewer.services import evaluating
 

@@ -153,6 +153,26 @@ def test_killed_first_load_leaves_the_database_as_it_was(tmp_path, private_tmp, 
     db.dispose()
 
 
+def test_killed_one_pass_leaves_the_database_as_it_was(tmp_path, private_tmp, demo_file):
+    db_path = str(tmp_path / "r.db")
+    Database(db_path).dispose()
+    one_pass = ("import", str(demo_file), "--db", db_path, "--county", "Sacramento", "--as-of", "2019-11-11")
+    proc, ready = start("import-one-pass", private_tmp, *one_pass)
+    wait_ready(proc, ready)  # the rows and the evaluation written in the load's transaction
+    kill(proc)
+    db = Database(db_path)
+    assert (count(db, m.ImportBatch), count(db, m.Conviction), count(db, m.EvaluationRun), count(db, m.Evaluation),
+            count(db, m.Review), count(db, m.SharedReason), count(db, m.AuditEntry)) == (0,) * 7
+    db.dispose()
+    done = reviewer(private_tmp, *one_pass)
+    assert done.stdout.splitlines()[-1].startswith("Evaluated ")
+    db = Database(db_path)
+    assert count(db, m.EvaluationRun) == 1 and count(db, m.Evaluation) == count(db, m.Review) > 0
+    with db.session() as s:
+        assert verify_chain(s) is None
+    db.dispose()
+
+
 @pytest.fixture
 def imported(tmp_path, demo_file) -> str:
     path = str(tmp_path / "r.db")

@@ -6,6 +6,7 @@ over whole columns; only each distinct code section is looked at in Python.
 from __future__ import annotations
 
 import polars as pl
+import pyarrow as pa
 from sqlalchemy import Connection, select
 
 from reviewer.domain.code_section import CodeSection
@@ -76,11 +77,43 @@ def county_frames(db: Database, county: str, shard: tuple[int, int] | None = Non
         with db.engine.connect() as conn:
             raw = pl.DataFrame(bulk.read_rows(conn, conviction_query), schema=_schema(_RAW, conn), orient="row")
             people = pl.DataFrame(bulk.read_rows(conn, person_query), schema=_schema(_PERSON_RAW, conn), orient="row")
+    return _frames(raw, people, given)
+
+
+def _frames(raw: pl.DataFrame, people: pl.DataFrame, given: list[tuple]
+            ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, dict[str, CodeSection]]:
     raw, people = _dates(raw), _dates(people)
     convictions, codes = _convictions(raw)
     persons = people.select("pid", "dob", C("registered").fill_null(False), "reg_date",
                             C("deceased").fill_null(False)).cast(PERSON_SCHEMA)
     return convictions, persons, pl.DataFrame(given, schema=ANSWER_SCHEMA, orient="row"), codes
+
+
+# The columns of the tables a first load writes (store/first_load.py: the rows as they go into the
+# database) that county_frames reads back, in CONVICTION_FIELDS and PERSON_FIELDS order.
+_LOADED = ("id", "person_id", "offense_text", "section", "subsection", "code", "attempt", "level",
+           "disposition_date", "county", "case_key", "count_order", "court_case", "sentence_end", "has_sentence",
+           "source_file", "source_line", "issues", "offense_date", "cycle_age", "sentence_kind", "cannabis_arrest")
+_LOADED_PERSON = ("id", "subject_id", "name", "cii", "dob", "deceased", "pc290_registration", "registration_date")
+
+
+def loaded_frames(convictions: pa.Table, persons: pa.Table, county: str
+                  ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, dict[str, CodeSection]]:
+    """county_frames of a database holding just these rows, as a first load writes them (ids assigned,
+    store.staging.sqlite_ready's dates and booleans), without reading them back: the persons with a
+    cannabis conviction or a possible plea bargain in the county (records.with_cannabis_in), their
+    whole records, and no answers (none can have been given yet)."""
+    who = _who(convictions, county).to_frame("pid")
+    raw = _from_arrow(convictions.select(list(_LOADED)), _RAW).join(who, on="pid", how="semi", maintain_order="left")
+    people = _from_arrow(persons.select(list(_LOADED_PERSON)), _PERSON_RAW).join(who, on="pid", how="semi",
+                                                                                maintain_order="left")
+    return _frames(raw, people, [])
+
+
+def _who(convictions: pa.Table, county: str) -> pl.Series:
+    t = pl.from_arrow(convictions.select(["person_id", "county", "is_cannabis", "cannabis_arrest"]))
+    return t.filter((C("county") == county) & ((C("is_cannabis") == 1) | C("cannabis_arrest").is_not_null())
+                    )["person_id"].unique()
 
 
 def _from_arrow(table, schema: dict) -> pl.DataFrame:

@@ -25,6 +25,7 @@ from reviewer.services.jobs import NO_JOB, Cancelled, Job
 from reviewer.store import bulk, models as m, shared_reasons
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
+from reviewer.store.first_evaluation import PENDING_REVIEWS
 from reviewer.store.records import person_ranges, records_in_county
 from reviewer.store.transactions import lock_county
 
@@ -242,6 +243,21 @@ def evaluate(db: Database, county: str, as_of: date, policy: Policy | None = Non
             "Reload the queue and evaluate again if still needed.") from None
 
 
+def save_computed(db: Database, county: str, as_of: date, policy: Policy | None, rows: list[tuple],
+                  shared: dict[str, str], user: str = "", job: Job = NO_JOB) -> EvaluationReport:
+    """Store evaluation rows computed elsewhere (COMPUTED_COLUMNS, e.g. services/one_pass.py's column
+    engine rows) exactly as `evaluate` stores its own: one run, one transaction, audited."""
+    county = normalise_county(county)
+    try:
+        with cycle_collector_paused():
+            return _save(db, county, as_of, policy, policy.identity if policy else STATUTE_ONLY, user,
+                         [(rows, shared)], job)
+    except IntegrityError:
+        raise EvaluationConflict(
+            f"another evaluation of {county} was saved at the same moment; nothing of this one was saved. "
+            "Reload the queue and evaluate again if still needed.") from None
+
+
 def _save(db: Database, county: str, as_of: date, policy: Policy | None, name: str, user: str,
           parts: Iterable[tuple[list[tuple], dict[str, str]]], job: Job) -> EvaluationReport:
     """Store one run's rows (parts of computed rows with the shared reasons they name) in one transaction;
@@ -250,12 +266,7 @@ def _save(db: Database, county: str, as_of: date, policy: Policy | None, name: s
     known = sum(len(rows) for rows, _ in parts) if isinstance(parts, list) else 0
     with db.session() as session:
         lock_county(session, county)
-        run = m.EvaluationRun(
-            county=county, as_of=as_of, engine_version=ENGINE_VERSION,
-            policy_name=policy.name if policy else STATUTE_ONLY, policy_version=policy.version if policy else "",
-            policy_digest=policy.digest if policy else "", created_at=datetime.now(), created_by=user,
-            policy_document=json.dumps(policy.document if policy else {}, sort_keys=True), evaluated=known,
-        )
+        run = m.EvaluationRun(**run_fields(county, as_of, policy, user, known))
         session.add(run)
         session.flush()
         conn = session.connection()
@@ -276,12 +287,23 @@ def _save(db: Database, county: str, as_of: date, policy: Policy | None, name: s
         report.by_suggestion = dict(suggestions)
         if report.evaluated != known:
             run.evaluated = report.evaluated  # (SQLite, in the same transaction; PostgreSQL grants no UPDATE)
-        AuditLog(session).record(
-            user or "system", "evaluate", "evaluation_run", run.id,
-            after={"county": county, "as_of": as_of.isoformat(), "policy": name, "engine": ENGINE_VERSION,
-                   "evaluated": report.evaluated},
-        )
+        AuditLog(session).record(user or "system", "evaluate", "evaluation_run", run.id,
+                                 after=run_audit(county, as_of, name, report.evaluated))
     return report
+
+
+def run_fields(county: str, as_of: date, policy: Policy | None, user: str, evaluated: int) -> dict:
+    """An evaluation run's row (without id): what was evaluated, by which engine and policy, by whom."""
+    return {"county": county, "as_of": as_of, "engine_version": ENGINE_VERSION,
+            "policy_name": policy.name if policy else STATUTE_ONLY, "policy_version": policy.version if policy else "",
+            "policy_digest": policy.digest if policy else "", "created_at": datetime.now(), "created_by": user,
+            "policy_document": json.dumps(policy.document if policy else {}, sort_keys=True), "evaluated": evaluated}
+
+
+def run_audit(county: str, as_of: date, name: str, evaluated: int) -> dict:
+    """The `after` of an evaluation run's audit entry."""
+    return {"county": county, "as_of": as_of.isoformat(), "policy": name, "engine": ENGINE_VERSION,
+            "evaluated": evaluated}
 
 
 COMPUTED_COLUMNS = EVALUATION_COLUMNS[1:2] + EVALUATION_COLUMNS[3:]  # a computed row: no run id, no `current`
@@ -297,8 +319,7 @@ def _store_evaluations(conn, run_id: int, rows: list[tuple]) -> None:
 
 def _add_reviews(conn, run_id: int) -> None:
     """A pending review for each conviction of the run that has none yet."""
-    conn.execute(text("INSERT INTO review (conviction_id, status, version) SELECT conviction_id, 'pending', 0 "
-                      "FROM evaluation WHERE run_id = :run ON CONFLICT (conviction_id) DO NOTHING"), {"run": run_id})
+    conn.execute(text(PENDING_REVIEWS.replace("?", ":run")), {"run": run_id})
 
 
 def _retire_current(session, county: str) -> None:

@@ -12,6 +12,7 @@ from reviewer.services.jobs import NO_JOB, Job
 from reviewer.store import first_load, pg_first_load, staging
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
+from reviewer.store.first_load import Alongside
 from reviewer.store.imports import (
     FieldTooLong,
     add_batch,
@@ -39,6 +40,7 @@ class ImportReport:
     problems: list[str] = field(default_factory=list)
     message: str = ""
     batch_id: int | None = None
+    alongside: object = None  # what store_extract's `alongside` wrote, when it ran
 
     def summary(self) -> str:
         if not self.imported:
@@ -51,13 +53,13 @@ class ImportReport:
 
 
 def import_file(db: Database, path: str | Path, user: str = "", job: Job = NO_JOB,
-                today: date | None = None) -> ImportReport:
+                today: date | None = None, alongside: Alongside | None = None) -> ImportReport:
     """Import one file. FileRejected propagates (nothing written); a repeat import is reported, not redone.
-    Dates after `today` (default: the computer's date) are flagged."""
+    Dates after `today` (default: the computer's date) are flagged. `alongside`: see store_extract."""
     job.progress(0, 4, f"Reading {Path(path).name}")
     extract = read_doj_file(path, today or date.today())
     job.check()
-    return store_extract(db, extract, user, job, kind="doj")
+    return store_extract(db, extract, user, job, kind="doj", alongside=alongside)
 
 
 # Where a DOJ research file's value lands (for messages that name the file's own field).
@@ -75,12 +77,17 @@ def _already(extract: DojExtract, previous) -> ImportReport:
     )
 
 
-def store_extract(db: Database, extract: DojExtract, user: str, job: Job = NO_JOB, kind: str = "doj") -> ImportReport:
+def store_extract(db: Database, extract: DojExtract, user: str, job: Job = NO_JOB, kind: str = "doj",
+                  alongside: Alongside | None = None) -> ImportReport:
     """Write an extract in one transaction, with the file itself when the reader kept it (for gogen exports).
 
     The same answers on SQLite and PostgreSQL: a value too long for its column rejects the file
     (file, line, field) on both; a second import of the same file at the same time waits for the
-    first and reports it already imported."""
+    first and reports it already imported.
+
+    `alongside`: on a first load (store.first_load), work on the rows while they are written and
+    written in the same transaction; its value is the report's `alongside`. It does not run otherwise
+    (the report's `alongside` is then None)."""
     with db.session() as session:
         previous = find_batch(session, extract.sha256)
         if previous is not None:
@@ -89,7 +96,7 @@ def store_extract(db: Database, extract: DojExtract, user: str, job: Job = NO_JO
     job.progress(1, 4, "Writing persons")
     try:
         if first:
-            report = _load_first(db, extract, user, job, kind)
+            report = _load_first(db, extract, user, job, kind, alongside)
             if report is not None:
                 return report
         with db.staged_session({"person": extract.persons, "conviction": extract.convictions}) as (session, stage):
@@ -116,7 +123,8 @@ def _first_load_suits(db, session, extract: DojExtract) -> bool:
             and first_load.suits(extract.persons) and not holds_records(session))
 
 
-def _load_first(db: Database, extract: DojExtract, user: str, job: Job, kind: str) -> ImportReport | None:
+def _load_first(db: Database, extract: DojExtract, user: str, job: Job, kind: str,
+                alongside: Alongside | None) -> ImportReport | None:
     """The extract written by store.first_load, or None (nothing written) when the database cannot be
     had to itself or is no longer empty: the caller then takes the incremental path."""
     with db.file_to_itself() as path:
@@ -124,7 +132,8 @@ def _load_first(db: Database, extract: DojExtract, user: str, job: Job, kind: st
             log.info("first load not possible: the file is open in this process; writing through a stage")
             return None
         loaded = first_load.load(path, extract.persons, extract.convictions, _batch_fields(extract, user, kind),
-                                 extract.kept, user or "system", lambda new: _audited(extract, new), job.check)
+                                 extract.kept, user or "system", lambda new: _audited(extract, new), job.check,
+                                 alongside)
     if loaded is None:
         return None
     if loaded == first_load.ALREADY:
@@ -132,7 +141,9 @@ def _load_first(db: Database, extract: DojExtract, user: str, job: Job, kind: st
             return _already(extract, find_batch(session, extract.sha256))
     log.info("first load: each row written once")
     job.progress(3, 4, "Committing")
-    return _report(extract, loaded.batch_id, loaded.new_convictions)
+    report = _report(extract, loaded.batch_id, loaded.new_convictions)
+    report.alongside = loaded.alongside
+    return report
 
 
 def _batch_fields(extract: DojExtract, user: str, kind: str) -> dict:

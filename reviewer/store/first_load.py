@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -48,6 +49,18 @@ LOADED_TABLES = ("person", "conviction")
 class Loaded:
     batch_id: int
     new_convictions: int
+    alongside: object = None  # what the load's Alongside.write returned
+
+
+@dataclass
+class Alongside:
+    """Work on the rows of a first load while SQLite writes them (ADBC lets go of the GIL meanwhile).
+
+    `compute(persons, convictions)` runs in a thread on the rows as they are written (ids assigned,
+    sqlite_ready); `write(cursor, computed)` then runs in the load's transaction, after the rows and the
+    import's audit entry, and its value is Loaded.alongside. An error of either rolls the load back."""
+    compute: Callable[[pa.Table, pa.Table], object]
+    write: Callable[[object, object], object]
 
 
 def suits(persons: pa.Table) -> bool:
@@ -56,12 +69,12 @@ def suits(persons: pa.Table) -> bool:
     return one_row_per_subject(persons)
 
 
-def _datetime(value: datetime) -> str:
+def stored_datetime(value: datetime) -> str:
     """As SQLAlchemy's DateTime stores it on SQLite."""
     return value.isoformat(" ", timespec="microseconds")
 
 
-def _one_row(values: dict, types: dict[str, pa.DataType] | None = None) -> pa.Table:
+def one_row(values: dict, types: dict[str, pa.DataType] | None = None) -> pa.Table:
     types = types or {}
     columns = {}
     for name, value in values.items():
@@ -105,14 +118,15 @@ def _scalar(cur, sql: str, params: tuple = ()):
 
 
 def load(path: str, persons: pa.Table, convictions: pa.Table, batch: dict, kept: CompressedFile | None,
-         audit_user: str, audit_after: Callable[[int], dict], check: Callable[[], None] = lambda: None
-         ) -> Loaded | str | None:
+         audit_user: str, audit_after: Callable[[int], dict], check: Callable[[], None] = lambda: None,
+         alongside: Alongside | None = None) -> Loaded | str | None:
     """Write a whole extract into the empty database at `path` in one transaction.
 
     `batch`: the import_batch row's fields (without id and imported_at); `audit_after(new)`: the audit
     entry's `after`. Returns Loaded; ALREADY when the file's batch is on file; None, with nothing
     written, when the database is not empty (the caller takes the incremental path). FieldTooLong
-    before anything is opened; any other error, or `check()` raising, rolls everything back."""
+    before anything is opened; any other error, or `check()` raising, rolls everything back.
+    `alongside`: see Alongside."""
     check_lengths(persons, Person)
     check_lengths(convictions, Conviction)
     import adbc_driver_sqlite.dbapi as adbc
@@ -126,12 +140,14 @@ def load(path: str, persons: pa.Table, convictions: pa.Table, batch: dict, kept:
         cur.execute("PRAGMA cache_size=-65536")
         try:
             cur.execute("BEGIN IMMEDIATE")
-            try:
-                result = _write(cur, persons, convictions, batch, kept, audit_user, audit_after, check)
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            cur.execute("COMMIT" if isinstance(result, Loaded) else "ROLLBACK")
+            with ThreadPoolExecutor(1, thread_name_prefix="alongside-load") as beside:
+                try:
+                    result = _write(cur, persons, convictions, batch, kept, audit_user, audit_after, check,
+                                    alongside, beside)
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+                cur.execute("COMMIT" if isinstance(result, Loaded) else "ROLLBACK")
             return result
         finally:
             if was == "wal":
@@ -146,7 +162,8 @@ def _journal(cur, mode: str) -> None:
         log.info("journal mode stays as it is (%s)", type(exc).__name__)
 
 
-def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, check) -> Loaded | str | None:
+def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, check, alongside, beside
+           ) -> Loaded | str | None:
     if _scalar(cur, "SELECT id FROM import_batch WHERE sha256 = ?", (batch["sha256"],)) is not None:
         return ALREADY
     if _scalar(cur, "SELECT EXISTS (SELECT 1 FROM person) OR EXISTS (SELECT 1 FROM conviction)"):
@@ -159,14 +176,15 @@ def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, chec
     indexes = cur.fetchall()
     for name, _sql in indexes:  # built once after the load (the UNIQUE constraints stay: SQLite keeps them)
         cur.execute(f'DROP INDEX "{name}"')
-    cur.adbc_ingest("import_batch", _one_row(
-        {"id": batch_id, **batch, "imported_at": _datetime(datetime.now())}), mode="append")
+    cur.adbc_ingest("import_batch", one_row(
+        {"id": batch_id, **batch, "imported_at": stored_datetime(datetime.now())}), mode="append")
     people = _people(persons, first_person)
+    counts = _counts(convictions, persons, first_person, first_count, batch_id, batch["file_name"])
+    computed = alongside and beside.submit(alongside.compute, people, counts)
     if people.num_rows:
         cur.adbc_ingest("person", people, mode="append")
     del people
     check()
-    counts = _counts(convictions, persons, first_person, first_count, batch_id, batch["file_name"])
     new = counts.num_rows
     if new:
         cur.adbc_ingest("conviction", counts, mode="append")
@@ -176,21 +194,21 @@ def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, chec
         cur.execute(sql)
     if kept is not None:
         for number, part in enumerate(source_parts(kept)):
-            cur.adbc_ingest("import_source", _one_row(
+            cur.adbc_ingest("import_source", one_row(
                 {"batch_id": batch_id, "part": number, "codec": kept.codec, "raw_size": kept.raw_size, "data": part},
                 {"data": pa.binary()}), mode="append")
-    _audit(cur, audit_user, batch_id, audit_after(new))
+    audit(cur, audit_user, "import", "import_batch", batch_id, audit_after(new))
     check()
-    return Loaded(batch_id, new)
+    return Loaded(batch_id, new, alongside and alongside.write(cur, computed.result()))
 
 
-def _audit(cur, user: str, batch_id: int, after: dict) -> None:
-    """The import's audit entry, chained to the last one as AuditLog writes it."""
+def audit(cur, user: str, action: str, entity: str, entity_id: int, after: dict) -> None:
+    """An audit entry, chained to the last one as AuditLog writes it."""
     at = datetime.now()
     prev = _scalar(cur, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") or GENESIS
     after_s = _dump(after)
-    entry = {"id": _scalar(cur, "SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log"), "at": _datetime(at),
-             "user_name": user, "action": "import", "entity": "import_batch", "entity_id": batch_id,
+    entry = {"id": _scalar(cur, "SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log"), "at": stored_datetime(at),
+             "user_name": user, "action": action, "entity": entity, "entity_id": entity_id,
              "before": None, "after": after_s, "prev_hash": prev,
-             "hash": digest(prev, at, user, "import", "import_batch", batch_id, None, after_s)}
-    cur.adbc_ingest("audit_log", _one_row(entry), mode="append")
+             "hash": digest(prev, at, user, action, entity, entity_id, None, after_s)}
+    cur.adbc_ingest("audit_log", one_row(entry), mode="append")

@@ -1,0 +1,99 @@
+"""Import a file and evaluate a county in one process, the rules run over the rows being written.
+
+Into an empty SQLite file (store/first_load.py) the column engine (engine/columns) evaluates the county
+from the very Arrow tables the load writes, in a thread while SQLite writes them, and the evaluation goes
+into the load's own transaction (store/first_evaluation.py): the run, its rows and its audit entry as
+`reviewer evaluate` stores them (evaluating.run_fields, run_audit). Anything else (a database with
+records, PostgreSQL, an encrypted file, a county the file does not hold) imports and then evaluates as
+the two commands do.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from reviewer.engine.evaluate import normalise_county
+from reviewer.engine.policy import Policy
+from reviewer.services.counties import require_county
+from reviewer.services.evaluating import (
+    STATUTE_ONLY,
+    EvaluationReport,
+    evaluate,
+    run_audit,
+    run_fields,
+)
+from reviewer.services.importing import ImportReport, import_file
+from reviewer.services.jobs import NO_JOB, Job
+from reviewer.store import first_evaluation
+from reviewer.store.database import Database
+from reviewer.store.first_load import Alongside
+
+log = logging.getLogger(__name__)
+
+
+def import_and_evaluate(db: Database, path: str | Path, county: str, as_of: date, policy: Policy | None,
+                        user: str = "", job: Job = NO_JOB, workers: int = 1,
+                        imported: Callable[[ImportReport], None] = lambda report: None,
+                        ) -> tuple[ImportReport, EvaluationReport]:
+    """Import `path` (`imported(report)` is called once it is in), then evaluate `county` as of `as_of`,
+    as `reviewer import FILE` and `reviewer evaluate` do. FileRejected propagates (nothing written);
+    UnknownCounty when the database holds no cannabis conviction of the county once the file is in, and
+    EvaluationConflict as `evaluate` raises it (the import stands either way)."""
+    county = normalise_county(county)
+    name = policy.identity if policy else STATUTE_ONLY
+
+    def write(cur, computed) -> EvaluationReport | None:
+        if computed is None:
+            return None
+        rows, shared = computed
+        run_id = first_evaluation.write(cur, run_fields(county, as_of, policy, user, rows.num_rows), rows, shared,
+                                        user or "system", run_audit(county, as_of, name, rows.num_rows))
+        return _report(run_id, county, as_of, name, rows)
+
+    beside = Alongside(lambda persons, convictions: _computed(persons, convictions, county, as_of, policy), write)
+    report = import_file(db, path, user, job, alongside=beside)
+    imported(report)
+    if report.alongside is not None:
+        evaluation, report.alongside = report.alongside, None
+        log.info("evaluated alongside the first load")
+        return report, evaluation
+    require_county(db, county)
+    return report, evaluate(db, county, as_of, policy, user, job, workers)
+
+
+def _computed(persons: pa.Table, convictions: pa.Table, county: str, as_of: date, policy: Policy | None
+              ) -> tuple[pa.Table, dict[str, str]] | None:
+    """The county's computed evaluation rows (store/first_evaluation.COMPUTED) and the shared reasons they
+    name, from the rows a first load writes; None when the file holds no cannabis conviction of the
+    county (counties.has_cannabis_in: the caller's require_county then says so), or when the column
+    engine fails (logged; the caller evaluates after the import instead)."""
+    here = pc.and_(pc.equal(convictions.column("county"), county), pc.equal(convictions.column("is_cannabis"), 1))
+    if not pc.any(here).as_py():
+        return None
+    try:
+        import polars as pl
+
+        from reviewer.engine.columns.evaluate import evaluate_frames
+        from reviewer.services.column_rows import stored_rows
+        from reviewer.services.county_frames import loaded_frames
+
+        done = evaluate_frames(*loaded_frames(convictions, persons, county), county, as_of, policy)
+        rows, shared = stored_rows(done, as_of)
+        table = rows.rename({"status": "sentence_status"}).to_arrow(compat_level=pl.CompatLevel.oldest())
+        return table, shared
+    except Exception as exc:  # noqa: BLE001 - the two-step path evaluates instead (no data in the message)
+        log.warning("evaluating alongside the load failed (%s); evaluating after it", type(exc).__name__)
+        return None
+
+
+def _report(run_id: int, county: str, as_of: date, name: str, rows: pa.Table) -> EvaluationReport:
+    suggestions = Counter(dict(zip(*pc.value_counts(rows.column("suggestion")).flatten())))
+    flagged = pc.sum(pc.cast(rows.column("flagged"), pa.int64())).as_py() or 0
+    return EvaluationReport(run_id, county, as_of, name, rows.num_rows, flagged,
+                            {str(k): int(v) for k, v in suggestions.items()})
