@@ -96,8 +96,8 @@ def _import_and_evaluate(db, args, policy) -> int:
     workers = max(1, min(args.workers, os.cpu_count() or 1))
     try:
         _, evaluation = import_and_evaluate(db, args.files[0], args.county, args.as_of, policy,
-                                                 user=args.user, workers=workers,
-                                                 imported=lambda report: _print_import(report, args))
+                                            user=args.user, workers=workers,
+                                            imported=lambda report: _print_import(report, args))
     except FileRejected as exc:
         print(f"rejected: {exc}", file=sys.stderr)
         print("not evaluated: a file was rejected (evaluate once it is corrected and imported)", file=sys.stderr)

@@ -55,8 +55,14 @@ def doj(tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize("policy", [None, "los-angeles-pilot-2019"], ids=["statute", "los-angeles"])
-def test_a_first_load_is_evaluated_alongside_as_evaluate_stores_it(tmp_path, doj, policy, caplog):
+@pytest.mark.parametrize("policy,persons_per_part", [(None, 16_000), ("los-angeles-pilot-2019", 16_000),
+                                                     ("los-angeles-pilot-2019", 400)],
+                         ids=["statute", "los-angeles", "los-angeles-in-parts"])
+def test_a_first_load_is_evaluated_alongside_as_evaluate_stores_it(tmp_path, doj, policy, persons_per_part, caplog,
+                                                                   monkeypatch):
+    from reviewer.services import one_pass
+
+    monkeypatch.setattr(one_pass, "PERSONS_PER_PART", persons_per_part)  # 1,873 persons: 1 or 5 parts
     policy = resolve_policy(policy)
     db = Database(tmp_path / "one.db")
     with caplog.at_level(logging.INFO, logger="reviewer.services.one_pass"):

@@ -180,6 +180,7 @@ def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, chec
         {"id": batch_id, **batch, "imported_at": stored_datetime(datetime.now())}), mode="append")
     people = _people(persons, first_person)
     counts = _counts(convictions, persons, first_person, first_count, batch_id, batch["file_name"])
+    pa.default_memory_pool().release_unused()  # what building them freed (the peak is yet to come)
     computed = alongside and beside.submit(alongside.compute, people, counts)
     if people.num_rows:
         cur.adbc_ingest("person", people, mode="append")
