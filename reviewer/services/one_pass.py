@@ -9,6 +9,7 @@ the two commands do.
 """
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -36,8 +37,9 @@ from reviewer.store.first_load import Alongside
 
 log = logging.getLogger(__name__)
 # Persons evaluated at once: the column engine holds about 13 MB per thousand of them (1M-row file: 61k
-# persons, 770 MB at once, 400 MB in parts of this size), and each part costs it about 0.15 s more.
-PERSONS_PER_PART = 16_000
+# persons, 770 MB at once), and each part costs it about 0.15 s more. Two parts run at once once the
+# load's rows are written (first_load.Alongside).
+PERSONS_PER_PART = 10_000
 
 
 def import_and_evaluate(db: Database, path: str | Path, county: str, as_of: date, policy: Policy | None,
@@ -51,7 +53,8 @@ def import_and_evaluate(db: Database, path: str | Path, county: str, as_of: date
     county = normalise_county(county)
     name = policy.identity if policy else STATUTE_ONLY
 
-    def write(cur, computed) -> EvaluationReport | None:
+    def write(cur, results: list) -> EvaluationReport | None:
+        computed = _joined(results)
         if computed is None:
             return None
         rows, shared = computed
@@ -59,7 +62,7 @@ def import_and_evaluate(db: Database, path: str | Path, county: str, as_of: date
                                         user or "system", run_audit(county, as_of, name, rows.num_rows))
         return _report(run_id, county, as_of, name, rows)
 
-    beside = Alongside(lambda persons, convictions: _computed(persons, convictions, county, as_of, policy), write)
+    beside = Alongside(lambda persons, convictions: _pieces(persons, convictions, county, as_of, policy), write)
     report = import_file(db, path, user, job, alongside=beside)
     imported(report)
     if report.alongside is not None:
@@ -70,39 +73,53 @@ def import_and_evaluate(db: Database, path: str | Path, county: str, as_of: date
     return report, evaluate(db, county, as_of, policy, user, job, workers)
 
 
-def _computed(persons: pa.Table, convictions: pa.Table, county: str, as_of: date, policy: Policy | None
-              ) -> tuple[pa.Table, dict[str, str]] | None:
-    """The county's computed evaluation rows (store/first_evaluation.COMPUTED) and the shared reasons they
-    name, from the rows a first load writes; None when the file holds no cannabis conviction of the
-    county (counties.has_cannabis_in: the caller's require_county then says so), or when the column
-    engine fails (logged; the caller evaluates after the import instead)."""
+def _pieces(persons: pa.Table, convictions: pa.Table, county: str, as_of: date, policy: Policy | None
+            ) -> list[Callable[[], tuple | None]]:
+    """The county's evaluation from the rows a first load writes, in pieces of about PERSONS_PER_PART
+    persons (a person's whole record in one; the column engine's memory grows with the rows it holds at
+    once), each giving its computed rows and the shared reasons they name (_joined). None (no pieces)
+    when the file holds no cannabis conviction of the county (counties.has_cannabis_in: the caller's
+    require_county then says so)."""
     here = pc.and_(pc.equal(convictions.column("county"), county), pc.equal(convictions.column("is_cannabis"), 1))
     if not pc.any(here).as_py():
-        return None
+        return []
     try:
-        import polars as pl
-
-        from reviewer.engine.columns.evaluate import evaluate_frames
-        from reviewer.services.column_rows import stored_rows
         from reviewer.services.county_frames import loaded_frames
 
         frames = loaded_frames(convictions, persons, county)
-        parts, shared = [], {}
-        for part in _parts(*frames):
-            rows, named = stored_rows(evaluate_frames(*part, county, as_of, policy), as_of)
-            parts.append(rows)
-            shared.update(named)
-        rows = pl.concat(parts).sort("conviction_id") if len(parts) > 1 else parts[0]
-        table = rows.rename({"status": "sentence_status"}).to_arrow(compat_level=pl.CompatLevel.oldest())
-        return table, shared
-    except Exception as exc:  # noqa: BLE001 - the two-step path evaluates instead (no data in the message)
+    except Exception as exc:  # noqa: BLE001 - see _evaluated
+        log.warning("evaluating alongside the load failed (%s); evaluating after it", type(exc).__name__)
+        return [lambda: None]
+    return [functools.partial(_evaluated, part, county, as_of, policy) for part in _parts(*frames)]
+
+
+def _evaluated(frames: tuple, county: str, as_of: date, policy: Policy | None) -> tuple | None:
+    """One piece's stored rows and shared reasons; None when the column engine fails (logged without data:
+    the caller evaluates after the import instead)."""
+    try:
+        from reviewer.engine.columns.evaluate import evaluate_frames
+        from reviewer.services.column_rows import stored_rows
+
+        return stored_rows(evaluate_frames(*frames, county, as_of, policy), as_of)
+    except Exception as exc:  # noqa: BLE001 - the two-step path evaluates instead
         log.warning("evaluating alongside the load failed (%s); evaluating after it", type(exc).__name__)
         return None
 
 
+def _joined(results: list) -> tuple[pa.Table, dict[str, str]] | None:
+    """The pieces' rows as one table in conviction order (store/first_evaluation.COMPUTED) and the shared
+    reasons they name; None when there were none or one failed."""
+    if not results or any(result is None for result in results):
+        return None
+    import polars as pl
+
+    rows = pl.concat([rows for rows, _ in results]).sort("conviction_id")
+    shared = {key: text for _, named in results for key, text in named.items()}
+    return rows.rename({"status": "sentence_status"}).to_arrow(compat_level=pl.CompatLevel.oldest()), shared
+
+
 def _parts(convictions, persons, answers, codes):
-    """The frames cut into parts of about PERSONS_PER_PART persons each (a person's whole record in one
-    part): the column engine's memory grows with the rows it holds at once."""
+    """The frames cut into parts of about PERSONS_PER_PART persons each, a person's whole record in one."""
     import polars as pl
 
     from reviewer.store.records import person_ranges_of

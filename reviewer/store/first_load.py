@@ -56,11 +56,14 @@ class Loaded:
 class Alongside:
     """Work on the rows of a first load while SQLite writes them (ADBC lets go of the GIL meanwhile).
 
-    `compute(persons, convictions)` runs in a thread on the rows as they are written (ids assigned,
-    sqlite_ready); `write(cursor, computed)` then runs in the load's transaction, after the rows and the
-    import's audit entry, and its value is Loaded.alongside. An error of either rolls the load back."""
-    compute: Callable[[pa.Table, pa.Table], object]
-    write: Callable[[object, object], object]
+    `pieces(persons, convictions)` cuts the work on the rows as they are written (ids assigned,
+    sqlite_ready) into pieces, each a callable; a thread runs them one by one while the rows are
+    written, and once this thread has written them it runs the pieces not yet started, from the last
+    one back. `write(cursor, results)` (the pieces' values, in order) then runs in the load's
+    transaction, after the rows and the import's audit entry; its value is Loaded.alongside. An error
+    of any of them rolls the load back."""
+    pieces: Callable[[pa.Table, pa.Table], list[Callable[[], object]]]
+    write: Callable[[object, list], object]
 
 
 def suits(persons: pa.Table) -> bool:
@@ -140,14 +143,16 @@ def load(path: str, persons: pa.Table, convictions: pa.Table, batch: dict, kept:
         cur.execute("PRAGMA cache_size=-65536")
         try:
             cur.execute("BEGIN IMMEDIATE")
-            with ThreadPoolExecutor(1, thread_name_prefix="alongside-load") as beside:
-                try:
-                    result = _write(cur, persons, convictions, batch, kept, audit_user, audit_after, check,
-                                    alongside, beside)
-                except BaseException:
-                    cur.execute("ROLLBACK")
-                    raise
-                cur.execute("COMMIT" if isinstance(result, Loaded) else "ROLLBACK")
+            beside = ThreadPoolExecutor(1, thread_name_prefix="alongside-load")
+            try:
+                result = _write(cur, persons, convictions, batch, kept, audit_user, audit_after, check,
+                                alongside, beside)
+            except BaseException:
+                beside.shutdown(cancel_futures=True)  # (waits for the piece it is running)
+                cur.execute("ROLLBACK")
+                raise
+            beside.shutdown()
+            cur.execute("COMMIT" if isinstance(result, Loaded) else "ROLLBACK")
             return result
         finally:
             if was == "wal":
@@ -181,7 +186,8 @@ def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, chec
     people = _people(persons, first_person)
     counts = _counts(convictions, persons, first_person, first_count, batch_id, batch["file_name"])
     pa.default_memory_pool().release_unused()  # what building them freed (the peak is yet to come)
-    computed = alongside and beside.submit(alongside.compute, people, counts)
+    pieces = alongside.pieces(people, counts) if alongside else []
+    started = [beside.submit(piece) for piece in pieces]
     if people.num_rows:
         cur.adbc_ingest("person", people, mode="append")
     del people
@@ -200,7 +206,17 @@ def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, chec
                 {"data": pa.binary()}), mode="append")
     audit(cur, audit_user, "import", "import_batch", batch_id, audit_after(new))
     check()
-    return Loaded(batch_id, new, alongside and alongside.write(cur, computed.result()))
+    return Loaded(batch_id, new, alongside and alongside.write(cur, _results(pieces, started)))
+
+
+def _results(pieces: list, started: list) -> list:
+    """Each piece's value: the pieces the thread has not started are run here, the last first, while the
+    thread goes on from the front."""
+    here = {}
+    for n in reversed(range(len(pieces))):
+        if started[n].cancel():
+            here[n] = pieces[n]()
+    return [here[n] if n in here else started[n].result() for n in range(len(pieces))]
 
 
 def audit(cur, user: str, action: str, entity: str, entity_id: int, after: dict) -> None:
