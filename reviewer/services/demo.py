@@ -40,8 +40,8 @@ def _stage(job: Job, start: int, end: int, label: str) -> Job:
 def build_demo_database(path: str | Path, rows: int = DEMO_ROWS, job: Job = NO_JOB, seed: int = 0) -> DemoReport:
     """Write a synthetic research file, import it, evaluate it under the Los Angeles pilot policy."""
     from reviewer.ingest.synthetic import write_demo_file
-    from reviewer.services.evaluating import evaluate, resolve_policy
-    from reviewer.services.importing import import_file
+    from reviewer.services.evaluating import resolve_policy
+    from reviewer.services.one_pass import import_and_evaluate
     from reviewer.store.database import Database
 
     target = Path(path)
@@ -56,9 +56,10 @@ def build_demo_database(path: str | Path, rows: int = DEMO_ROWS, job: Job = NO_J
             job.check()
             db = Database(scratch)
             try:
-                report = import_file(db, source, user="demo", job=_stage(job, 10, 50, "Importing"))
-                evaluation = evaluate(db, DEMO_COUNTY, DEMO_AS_OF, resolve_policy(DEMO_POLICY), user="demo",
-                                      job=_stage(job, 50, 95, "Evaluating"))
+                # (a new file: evaluated alongside the load, as `reviewer import FILE --county ...` does)
+                report, evaluation = import_and_evaluate(db, source, DEMO_COUNTY, DEMO_AS_OF,
+                                                         resolve_policy(DEMO_POLICY), user="demo",
+                                                         job=_stage(job, 10, 95, "Importing and evaluating"))
                 with db.engine.connect() as conn:  # fold the write-ahead log in before the file moves
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
