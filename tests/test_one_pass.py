@@ -112,3 +112,34 @@ def test_a_county_the_file_does_not_hold_keeps_the_import(tmp_path, doj):
         db.dispose()
     stored = _stored(tmp_path / "one.db")
     assert stored["convictions"] and not stored["evaluation"] and not stored["run"]
+
+
+def test_the_one_pass_reads_the_same_on_either_database(db_url, tmp_path, doj, caplog):
+    """On PostgreSQL there is no first load by ADBC: the file is imported (COPY), then evaluated; the stored
+    evaluation is the one the SQLite file's one pass stores."""
+    policy = resolve_policy("los-angeles-pilot-2019")
+    db = Database(db_url)
+    try:
+        with caplog.at_level(logging.INFO, logger="reviewer.services.one_pass"):
+            _, evaluation = import_and_evaluate(db, doj, "LOS ANGELES", AS_OF, policy, user="clerk")
+        assert (ALONGSIDE in caplog.text) == (db.is_sqlite)
+        with db.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT c.source_line, e.suggestion, e.statute_suggestion, e.policy_reason, e.reasons, "
+                "e.sentence_status, e.disqualified, e.flagged, e.priority, e.questions FROM evaluation e "
+                "JOIN conviction c ON c.id = e.conviction_id ORDER BY c.source_line").fetchall()
+            shared = conn.exec_driver_sql("SELECT ref, reason FROM shared_reason ORDER BY ref").fetchall()
+    finally:
+        db.dispose()
+    expected = tmp_path / "expected.db"
+    sqlite_db = Database(expected)
+    import_and_evaluate(sqlite_db, doj, "LOS ANGELES", AS_OF, policy, user="clerk")
+    sqlite_db.dispose()
+    with sqlite3.connect(expected) as conn:
+        wanted = conn.execute(
+            "SELECT c.source_line, e.suggestion, e.statute_suggestion, e.policy_reason, e.reasons, e.sentence_status, "
+            "e.disqualified, e.flagged, e.priority, e.questions FROM evaluation e "
+            "JOIN conviction c ON c.id = e.conviction_id ORDER BY c.source_line").fetchall()
+        assert shared == conn.execute("SELECT ref, reason FROM shared_reason ORDER BY ref").fetchall()
+    assert [tuple(int(v) if isinstance(v, bool) else v for v in row) for row in rows] == wanted
+    assert evaluation.evaluated == len(wanted) > 2000
