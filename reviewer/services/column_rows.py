@@ -20,6 +20,7 @@ SHARED_RULES = ("statute-alone", "no-felony-exception")
 STORED = ("conviction_id", "suggestion", "statute_suggestion", "policy_reason", "reasons", "status", "disqualified",
           "flagged", "priority", "questions")  # evaluating.COMPUTED_COLUMNS
 _PLAIN = r"^[\x20-\x7e]*$"  # printable ASCII: JSON-escaped by two replacements; anything else by Python's json
+_PLAIN_ROW = r"^[\x20-\x7e\x1e\x1f]*$"  # a row of reasons whose every part is printable ASCII
 
 
 def _json_string(expr: pl.Expr) -> pl.Expr:
@@ -78,29 +79,35 @@ def stored_rows(done: pl.DataFrame, as_of: date) -> tuple[pl.DataFrame, dict[str
 
 
 def _reasons_json(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
-    parts = frame.with_columns(C("all").str.split(SEP)).explode("all").filter(C("all").is_not_null()) \
-        .with_row_index("n").with_columns(C("all").str.split(PART).alias("p"))
+    """(conviction_id, reasons as stored_reasons writes them) and the shared reasons they name. A shared
+    reason is written once per distinct text (thousands of rows carry each); the others over columns where
+    the row is printable ASCII, else as Python's json writes them."""
+    parts = frame.with_columns(C("all").str.contains(_PLAIN_ROW).alias("plain"), C("all").str.split(SEP).alias("raw")) \
+        .explode("raw").filter(C("raw").is_not_null()).with_row_index("n").with_columns(C("raw").str.split(PART).alias("p"))
     parts = parts.with_columns(C("p").list.get(0).alias("rule"), C("p").list.get(1).alias("citation"),
-                               C("p").list.get(2).alias("text"))
-    plain = C("rule").str.contains(_PLAIN) & C("citation").str.contains(_PLAIN) & C("text").str.contains(_PLAIN)
-    parts = parts.with_columns(pl.when(plain).then(pl.concat_str([
+                               C("p").list.get(2).alias("text")).drop("p", "all")
+    is_shared = C("rule").is_in(SHARED_RULES) | C("rule").str.starts_with("policy:")
+    shared, raws, refs = {}, [], []
+    for raw, rule, citation, words in parts.filter(is_shared).unique("raw").select(
+            "raw", "rule", "citation", "text").iter_rows():
+        written = f'{{"rule":{_quote(rule)},"citation":{_quote(citation)},"text":{_quote(words)}}}'
+        key = shared_reasons.reason_key(written)
+        shared[key] = written
+        raws.append(raw)
+        refs.append(shared_reasons.reference(key))
+    parts = parts.join(pl.DataFrame({"raw": raws, "ref": refs}, schema={"raw": pl.Utf8, "ref": pl.Utf8}),
+                       on="raw", how="left")
+    parts = parts.with_columns(pl.when(is_shared).then(C("ref")).when(C("plain")).then(pl.concat_str([
         pl.lit('{"rule":'), _json_string(C("rule")), pl.lit(',"citation":'), _json_string(C("citation")),
-        pl.lit(',"text":'), _json_string(C("text")), pl.lit("}")])).alias("written"))
-    odd = parts.filter(C("written").is_null())
+        pl.lit(',"text":'), _json_string(C("text")), pl.lit("}")])).alias("out"))
+    odd = parts.filter(C("out").is_null())
     if not odd.is_empty():  # non-ASCII or control characters: as Python's json writes them
         fixed = pl.DataFrame({"n": odd["n"], "fixed": [
             f'{{"rule":{_quote(r)},"citation":{_quote(c)},"text":{_quote(t)}}}'
             for r, c, t in odd.select("rule", "citation", "text").iter_rows()]},
             schema={"n": pl.UInt32, "fixed": pl.Utf8})
-        parts = parts.join(fixed, on="n", how="left").with_columns(pl.coalesce(C("written"), C("fixed")).alias("written"))
-    is_shared = C("rule").is_in(SHARED_RULES) | C("rule").str.starts_with("policy:")
-    distinct = parts.filter(is_shared)["written"].unique().to_list()
-    shared = {shared_reasons.reason_key(w): w for w in distinct}
-    refs = pl.DataFrame({"written": distinct, "ref": [shared_reasons.reference(shared_reasons.reason_key(w))
-                                                      for w in distinct]}, schema={"written": pl.Utf8, "ref": pl.Utf8})
-    parts = parts.join(refs, on="written", how="left").with_columns(
-        pl.when(is_shared).then(C("ref")).otherwise(C("written")).alias("out")).sort("n")
-    out = parts.group_by("conviction_id", maintain_order=True).agg(
+        parts = parts.join(fixed, on="n", how="left").with_columns(pl.coalesce(C("out"), C("fixed")).alias("out"))
+    out = parts.sort("n").group_by("conviction_id", maintain_order=True).agg(
         pl.format("[{}]", C("out").str.join(",")).alias("reasons"))
     return out, shared
 
