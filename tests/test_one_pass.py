@@ -143,3 +143,26 @@ def test_the_one_pass_reads_the_same_on_either_database(db_url, tmp_path, doj, c
         assert shared == conn.execute("SELECT ref, reason FROM shared_reason ORDER BY ref").fetchall()
     assert [tuple(int(v) if isinstance(v, bool) else v for v in row) for row in rows] == wanted
     assert evaluation.evaluated == len(wanted) > 2000
+
+
+@pytest.mark.parametrize("workbook,county,policy", [
+    ("configurable_flow.xlsx", "SACRAMENTO", "eligibility_options.json"),
+    ("configurable_flow.xlsx", "SACRAMENTO", None),
+    ("los_angeles.xlsx", "LOS ANGELES", "los-angeles-pilot-2019"),
+])
+def test_the_gogen_fixtures_store_the_same_in_one_pass(tmp_path, gogen_dir, workbook, county, policy, caplog):
+    """gogen's fixture workbooks as DOJ files, with their own policies: the one pass stores what the import and
+    then `evaluate` store."""
+    from tests.gogen_workbooks import workbook_to_doj
+
+    doj = tmp_path / "doj.csv"
+    workbook_to_doj(gogen_dir / workbook, doj)
+    chosen = resolve_policy(gogen_dir / policy if policy and policy.endswith(".json") else policy)
+    db = Database(tmp_path / "one.db")
+    try:
+        with caplog.at_level(logging.INFO, logger="reviewer.services.one_pass"):
+            _, evaluation = import_and_evaluate(db, doj, county, AS_OF, chosen, user="clerk")
+    finally:
+        db.dispose()
+    assert ALONGSIDE in caplog.text and evaluation.evaluated > 0
+    assert _stored(tmp_path / "one.db") == _two_steps(tmp_path / "two.db", [doj], county, chosen)
