@@ -342,3 +342,37 @@ def test_a_forked_child_starts_with_a_fresh_gate(tmp_path):
         _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     db.dispose()
+
+
+def test_pieces_beside_a_load_each_run_once_whoever_runs_them():
+    """first_load's pieces (store.first_load.Alongside): the thread takes them from the front; the loading thread,
+    while it waits for the kept copy and then once it is done, takes those not yet started from the back. Each
+    runs once, and the values come back in order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    runs: list[tuple[int, str]] = []
+    first, hold = threading.Event(), threading.Event()
+
+    def piece(n):
+        def run():
+            if n == 0:
+                first.set()
+                hold.wait(30)  # the thread stays on the first piece until the loading thread has taken the rest
+            runs.append((n, threading.current_thread().name))
+            return n * n
+        return run
+
+    pieces = [piece(n) for n in range(6)]
+    with ThreadPoolExecutor(1, thread_name_prefix="beside") as beside:
+        started = [beside.submit(p) for p in pieces]
+        assert first.wait(30)
+        here: dict[int, object] = {}
+        taken = 0
+        while first_load._run_one(pieces, started, here):  # as while the kept copy is being compressed
+            taken += 1
+        assert taken == 5 and not first_load._run_one(pieces, started, here)  # none left, however often asked
+        hold.set()
+        assert first_load._results(pieces, started, here) == [n * n for n in range(6)]
+    assert sorted(n for n, _ in runs) == list(range(6))  # each once
+    assert [n for n, who in runs if who.startswith("beside")] == [0]
+    assert [n for n, who in runs if not who.startswith("beside")] == [5, 4, 3, 2, 1]

@@ -44,6 +44,10 @@ class KeptFile:
     def sha256(self) -> str:
         return self._digest.result()
 
+    def ready(self) -> bool:
+        """Whether the compressed bytes are there (compressed_parts would not wait)."""
+        return self._future.done()
+
     def compressed(self) -> bytes:
         return self._future.result()
 
@@ -117,6 +121,10 @@ class KeptStream:
 
     def sha256(self) -> str:
         return self._hash.hexdigest()
+
+    def ready(self) -> bool:
+        """Whether the whole file is compressed (compressed_parts would not wait)."""
+        return self._read_again.done()
 
     def compressed_parts(self, size: int) -> Iterator[bytes]:
         """The compressed file in parts of at most `size` bytes, read one at a time (once all is compressed)."""

@@ -59,7 +59,7 @@ class Alongside:
     `pieces(persons, convictions)` cuts the work on the rows as they are written (ids assigned,
     sqlite_ready) into pieces, each a callable; a thread runs them one by one while the rows are
     written, and once this thread has written them it runs the pieces not yet started, from the last
-    one back. `write(cursor, results)` (the pieces' values, in order) then runs in the load's
+    one back (first while the kept copy of the file is still being compressed, then after writing it). `write(cursor, results)` (the pieces' values, in order) then runs in the load's
     transaction, after the rows and the import's audit entry; its value is Loaded.alongside. An error
     of any of them rolls the load back."""
     pieces: Callable[[pa.Table, pa.Table], list[Callable[[], object]]]
@@ -199,6 +199,9 @@ def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, chec
     check()
     for _name, sql in indexes:
         cur.execute(sql)
+    here: dict[int, object] = {}
+    while kept is not None and not kept.ready() and _run_one(pieces, started, here):
+        pass  # the pieces the thread has not started, while the kept copy is still being compressed
     if kept is not None:
         for number, part in enumerate(source_parts(kept)):
             cur.adbc_ingest("import_source", one_row(
@@ -206,16 +209,23 @@ def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, chec
                 {"data": pa.binary()}), mode="append")
     audit(cur, audit_user, "import", "import_batch", batch_id, audit_after(new))
     check()
-    return Loaded(batch_id, new, alongside and alongside.write(cur, _results(pieces, started)))
+    return Loaded(batch_id, new, alongside and alongside.write(cur, _results(pieces, started, here)))
 
 
-def _results(pieces: list, started: list) -> list:
-    """Each piece's value: the pieces the thread has not started are run here, the last first, while the
-    thread goes on from the front."""
-    here = {}
+def _run_one(pieces: list, started: list, here: dict) -> bool:
+    """Run here the last piece the thread has not started (its value into `here`); False when none is left."""
     for n in reversed(range(len(pieces))):
-        if started[n].cancel():
+        if n not in here and started[n].cancel():  # (cancel() holds for a piece cancelled before)
             here[n] = pieces[n]()
+            return True
+    return False
+
+
+def _results(pieces: list, started: list, here: dict) -> list:
+    """Each piece's value: those the thread has not started are run here, the last first, while the thread
+    goes on from the front (`here`: the values of those run here already)."""
+    while _run_one(pieces, started, here):
+        pass
     return [here[n] if n in here else started[n].result() for n in range(len(pieces))]
 
 

@@ -22,6 +22,8 @@ class CompressedFile(Protocol):
 
     def compressed_parts(self, size: int) -> Iterable[bytes]: ...
 
+    def ready(self) -> bool: ...
+
 PART_SIZE = 32 << 20  # bytes of compressed data per row (well under SQLite's and PostgreSQL's limits)
 
 
