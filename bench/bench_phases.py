@@ -12,7 +12,6 @@ The database (default: a new file beside FILE) is replaced first.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import resource
@@ -20,6 +19,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench_import import csv_reader_seconds  # noqa: I001 - bench/ is on the path: the script's own folder
 
 # The child: wraps the phases' functions (by module attribute, as the code calls them) with timers.
 CHILD = r"""
@@ -77,14 +78,6 @@ finally:
     print("PHASES " + json.dumps(spans), file=sys.stderr)
 sys.exit(status)
 """
-
-
-def csv_reader_seconds(path: Path) -> float:
-    start = time.perf_counter()
-    with open(path, newline="", encoding="utf-8") as fh:
-        for _ in csv.reader(fh):
-            pass
-    return time.perf_counter() - start
 
 
 def main() -> None:
