@@ -20,7 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench_import import csv_reader_seconds  # noqa: I001 - bench/ is on the path: the script's own folder
+# (bench/ is on the path: the script's own folder)
+from bench_import import csv_reader_seconds
 
 # The child: wraps the phases' functions (by module attribute, as the code calls them) with timers.
 CHILD = r"""
