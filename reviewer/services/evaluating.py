@@ -243,21 +243,6 @@ def evaluate(db: Database, county: str, as_of: date, policy: Policy | None = Non
             "Reload the queue and evaluate again if still needed.") from None
 
 
-def save_computed(db: Database, county: str, as_of: date, policy: Policy | None, rows: list[tuple],
-                  shared: dict[str, str], user: str = "", job: Job = NO_JOB) -> EvaluationReport:
-    """Store evaluation rows computed elsewhere (COMPUTED_COLUMNS, e.g. services/one_pass.py's column
-    engine rows) exactly as `evaluate` stores its own: one run, one transaction, audited."""
-    county = normalise_county(county)
-    try:
-        with cycle_collector_paused():
-            return _save(db, county, as_of, policy, policy.identity if policy else STATUTE_ONLY, user,
-                         [(rows, shared)], job)
-    except IntegrityError:
-        raise EvaluationConflict(
-            f"another evaluation of {county} was saved at the same moment; nothing of this one was saved. "
-            "Reload the queue and evaluate again if still needed.") from None
-
-
 def _save(db: Database, county: str, as_of: date, policy: Policy | None, name: str, user: str,
           parts: Iterable[tuple[list[tuple], dict[str, str]]], job: Job) -> EvaluationReport:
     """Store one run's rows (parts of computed rows with the shared reasons they name) in one transaction;
