@@ -37,8 +37,8 @@ from reviewer.store.first_load import Alongside
 
 log = logging.getLogger(__name__)
 # Persons evaluated at once: the column engine holds about 13 MB per thousand of them (1M-row file: 61k
-# persons, 770 MB at once), and each part costs it about 0.15 s more. Two parts run at once once the
-# load's rows are written (first_load.Alongside).
+# persons, 770 MB at once), and each part costs it about 0.3 s of work whatever its size (hundreds of
+# small polars calls). Two parts run at once once the load's rows are written (first_load.Alongside).
 PERSONS_PER_PART = 10_000
 
 
@@ -77,8 +77,8 @@ def _pieces(persons: pa.Table, convictions: pa.Table, county: str, as_of: date, 
             ) -> list[Callable[[], tuple | None]]:
     """The county's evaluation from the rows a first load writes, in pieces of about PERSONS_PER_PART
     persons (a person's whole record in one; the column engine's memory grows with the rows it holds at
-    once), each giving its computed rows and the shared reasons they name (_joined). None (no pieces)
-    when the file holds no cannabis conviction of the county (counties.has_cannabis_in: the caller's
+    once), each giving its computed rows and the shared reasons they name (_joined). No pieces when
+    the file holds no cannabis conviction of the county (counties.has_cannabis_in: the caller's
     require_county then says so)."""
     here = pc.and_(pc.equal(convictions.column("county"), county), pc.equal(convictions.column("is_cannabis"), 1))
     if not pc.any(here).as_py():

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 import pyarrow as pa
 
-from reviewer.store.first_load import audit, one_row, stored_datetime
+from reviewer.store.first_load import audit, one_row, scalar, stored_datetime
 from reviewer.store.shared_reasons import SharedReasonConflict
 from reviewer.store.staging import sqlite_ready
 
@@ -26,7 +26,7 @@ def write(cur, run: dict, rows: pa.Table, shared: Mapping[str, str], user: str, 
     """Write one run (`run`: evaluation_run's fields without id) with its computed rows (COMPUTED, in
     conviction order) and the shared reasons they name, into a database none of whose evaluations is of
     these convictions. Returns the run's id."""
-    run_id = _scalar(cur, "SELECT COALESCE(MAX(id), 0) + 1 FROM evaluation_run")
+    run_id = scalar(cur, "SELECT COALESCE(MAX(id), 0) + 1 FROM evaluation_run")
     cur.adbc_ingest("evaluation_run", one_row({"id": run_id, **_stored(run)}), mode="append")
     _shared(cur, shared)
     if rows.num_rows:
@@ -53,16 +53,10 @@ def _shared(cur, shared: Mapping[str, str]) -> None:
     cur.adbc_ingest("shared_reason_new", pa.table({"ref": pa.array(list(shared), pa.string()),
                                                    "reason": pa.array(list(shared.values()), pa.string())}),
                     mode="create", temporary=True)
-    clash = _scalar(cur, "SELECT count(*) FROM shared_reason_new n JOIN shared_reason s ON s.ref = n.ref "
+    clash = scalar(cur, "SELECT count(*) FROM shared_reason_new n JOIN shared_reason s ON s.ref = n.ref "
                          "WHERE s.reason <> n.reason")
     if clash:
         raise SharedReasonConflict(f"two different reasons share a key ({clash}); nothing was saved")
     cur.execute("INSERT INTO shared_reason (ref, reason) SELECT ref, reason FROM shared_reason_new WHERE true "
                 "ON CONFLICT (ref) DO NOTHING")
     cur.execute("DROP TABLE temp.shared_reason_new")
-
-
-def _scalar(cur, sql: str):
-    cur.execute(sql)
-    row = cur.fetchone()
-    return row[0] if row else None

@@ -59,9 +59,10 @@ class Alongside:
     `pieces(persons, convictions)` cuts the work on the rows as they are written (ids assigned,
     sqlite_ready) into pieces, each a callable; a thread runs them one by one while the rows are
     written, and once this thread has written them it runs the pieces not yet started, from the last
-    one back (first while the kept copy of the file is still being compressed, then after writing it). `write(cursor, results)` (the pieces' values, in order) then runs in the load's
-    transaction, after the rows and the import's audit entry; its value is Loaded.alongside. An error
-    of any of them rolls the load back."""
+    one back (first while the kept copy of the file is still being compressed, then after writing it).
+    `write(cursor, results)` (the pieces' values, in order) then runs in the load's transaction, after
+    the rows and the import's audit entry; its value is Loaded.alongside. An error of any of them, or
+    Cancel (`check()` runs between the pieces run here), rolls the load back."""
     pieces: Callable[[pa.Table, pa.Table], list[Callable[[], object]]]
     write: Callable[[object, list], object]
 
@@ -114,7 +115,7 @@ def _counts(convictions: pa.Table, persons: pa.Table, first_person: int, first_i
     return sqlite_ready(t.select(list(CONVICTION_COLUMNS)).add_column(0, "id", _ids(first_id, n)))
 
 
-def _scalar(cur, sql: str, params: tuple = ()):
+def scalar(cur, sql: str, params: tuple = ()):
     cur.execute(sql, params) if params else cur.execute(sql)
     row = cur.fetchone()
     return row[0] if row else None
@@ -137,7 +138,7 @@ def load(path: str, persons: pa.Table, convictions: pa.Table, batch: dict, kept:
     with adbc.connect(path, autocommit=True) as conn, conn.cursor() as cur:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.fetchall()
-        was = _scalar(cur, "PRAGMA journal_mode")
+        was = scalar(cur, "PRAGMA journal_mode")
         _journal(cur, "DELETE")  # stays WAL if another process has the file open
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA cache_size=-65536")
@@ -162,20 +163,20 @@ def load(path: str, persons: pa.Table, convictions: pa.Table, batch: dict, kept:
 def _journal(cur, mode: str) -> None:
     """Switch the journal mode if SQLite can: leaving WAL needs the file to itself, among all processes."""
     try:
-        _scalar(cur, f"PRAGMA journal_mode={mode}")
+        scalar(cur, f"PRAGMA journal_mode={mode}")
     except Exception as exc:  # noqa: BLE001 - the driver's "database is locked": keep the mode the file has
         log.info("journal mode stays as it is (%s)", type(exc).__name__)
 
 
 def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, check, alongside, beside
            ) -> Loaded | str | None:
-    if _scalar(cur, "SELECT id FROM import_batch WHERE sha256 = ?", (batch["sha256"],)) is not None:
+    if scalar(cur, "SELECT id FROM import_batch WHERE sha256 = ?", (batch["sha256"],)) is not None:
         return ALREADY
-    if _scalar(cur, "SELECT EXISTS (SELECT 1 FROM person) OR EXISTS (SELECT 1 FROM conviction)"):
+    if scalar(cur, "SELECT EXISTS (SELECT 1 FROM person) OR EXISTS (SELECT 1 FROM conviction)"):
         return None
-    batch_id = _scalar(cur, "SELECT COALESCE(MAX(id), 0) + 1 FROM import_batch")
-    first_person = _scalar(cur, "SELECT COALESCE(MAX(id), 0) + 1 FROM person")
-    first_count = _scalar(cur, "SELECT COALESCE(MAX(id), 0) + 1 FROM conviction")
+    batch_id = scalar(cur, "SELECT COALESCE(MAX(id), 0) + 1 FROM import_batch")
+    first_person = scalar(cur, "SELECT COALESCE(MAX(id), 0) + 1 FROM person")
+    first_count = scalar(cur, "SELECT COALESCE(MAX(id), 0) + 1 FROM conviction")
     cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
                 f"AND tbl_name IN ({', '.join(repr(t) for t in LOADED_TABLES)}) ORDER BY name")
     indexes = cur.fetchall()
@@ -201,7 +202,7 @@ def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, chec
         cur.execute(sql)
     here: dict[int, object] = {}
     while kept is not None and not kept.ready() and _run_one(pieces, started, here):
-        pass  # the pieces the thread has not started, while the kept copy is still being compressed
+        check()  # (pieces the thread has not started, run while the kept copy is still being compressed)
     if kept is not None:
         for number, part in enumerate(source_parts(kept)):
             cur.adbc_ingest("import_source", one_row(
@@ -209,7 +210,7 @@ def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, chec
                 {"data": pa.binary()}), mode="append")
     audit(cur, audit_user, "import", "import_batch", batch_id, audit_after(new))
     check()
-    return Loaded(batch_id, new, alongside and alongside.write(cur, _results(pieces, started, here)))
+    return Loaded(batch_id, new, alongside and alongside.write(cur, _results(pieces, started, here, check)))
 
 
 def _run_one(pieces: list, started: list, here: dict) -> bool:
@@ -221,20 +222,20 @@ def _run_one(pieces: list, started: list, here: dict) -> bool:
     return False
 
 
-def _results(pieces: list, started: list, here: dict) -> list:
+def _results(pieces: list, started: list, here: dict, check: Callable[[], None] = lambda: None) -> list:
     """Each piece's value: those the thread has not started are run here, the last first, while the thread
-    goes on from the front (`here`: the values of those run here already)."""
+    goes on from the front (`here`: the values of those run here already; `check()` after each)."""
     while _run_one(pieces, started, here):
-        pass
+        check()
     return [here[n] if n in here else started[n].result() for n in range(len(pieces))]
 
 
 def audit(cur, user: str, action: str, entity: str, entity_id: int, after: dict) -> None:
     """An audit entry, chained to the last one as AuditLog writes it."""
     at = datetime.now()
-    prev = _scalar(cur, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") or GENESIS
+    prev = scalar(cur, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") or GENESIS
     after_s = _dump(after)
-    entry = {"id": _scalar(cur, "SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log"), "at": stored_datetime(at),
+    entry = {"id": scalar(cur, "SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log"), "at": stored_datetime(at),
              "user_name": user, "action": action, "entity": entity, "entity_id": entity_id,
              "before": None, "after": after_s, "prev_hash": prev,
              "hash": digest(prev, at, user, action, entity, entity_id, None, after_s)}
