@@ -25,7 +25,7 @@ from reviewer.services.jobs import NO_JOB, Cancelled, Job
 from reviewer.store import bulk, models as m, shared_reasons
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
-from reviewer.store.first_evaluation import PENDING_REVIEWS
+from reviewer.store.pending_reviews import PENDING_REVIEWS
 from reviewer.store.records import person_ranges, records_in_county
 from reviewer.store.transactions import lock_county
 

@@ -11,12 +11,10 @@ from datetime import date, datetime
 import pyarrow as pa
 
 from reviewer.store.first_load import audit, one_row, scalar, stored_datetime
+from reviewer.store.pending_reviews import PENDING_REVIEWS
 from reviewer.store.shared_reasons import SharedReasonConflict
 from reviewer.store.staging import sqlite_ready
 
-# A pending review for each conviction of run ? that has none yet (both writers).
-PENDING_REVIEWS = ("INSERT INTO review (conviction_id, status, version) SELECT conviction_id, 'pending', 0 "
-                   "FROM evaluation WHERE run_id = ? ON CONFLICT (conviction_id) DO NOTHING")
 # services/evaluating.COMPUTED_COLUMNS, as the evaluation table names them.
 COMPUTED = ("conviction_id", "suggestion", "statute_suggestion", "policy_reason", "reasons", "sentence_status",
             "disqualified", "flagged", "priority", "questions")
