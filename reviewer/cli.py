@@ -43,18 +43,26 @@ def _open(db_arg: str):
 
 
 def cmd_import(args) -> int:
-    from reviewer.ingest.problems import FileRejected
-    from reviewer.services.importing import import_file
+    from reviewer.services.gc_pause import cycle_collector_paused
 
+    with cycle_collector_paused():  # (the modules it loads and the rows it reads die by reference counting)
+        return _import(args)
+
+
+def _import(args) -> int:
     evaluating = args.county is not None
     if evaluating and args.as_of is None:
         raise UsageError("--county needs --as-of DATE: the date the evaluation is made as of")
     if not evaluating and (args.as_of is not None or args.policy is not None):
         raise UsageError("--as-of and --policy evaluate after the import: give --county NAME too")
+    reading = _read_ahead(args)
+    from reviewer.ingest.problems import FileRejected
+    from reviewer.services.importing import import_file
+
     policy = _policy(args.policy) if evaluating else None  # a bad policy stops before anything is written
     db = _open(args.db)
-    if evaluating and len(args.files) == 1 and not args.mapping:
-        return _import_and_evaluate(db, args, policy)
+    if evaluating and reading is not None:
+        return _import_and_evaluate(db, args, policy, reading)
     status = 0
     for path in args.files:
         try:
@@ -63,7 +71,7 @@ def cmd_import(args) -> int:
 
                 report = import_mapped_file(db, path, args.mapping, user=args.user)
             else:
-                report = import_file(db, path, user=args.user)
+                report = import_file(db, path, user=args.user, reading=reading)
         except FileRejected as exc:
             print(f"rejected: {exc}", file=sys.stderr)
             status = 2
@@ -77,6 +85,16 @@ def cmd_import(args) -> int:
     return status
 
 
+def _read_ahead(args):
+    """A single DOJ file starts being read (ingest.doj_reader.read_ahead) before the rest loads and the
+    database opens; None otherwise (each file is read as it is imported)."""
+    if len(args.files) != 1 or args.mapping:
+        return None
+    from reviewer.ingest.doj_reader import read_ahead
+
+    return read_ahead(args.files[0], date.today())
+
+
 def _print_import(report, args) -> None:
     print(report.summary())
     for line in report.problems[: args.show_problems]:
@@ -85,7 +103,7 @@ def _print_import(report, args) -> None:
         print(f"  ... and {len(report.problems) - args.show_problems} more flagged rows (see the import report)")
 
 
-def _import_and_evaluate(db, args, policy) -> int:
+def _import_and_evaluate(db, args, policy, reading) -> int:
     """One file imported and the county evaluated in one pass (services/one_pass.py): what the import
     and then `reviewer evaluate` print."""
     from reviewer.ingest.problems import FileRejected
@@ -97,7 +115,8 @@ def _import_and_evaluate(db, args, policy) -> int:
     try:
         _, evaluation = import_and_evaluate(db, args.files[0], args.county, args.as_of, policy,
                                             user=args.user, workers=workers,
-                                            imported=lambda report: _print_import(report, args))
+                                            imported=lambda report: _print_import(report, args),
+                                            reading=reading)
     except FileRejected as exc:
         print(f"rejected: {exc}", file=sys.stderr)
         print("not evaluated: a file was rejected (evaluate once it is corrected and imported)", file=sys.stderr)

@@ -5,6 +5,8 @@ only per *distinct* offense text and level pair, and per flagged row.
 """
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -50,6 +52,24 @@ def read_doj_file(path: str | Path, today: date | None = None) -> DojExtract:
     path = Path(path)
     streamed = _read_streamed(path, today)
     return streamed if streamed is not None else read_doj_bytes(read_regular_file(path), path.name, today)
+
+
+def read_ahead(path: str | Path, today: date | None = None) -> Future[DojExtract]:
+    """read_doj_file on a thread of its own, started now: the command line starts it before the rest of
+    Reviewer loads and the database opens (about a second the read would otherwise wait for). A daemon
+    thread: a command that stops meanwhile (a usage or database error) does not wait for the read."""
+    future: Future[DojExtract] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(read_doj_file(path, today))
+        except BaseException as exc:  # noqa: BLE001 - the caller's result() raises it
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="read-ahead", daemon=True).start()
+    return future
 
 
 def read_doj_bytes(raw: bytes, name: str, today: date | None = None) -> DojExtract:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -53,11 +54,13 @@ class ImportReport:
 
 
 def import_file(db: Database, path: str | Path, user: str = "", job: Job = NO_JOB,
-                today: date | None = None, alongside: Alongside | None = None) -> ImportReport:
+                today: date | None = None, alongside: Alongside | None = None,
+                reading: Future[DojExtract] | None = None) -> ImportReport:
     """Import one file. FileRejected propagates (nothing written); a repeat import is reported, not redone.
-    Dates after `today` (default: the computer's date) are flagged. `alongside`: see store_extract."""
+    Dates after `today` (default: the computer's date) are flagged. `alongside`: see store_extract.
+    `reading`: the file's read_doj_file, started already (ingest.doj_reader.read_ahead)."""
     job.progress(0, 4, f"Reading {Path(path).name}")
-    extract = read_doj_file(path, today or date.today())
+    extract = reading.result() if reading is not None else read_doj_file(path, today or date.today())
     job.check()
     return store_extract(db, extract, user, job, kind="doj", alongside=alongside)
 

@@ -13,6 +13,7 @@ import functools
 import logging
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 
@@ -45,11 +46,12 @@ PERSONS_PER_PART = 10_000
 def import_and_evaluate(db: Database, path: str | Path, county: str, as_of: date, policy: Policy | None,
                         user: str = "", job: Job = NO_JOB, workers: int = 1,
                         imported: Callable[[ImportReport], None] = lambda report: None,
-                        ) -> tuple[ImportReport, EvaluationReport]:
-    """Import `path` (`imported(report)` is called once it is in), then evaluate `county` as of `as_of`,
-    as `reviewer import FILE` and `reviewer evaluate` do. FileRejected propagates (nothing written);
-    UnknownCounty when the database holds no cannabis conviction of the county once the file is in, and
-    EvaluationConflict as `evaluate` raises it (the import stands either way)."""
+                        reading: Future | None = None) -> tuple[ImportReport, EvaluationReport]:
+    """Import `path` (`imported(report)` is called once it is in; `reading`: as import_file's), then
+    evaluate `county` as of `as_of`, as `reviewer import FILE` and `reviewer evaluate` do. FileRejected
+    propagates (nothing written); UnknownCounty when the database holds no cannabis conviction of the
+    county once the file is in, and EvaluationConflict as `evaluate` raises it (the import stands either
+    way)."""
     county = normalise_county(county)
     name = policy.identity if policy else STATUTE_ONLY
 
@@ -63,7 +65,7 @@ def import_and_evaluate(db: Database, path: str | Path, county: str, as_of: date
         return _report(run_id, county, as_of, name, rows)
 
     beside = Alongside(lambda persons, convictions: _pieces(persons, convictions, county, as_of, policy), write)
-    report = import_file(db, path, user, job, alongside=beside)
+    report = import_file(db, path, user, job, alongside=beside, reading=reading)
     imported(report)
     if report.alongside is not None:
         evaluation, report.alongside = report.alongside, None
