@@ -21,6 +21,7 @@ STORED = ("conviction_id", "suggestion", "statute_suggestion", "policy_reason", 
           "flagged", "priority", "questions")  # evaluating.COMPUTED_COLUMNS
 _PLAIN = r"^[\x20-\x7e]*$"  # printable ASCII: JSON-escaped by two replacements; anything else by Python's json
 _PLAIN_ROW = r"^[\x20-\x7e\x1e\x1f]*$"  # a row of reasons whose every part is printable ASCII
+REASON_ROWS = 20_000  # rows whose reasons are written at once (_reasons_in_slices)
 
 
 def _json_string(expr: pl.Expr) -> pl.Expr:
@@ -67,7 +68,7 @@ def stored_rows(done: pl.DataFrame, as_of: date) -> tuple[pl.DataFrame, dict[str
                        pl.when(relief).then(procedure(as_of))], separator=SEP, ignore_nulls=True).alias("all"),
         pl.when(C("final") == "NEEDS_REVIEW").then(C("questions")).alias("questions"),
         (relief & (C("status") == "UNKNOWN")).alias("sentence_question"))
-    reasons, shared = _reasons_json(frame.select("conviction_id", "all"))
+    reasons, shared = _reasons_in_slices(frame.select("conviction_id", "all"))
     questions = _questions_json(frame.select("conviction_id", "questions", "suggestion", "sentence_question"))
     first = C("all").str.split(SEP).list.first().str.split(PART).list.get(2, null_on_oob=True)
     rows = frame.join(reasons, on="conviction_id", how="left").join(questions, on="conviction_id", how="left") \
@@ -76,6 +77,13 @@ def stored_rows(done: pl.DataFrame, as_of: date) -> tuple[pl.DataFrame, dict[str
                 C("reasons").fill_null("[]"), "status", "disqualified", "flagged", "priority",
                 C("questions_json").fill_null("[]").alias("questions"))
     return rows.sort("conviction_id"), shared
+
+
+def _reasons_in_slices(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
+    """_reasons_json of REASON_ROWS rows at a time: each row's reasons are written alone, and a slice's
+    working columns (every reason split into its parts) take several times its text."""
+    done = [_reasons_json(rows) for rows in frame.iter_slices(REASON_ROWS)]
+    return pl.concat([reasons for reasons, _ in done]), {key: text for _, named in done for key, text in named.items()}
 
 
 def _reasons_json(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:

@@ -102,7 +102,8 @@ def _counts(convictions: pa.Table, persons: pa.Table, first_person: int, first_i
     (as ON CONFLICT DO NOTHING does on the incremental path)."""
     position = pc.index_in(convictions.column("subject_id"), value_set=persons.column("subject_id"))
     t = convictions.append_column("person_id", pc.add(pc.cast(position, pa.int64()), first_person))
-    t = t.filter(pc.is_valid(t.column("person_id")))
+    if t.column("person_id").null_count:  # (a filter copies every column, even when it keeps every row)
+        t = t.filter(pc.is_valid(t.column("person_id")))
     t = t.append_column("_row", _ids(0, t.num_rows))
     firsts = t.group_by(["person_id", "count_order"], use_threads=False).aggregate([("_row", "min")])
     if firsts.num_rows < t.num_rows:

@@ -116,12 +116,26 @@ def condition(name: str, v, as_of: date) -> tuple[pl.Expr, pl.Expr]:
     raise KeyError(name)
 
 
+# What person_columns and the decision read of a row besides its conditions' columns.
+_ALWAYS = ("rid", "pid", "disp", "section", "registered", "reg_date", "dob", "sug", "dq")
+
+
+def _read(done: pl.DataFrame, rules: list, as_of: date) -> list[str]:
+    """The columns of `done` the rules' conditions and the decision read (the rest stay out of the joins)."""
+    read = set(_ALWAYS)
+    for rule in rules:
+        for name, value in rule.when:
+            for expr in condition(name, value, as_of):
+                read.update(expr.meta.root_names())
+    return [name for name in done.columns if name in read]
+
+
 def decide(done: pl.DataFrame, record: pl.DataFrame, policy: Policy, as_of: date) -> pl.DataFrame:
     """Where the policy decides (a cannabis conviction without a data problem): `final` (the suggestion
     made), `lead` (the policy's reasons, before the statute's) and `policy_reason`; elsewhere the statute's."""
     applies = C("cannabis") & ~C("problem")
-    mine = person_columns(done.filter(applies), record, as_of)
     rules = [*policy.rules, policy.otherwise]
+    mine = person_columns(done.filter(applies).select(_read(done, rules, as_of)), record, as_of)
     first = pl.lit(len(rules) - 1)
     for n in reversed(range(len(policy.rules))):
         holds = pl.lit(True)
