@@ -7,11 +7,13 @@ would lose its locks, shown below), and a connection wanted meanwhile waits for 
 """
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 
 import pyarrow as pa
 import pytest
@@ -344,35 +346,63 @@ def test_a_forked_child_starts_with_a_fresh_gate(tmp_path):
     db.dispose()
 
 
-def test_pieces_beside_a_load_each_run_once_whoever_runs_them():
-    """first_load's pieces (store.first_load.Alongside): the thread takes them from the front; the loading thread,
-    while it waits for the kept copy and then once it is done, takes those not yet started from the back. Each
-    runs once, and the values come back in order."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    runs: list[tuple[int, str]] = []
-    first, hold = threading.Event(), threading.Event()
+def test_pieces_beside_a_load_run_once_each_one_at_a_time_and_come_back_in_order(tmp_path, demo):
+    """first_load's pieces (store.first_load.Alongside), through a real first load: each runs once, on the thread
+    beside the load and never two at once (a piece's memory is the bound), and write() gets their values in
+    order, in the load's transaction (what it writes is committed with the rows)."""
+    running, most, runs = [0], [0], []
+    lock = threading.Lock()
 
     def piece(n):
         def run():
-            if n == 0:
-                first.set()
-                hold.wait(30)  # the thread stays on the first piece until the loading thread has taken the rest
-            runs.append((n, threading.current_thread().name))
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            time.sleep(0.05)  # (long enough for a second piece to overlap, were two run at once)
+            with lock:
+                running[0] -= 1
+                runs.append((n, threading.current_thread().name))
             return n * n
         return run
 
-    pieces = [piece(n) for n in range(6)]
-    with ThreadPoolExecutor(1, thread_name_prefix="beside") as beside:
-        started = [beside.submit(p) for p in pieces]
-        assert first.wait(30)
-        here: dict[int, object] = {}
-        taken = 0
-        while first_load._run_one(pieces, started, here):  # as while the kept copy is being compressed
-            taken += 1
-        assert taken == 5 and not first_load._run_one(pieces, started, here)  # none left, however often asked
-        hold.set()
-        assert first_load._results(pieces, started, here) == [n * n for n in range(6)]
-    assert sorted(n for n, _ in runs) == list(range(6))  # each once
-    assert [n for n, who in runs if who.startswith("beside")] == [0]
-    assert [n for n, who in runs if not who.startswith("beside")] == [5, 4, 3, 2, 1]
+    def write(cur, results):
+        cur.execute("INSERT INTO setting (key, value) VALUES ('pieces', ?)", (json.dumps(results),))
+        return results
+
+    path = str(tmp_path / "r.db")
+    beside = first_load.Alongside(lambda persons, convictions: [piece(n) for n in range(6)], write)
+    report = import_file(Database(path), demo, alongside=beside)
+    assert report.alongside == [n * n for n in range(6)]
+    assert sorted(n for n, _ in runs) == list(range(6)) and most[0] == 1
+    assert {who.split("_")[0] for _, who in runs} == {"alongside-load"}
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM setting WHERE key = 'pieces'").fetchone() == (json.dumps(report.alongside),)
+
+
+def test_a_load_cancelled_while_its_pieces_run_changes_nothing(tmp_path, demo, monkeypatch):
+    """Cancel once the rows are written, while the loading thread waits for the pieces: the load rolls back."""
+    path = str(tmp_path / "r.db")
+    db = Database(path)
+    before = dump(path)
+    job, runs, written = Job(), [], threading.Event()
+    audit = first_load.audit
+
+    def audited(*args):  # the load's last write before it waits for the pieces
+        audit(*args)
+        written.set()
+
+    monkeypatch.setattr(first_load, "audit", audited)
+
+    def piece(n):
+        def run():
+            runs.append(n)
+            assert written.wait(30)
+            job.cancel()
+        return run
+
+    beside = first_load.Alongside(lambda persons, convictions: [piece(n) for n in range(4)], lambda cur, results: None)
+    with pytest.raises(Cancelled):
+        import_file(db, demo, job=job, alongside=beside)
+    assert runs[0] == 0 and dump(path) == before
+    check_file(path)
+    db.dispose()

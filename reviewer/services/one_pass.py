@@ -37,10 +37,11 @@ from reviewer.store.database import Database
 from reviewer.store.first_load import Alongside
 
 log = logging.getLogger(__name__)
-# Persons evaluated at once: the column engine holds about 13 MB per thousand of them (1M-row file: 61k
-# persons, 770 MB at once), and each part costs it about 0.3 s of work whatever its size (hundreds of
-# small polars calls). Two parts run at once once the load's rows are written (first_load.Alongside).
-PERSONS_PER_PART = 10_000
+# Persons evaluated at once, one part after another (first_load.Alongside): the column engine's working
+# memory grows with the rows it holds (on the 1M-row demo file, 30k persons took about 250 MB beyond the
+# load's own; all 61k, 450 MB) and each part costs it about 0.3 s whatever its size (hundreds of polars
+# calls): 2 parts there evaluate in 3.1 CPU-seconds, 7 in 5.0.
+PERSONS_PER_PART = 32_000
 
 
 def import_and_evaluate(db: Database, path: str | Path, county: str, as_of: date, policy: Policy | None,

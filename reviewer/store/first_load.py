@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,14 +57,16 @@ class Alongside:
     """Work on the rows of a first load while SQLite writes them (ADBC lets go of the GIL meanwhile).
 
     `pieces(persons, convictions)` cuts the work on the rows as they are written (ids assigned,
-    sqlite_ready) into pieces, each a callable; a thread runs them one by one while the rows are
-    written, and once this thread has written them it runs the pieces not yet started, from the last
-    one back (first while the kept copy of the file is still being compressed, then after writing it).
-    `write(cursor, results)` (the pieces' values, in order) then runs in the load's transaction, after
-    the rows and the import's audit entry; its value is Loaded.alongside. An error of any of them, or
-    Cancel (`check()` runs between the pieces run here), rolls the load back."""
+    sqlite_ready) into pieces, each a callable; a thread runs them one after another (never two at once:
+    the memory a piece takes is the bound) while this thread writes the rows and the kept copy of the
+    file. `write(cursor, results)` (the pieces' values, in order) then runs in the load's transaction,
+    after the rows and the import's audit entry; its value is Loaded.alongside. An error of any of them,
+    or Cancel (`check()` runs while this thread waits for the pieces), rolls the load back."""
     pieces: Callable[[pa.Table, pa.Table], list[Callable[[], object]]]
     write: Callable[[object, list], object]
+
+
+CHECK_SECONDS = 0.25  # how often Cancel is looked at while the pieces run
 
 
 def suits(persons: pa.Table) -> bool:
@@ -201,9 +203,6 @@ def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, chec
     check()
     for _name, sql in indexes:
         cur.execute(sql)
-    here: dict[int, object] = {}
-    while kept is not None and not kept.ready() and _run_one(pieces, started, here):
-        check()  # (pieces the thread has not started, run while the kept copy is still being compressed)
     if kept is not None:
         for number, part in enumerate(source_parts(kept)):
             cur.adbc_ingest("import_source", one_row(
@@ -211,24 +210,18 @@ def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, chec
                 {"data": pa.binary()}), mode="append")
     audit(cur, audit_user, "import", "import_batch", batch_id, audit_after(new))
     check()
-    return Loaded(batch_id, new, alongside and alongside.write(cur, _results(pieces, started, here, check)))
+    return Loaded(batch_id, new, alongside and alongside.write(cur, _results(started, check)))
 
 
-def _run_one(pieces: list, started: list, here: dict) -> bool:
-    """Run here the last piece the thread has not started (its value into `here`); False when none is left."""
-    for n in reversed(range(len(pieces))):
-        if n not in here and started[n].cancel():  # (cancel() holds for a piece cancelled before)
-            here[n] = pieces[n]()
-            return True
-    return False
-
-
-def _results(pieces: list, started: list, here: dict, check: Callable[[], None] = lambda: None) -> list:
-    """Each piece's value: those the thread has not started are run here, the last first, while the thread
-    goes on from the front (`here`: the values of those run here already; `check()` after each)."""
-    while _run_one(pieces, started, here):
+def _results(started: list[Future], check: Callable[[], None] = lambda: None) -> list:
+    """Each piece's value, in order, once the thread has run them all (`check()` meanwhile: as each piece
+    ends, at least every CHECK_SECONDS, and once they all have)."""
+    waiting = set(started)
+    check()
+    while waiting:
+        waiting = wait(waiting, timeout=CHECK_SECONDS, return_when=FIRST_COMPLETED).not_done
         check()
-    return [here[n] if n in here else started[n].result() for n in range(len(pieces))]
+    return [future.result() for future in started]
 
 
 def audit(cur, user: str, action: str, entity: str, entity_id: int, after: dict) -> None:
