@@ -172,3 +172,29 @@ def test_the_statute_cases_stored_from_columns_are_stored_as_per_record(policy):
     rows, found_shared = stored_rows(done, AS_OF)
     assert rows.rows() == [tuple(r) for r in expected]
     assert found_shared == shared
+
+
+def test_reasons_written_from_columns_are_written_as_per_record_whatever_their_characters(monkeypatch):
+    """column_rows's reasons JSON (printable ASCII over columns, the rest by Python's json, shared reasons as
+    references), slice by slice, against services.evaluating.stored_reasons: quotes, backslashes, tabs, accents,
+    emoji and empty texts, in plain and shared reasons alike."""
+    import polars as pl
+
+    from reviewer.domain.records import Reason
+    from reviewer.engine.columns.rules import PART, SEP
+    from reviewer.services import column_rows
+    from reviewer.services.evaluating import stored_reasons
+
+    monkeypatch.setattr(column_rows, "REASON_ROWS", 3)  # several slices
+    texts = ["plain words", 'a "quoted" word', "back\\slash \\\"both\\\"", "tab\there", "CASTAÑEDA", "emoji \U0001F600",
+             "", "ends with a backslash\\"]
+    rows = [(n, (Reason("same-case", "HS 11357(b)", text), Reason("statute-alone", "HS 11361.8", f"county: {text}"),
+                 Reason("policy:rule-2", 'policy "P" v1', text), Reason("no-felony-exception", "HS 11361.8(e)", "none")))
+            for n, text in enumerate(texts)]
+    frame = pl.DataFrame({"conviction_id": [n for n, _ in rows],
+                          "all": [SEP.join(PART.join((r.rule, r.citation, r.text)) for r in reasons)
+                                  for _, reasons in rows]})
+    got, got_shared = column_rows._reasons_in_slices(frame)
+    shared: dict[str, str] = {}
+    assert got.sort("conviction_id").rows() == [(n, stored_reasons(reasons, shared)) for n, reasons in rows]
+    assert got_shared == shared and len(shared) > len(texts)

@@ -89,35 +89,44 @@ def _reasons_in_slices(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str
 def _reasons_json(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
     """(conviction_id, reasons as stored_reasons writes them) and the shared reasons they name. A shared
     reason is written once per distinct text (thousands of rows carry each); the others over columns where
-    the row is printable ASCII, else as Python's json writes them."""
+    the row is printable ASCII (each reason escaped whole, its two separators then made the JSON between its
+    three fields), else as Python's json writes them."""
     parts = frame.with_columns(C("all").str.contains(_PLAIN_ROW).alias("plain"), C("all").str.split(SEP).alias("raw")) \
-        .explode("raw").filter(C("raw").is_not_null()).with_row_index("n").with_columns(C("raw").str.split(PART).alias("p"))
-    parts = parts.with_columns(C("p").list.get(0).alias("rule"), C("p").list.get(1).alias("citation"),
-                               C("p").list.get(2).alias("text")).drop("p", "all")
-    is_shared = C("rule").is_in(SHARED_RULES) | C("rule").str.starts_with("policy:")
+        .explode("raw").filter(C("raw").is_not_null()).with_row_index("n").drop("all")
+    raw = C("raw")
+    is_shared = pl.any_horizontal([raw.str.starts_with(rule + PART) for rule in SHARED_RULES]) \
+        | raw.str.starts_with("policy:")
+    parts = parts.with_columns(is_shared.alias("shared"))
     shared, raws, refs = {}, [], []
-    for raw, rule, citation, words in parts.filter(is_shared).unique("raw").select(
-            "raw", "rule", "citation", "text").iter_rows():
-        written = f'{{"rule":{_quote(rule)},"citation":{_quote(citation)},"text":{_quote(words)}}}'
+    for (text,) in parts.filter(C("shared")).unique("raw").select("raw").iter_rows():
+        written = _written(text)
         key = shared_reasons.reason_key(written)
         shared[key] = written
-        raws.append(raw)
+        raws.append(text)
         refs.append(shared_reasons.reference(key))
     parts = parts.join(pl.DataFrame({"raw": raws, "ref": refs}, schema={"raw": pl.Utf8, "ref": pl.Utf8}),
-                       on="raw", how="left")
-    parts = parts.with_columns(pl.when(is_shared).then(C("ref")).when(C("plain")).then(pl.concat_str([
-        pl.lit('{"rule":'), _json_string(C("rule")), pl.lit(',"citation":'), _json_string(C("citation")),
-        pl.lit(',"text":'), _json_string(C("text")), pl.lit("}")])).alias("out"))
+                       on="raw", how="left", maintain_order="left")
+    escaped = raw.str.replace_all("\\", "\\\\", literal=True).str.replace_all('"', '\\"', literal=True)
+    fields = escaped.str.replace(PART, '","citation":"', literal=True, n=1) \
+        .str.replace(PART, '","text":"', literal=True, n=1)
+    plain = C("plain") & (raw.str.count_matches(PART, literal=True) == 2)
+    parts = parts.with_columns(pl.when(C("shared")).then(C("ref")).when(plain).then(pl.concat_str([
+        pl.lit('{"rule":"'), fields, pl.lit('"}')])).alias("out"))
     odd = parts.filter(C("out").is_null())
     if not odd.is_empty():  # non-ASCII or control characters: as Python's json writes them
-        fixed = pl.DataFrame({"n": odd["n"], "fixed": [
-            f'{{"rule":{_quote(r)},"citation":{_quote(c)},"text":{_quote(t)}}}'
-            for r, c, t in odd.select("rule", "citation", "text").iter_rows()]},
-            schema={"n": pl.UInt32, "fixed": pl.Utf8})
-        parts = parts.join(fixed, on="n", how="left").with_columns(pl.coalesce(C("out"), C("fixed")).alias("out"))
-    out = parts.sort("n").group_by("conviction_id", maintain_order=True).agg(
+        fixed = pl.DataFrame({"n": odd["n"], "fixed": [_written(text) for text in odd["raw"]]},
+                             schema={"n": pl.UInt32, "fixed": pl.Utf8})
+        parts = parts.join(fixed, on="n", how="left", maintain_order="left") \
+            .with_columns(pl.coalesce(C("out"), C("fixed")).alias("out"))
+    out = parts.select("n", "conviction_id", "out").sort("n").group_by("conviction_id", maintain_order=True).agg(
         pl.format("[{}]", C("out").str.join(",")).alias("reasons"))
     return out, shared
+
+
+def _written(raw: str) -> str:
+    """One reason ("rule\x1fcitation\x1ftext") as reasons_json writes it (ValueError without three parts)."""
+    rule, citation, words = raw.split(PART)[:3]
+    return f'{{"rule":{_quote(rule)},"citation":{_quote(citation)},"text":{_quote(words)}}}'
 
 
 def _questions_json(frame: pl.DataFrame) -> pl.DataFrame:
