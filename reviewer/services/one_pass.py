@@ -66,6 +66,8 @@ def import_and_evaluate(db: Database, path: str | Path, county: str, as_of: date
         return _report(run_id, county, as_of, name, rows)
 
     beside = Alongside(lambda persons, convictions: _pieces(persons, convictions, county, as_of, policy), write)
+    if reading is not None:
+        _ready_the_engine()  # (while another thread reads the file)
     report = import_file(db, path, user, job, alongside=beside, reading=reading)
     imported(report)
     if report.alongside is not None:
@@ -94,6 +96,18 @@ def _pieces(persons: pa.Table, convictions: pa.Table, county: str, as_of: date, 
         log.warning("evaluating alongside the load failed (%s); evaluating after it", type(exc).__name__)
         return [lambda: None]
     return [functools.partial(_evaluated, part, county, as_of, policy) for part in _parts(*frames)]
+
+
+def _ready_the_engine() -> None:
+    """Load the column engine and build the statute's rules and routing (once a process: statute.decide is
+    cached), work its first part would otherwise do. A failure here is left to the first part."""
+    try:
+        from reviewer.engine.columns.statute import decide
+        from reviewer.services import column_rows, county_frames  # noqa: F401 - loaded for later
+
+        decide().path  # noqa: B018 - (a cached property: built here)
+    except Exception as exc:  # noqa: BLE001 - the part that needs it meets the failure again, and falls back
+        log.info("the column engine could not be made ready (%s)", type(exc).__name__)
 
 
 def _evaluated(frames: tuple, county: str, as_of: date, policy: Policy | None) -> tuple | None:
