@@ -56,7 +56,7 @@ def _import(args) -> int:
     if not evaluating and (args.as_of is not None or args.policy is not None):
         raise UsageError("--as-of and --policy evaluate after the import: give --county NAME too")
     reading = _read_ahead(args)
-    from reviewer.ingest.problems import FileRejected
+    from reviewer.ingest.problems import FileRejected  # (loaded once the read has started: SQLAlchemy and all)
     from reviewer.services.importing import import_file
 
     policy = _policy(args.policy) if evaluating else None  # a bad policy stops before anything is written
