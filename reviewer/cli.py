@@ -297,6 +297,30 @@ def _clean_up_after_killed_processes() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The program (`argv` None: the command line's); called with `argv`, as tests do, the process goes on."""
+    status = _main(argv)
+    if argv is None:
+        _skip_the_last_collections()
+    return status
+
+
+def _skip_the_last_collections() -> None:
+    """The program is about to exit: its databases' connections are closed here, and if none is left open,
+    what is alive is frozen out of the cycle collector. Its passes at exit took 0.4 s after a 1M-row import,
+    freeing what the operating system takes back anyway. (With a connection left open, Python's own exit
+    closes it, as before.)"""
+    database = sys.modules.get("reviewer.store.database")
+    try:
+        if database is not None and not database.close_all():
+            return
+    except Exception:  # noqa: BLE001 - the ordinary exit then closes what is left
+        return
+    import gc
+
+    gc.freeze()
+
+
+def _main(argv: list[str] | None) -> int:
     _private_files()
     _load_feature_commands()
     parser = build_parser()

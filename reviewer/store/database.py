@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import time
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -58,6 +59,22 @@ def _url_problem(exc: Exception) -> str:
     return "that is not a database URL"
 
 
+# Every engine a Database of this process made, with its SQLite file (close_all). The engines, not the
+# Databases: a Database no longer referenced can leave its engine behind until the cycle collector runs.
+_ENGINES: weakref.WeakKeyDictionary[Engine, str | None] = weakref.WeakKeyDictionary()
+
+
+def close_all() -> bool:
+    """Close the idle connections of every engine this process made (SQLite folds a WAL journal back into
+    its file as the last connection closes); whether none of theirs is left open (one checked out, or, for a
+    SQLite file, any connection store.file_gate still counts)."""
+    made = list(_ENGINES.items())
+    for engine, _file in made:
+        engine.dispose()
+    return all(engine.pool.checkedout() == 0 and (file is None or file_gate.open_connections(file) == 0)
+               for engine, file in made)
+
+
 class Database:
     """One engine and its session factory; the services own the transactions."""
 
@@ -92,6 +109,7 @@ class Database:
         if self.file is not None:
             _count_connections(self.engine, self.file)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        _ENGINES[self.engine] = self.file
         if migrate:
             self.upgrade()
 
