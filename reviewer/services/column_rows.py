@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from json.encoder import encode_basestring_ascii as _quote
 
 import polars as pl
 
+from reviewer.domain.records import Reason
 from reviewer.domain.vocabulary import Suggestion
 from reviewer.engine.columns.rules import PART, RELIEF, SEP
 from reviewer.engine.statute import _sentence_question
+from reviewer.services.evaluating import reason_json
 from reviewer.store import shared_reasons
 
 C = pl.col
@@ -124,9 +125,8 @@ def _reasons_json(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
 
 
 def _written(raw: str) -> str:
-    """One reason ("rule\x1fcitation\x1ftext") as reasons_json writes it (ValueError without three parts)."""
-    rule, citation, words = raw.split(PART)[:3]
-    return f'{{"rule":{_quote(rule)},"citation":{_quote(citation)},"text":{_quote(words)}}}'
+    """One reason ("rule\x1fcitation\x1ftext") as reasons_json writes it (TypeError without three parts)."""
+    return reason_json(Reason(*raw.split(PART)[:3]))
 
 
 def _questions_json(frame: pl.DataFrame) -> pl.DataFrame:

@@ -75,10 +75,11 @@ def resolve_policy(spec: str | Path | None) -> Policy | None:
 def reasons_json(reasons) -> str:
     """The reasons as json.dumps([r.as_dict() ...], separators=(",", ":")) writes them, character for
     character, in a third of the time (compact, as it is stored for every evaluation)."""
-    return "[" + ",".join(map(_written, reasons)) + "]"
+    return "[" + ",".join(map(reason_json, reasons)) + "]"
 
 
-def _written(r) -> str:
+def reason_json(r) -> str:
+    """One reason as json.dumps(r.as_dict(), separators=(",", ":")) writes it."""
     return f'{{"rule":{_quote(r.rule)},"citation":{_quote(r.citation)},"text":{_quote(r.text)}}}'
 
 
@@ -96,7 +97,7 @@ def stored_reasons(reasons, shared: dict[str, str], _shared_rules=SHARED_RULES) 
     """The reasons column: reasons_json's list, with each shared reason as a reference to its text, which
     is added to `shared` (key -> written-out reason) for the caller to save with the rows. The engine
     shares these Reason values between evaluations, so each is written and hashed once.
-    (_is_shared and _written inlined: once per reason of every evaluation.)"""
+    (_is_shared and reason_json inlined: once per reason of every evaluation.)"""
     parts = []
     for r in reasons:
         rule = r.rule
@@ -107,7 +108,7 @@ def stored_reasons(reasons, shared: dict[str, str], _shared_rules=SHARED_RULES) 
         if hit is None or hit[0] is not r:
             if len(_SHARED) > 4096:
                 _SHARED.clear()
-            written = _written(r)
+            written = reason_json(r)
             key = shared_reasons.reason_key(written)
             hit = _SHARED[id(r)] = (r, key, written, shared_reasons.reference(key))
         shared[hit[1]] = hit[2]
