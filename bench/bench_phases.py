@@ -54,7 +54,7 @@ from reviewer.services import one_pass
 from reviewer.store import database, first_evaluation, first_load
 spans.append(("module imports", start - T0, time.perf_counter() - T0, rss(), "MainThread"))
 timed(database.Database, "__init__", "open the database (schema)")
-timed(doj_reader, "_parse_blocks", "parse the file (and hash, compress)")
+timed(doj_reader, "_parse_blocks", "parse the file, keep the rows that matter")
 timed(doj_reader, "_extract", "work out persons and convictions")
 timed(first_load, "_people", "the load's tables: persons")
 timed(first_load, "_counts", "the load's tables: convictions")

@@ -68,19 +68,19 @@ CANNABIS_ARREST = r"^\s*(664\s*/?\s*)?113(5[7-9]|60)([^0-9]|$)"
 def rows_that_matter(table: pa.Table, lines: np.ndarray) -> tuple[pa.Table, pa.Table]:
     """Keep convictions, DECEASED and REGISTRATION steps and COURT ACTION rows (case numbers); and,
     apart, the few columns of the ARREST steps (the offense-date evidence of each cycle, and what the
-    person was arrested for)."""
+    person was arrested for). Row by row: a file's blocks can be taken one by one (then
+    grouped_by_person, on them all)."""
     step = pc.dictionary_encode(table.column("STP_TYPE_DESCR").combine_chunks())
     step_is = lambda word: pc.take(_starts(step.dictionary, word), step.indices)  # noqa: E731
     is_conv = per_value(lambda disp: _starts(disp, "CONVICTED"), table.column("DISP_DESCR").combine_chunks())
     keep = pc.or_(is_conv, step_is("(DECEASED|REGISTRATION|COURT ACTION)"))
-    kept = _grouped_by_person(table.append_column("line", pa.array(lines)).append_column("is_conviction", is_conv)
-                              .filter(keep))
+    kept = table.append_column("line", pa.array(lines)).append_column("is_conviction", is_conv).filter(keep)
     is_arrest = pc.and_(step_is("ARREST"), pc.invert(is_conv))
     arrests = table.select(list(ARREST_COLUMNS)).filter(is_arrest)
     return kept, arrests
 
 
-def _grouped_by_person(kept: pa.Table) -> pa.Table:
+def grouped_by_person(kept: pa.Table) -> pa.Table:
     """The rows of each person together, in file order within the person. A file that keeps them
     together already (the DOJ export does) stays as it is; one that does not reads the same."""
     subject = _trim(kept.column("SUBJECT_ID").combine_chunks())
