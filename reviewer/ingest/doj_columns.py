@@ -95,11 +95,12 @@ def grouped_by_person(kept: pa.Table) -> pa.Table:
 
 
 def derive(t: pa.Table) -> dict[str, pa.Array]:
-    """Trimmed and typed columns of the kept rows."""
+    """Trimmed and typed columns of the kept rows. The dates, ages, levels and sentences (_typed) are
+    worked out on a second thread while this one trims, bounds and reads the keys and texts."""
+    typed = _beside.submit(_typed, t)
     c = {name: _trim(t.column(name).combine_chunks()) for name in (
-        "SUBJECT_ID", "CII_NUMBER", "PRI_NAME", "PRI_DOB", "STP_EVENT_DATE", "STP_ORI_CNTY_NAME", "CNT_ORDER",
-        "OFN", "OFFENSE_DESCR", "OFFENSE_TOC", "CONV_STAT_DESCR", "SENT_LENGTH", "SENT_TIME_CODE", "COMMENT_TEXT",
-        "CYC_DATE", "CYC_AGE", "SENT_LOC_DESCR",
+        "SUBJECT_ID", "CII_NUMBER", "PRI_NAME", "STP_ORI_CNTY_NAME", "CNT_ORDER", "OFN", "OFFENSE_DESCR",
+        "COMMENT_TEXT",
     )}
     step = per_value(lambda v: pc.utf8_upper(_trim(v)), t.column("STP_TYPE_DESCR").combine_chunks())
     c["line"] = t.column("line").combine_chunks()
@@ -111,12 +112,6 @@ def derive(t: pa.Table) -> dict[str, pa.Array]:
     if c["unsafe_count_order"] is not None:
         c["CNT_ORDER"] = lim.file_name_safe(c["CNT_ORDER"])
     c["is_deceased"] = pc.equal(step, "DECEASED")
-    c["cycle_date"] = per_value(_date, c["CYC_DATE"])
-    age_ok = pc.match_substring_regex(c["CYC_AGE"], r"^\d{1,3}$")
-    age = pc.cast(pc.if_else(age_ok, c["CYC_AGE"], "0"), pa.int32())
-    age_ok = pc.and_(age_ok, pc.less_equal(age, lim.MAX_AGE))  # (a bad one is flagged: row_problems)
-    c["cycle_age"] = pc.if_else(age_ok, age, pa.scalar(None, pa.int32()))
-    c["sentence_kind"] = per_value(lambda v: _sentence_kinds(pc.utf8_upper(v)), c["SENT_LOC_DESCR"])
     c["is_registration"] = pc.and_(pc.equal(step, "REGISTRATION"), pc.starts_with(c["OFFENSE_DESCR"], "290"))
     ofn = c["OFN"]
     c["is_case_number"] = pc.and_(
@@ -125,6 +120,23 @@ def derive(t: pa.Table) -> dict[str, pa.Array]:
     offense = c["OFFENSE_DESCR"]
     c["offense_text"] = pc.if_else(per_value(_see_comment, offense), c["COMMENT_TEXT"], offense)
     c["county"] = per_value(county_name, c["STP_ORI_CNTY_NAME"])
+    c.update(typed.result())
+    return c
+
+
+def _typed(t: pa.Table) -> dict[str, pa.Array]:
+    """derive's dates, ages, sentence kinds, levels and sentence lengths, with the trimmed texts they come
+    from (the flags name them: row_problems)."""
+    c = {name: _trim(t.column(name).combine_chunks()) for name in (
+        "PRI_DOB", "STP_EVENT_DATE", "CONV_STAT_DESCR", "OFFENSE_TOC", "SENT_LENGTH", "SENT_TIME_CODE", "CYC_DATE",
+        "CYC_AGE", "SENT_LOC_DESCR",
+    )}
+    c["cycle_date"] = per_value(_date, c["CYC_DATE"])
+    age_ok = pc.match_substring_regex(c["CYC_AGE"], r"^\d{1,3}$")
+    age = pc.cast(pc.if_else(age_ok, c["CYC_AGE"], "0"), pa.int32())
+    age_ok = pc.and_(age_ok, pc.less_equal(age, lim.MAX_AGE))  # (a bad one is flagged: row_problems)
+    c["cycle_age"] = pc.if_else(age_ok, age, pa.scalar(None, pa.int32()))
+    c["sentence_kind"] = per_value(lambda v: _sentence_kinds(pc.utf8_upper(v)), c["SENT_LOC_DESCR"])
     c["event_date"] = per_value(_date, c["STP_EVENT_DATE"])
     c["dob"] = per_value(_date, c["PRI_DOB"])
     c["level"], c["level_problem"] = _levels(c["CONV_STAT_DESCR"], c["OFFENSE_TOC"])
