@@ -130,8 +130,10 @@ def _joined(results: list) -> tuple[pa.Table, dict[str, str]] | None:
         return None
     import polars as pl
 
-    rows = pl.concat([rows for rows, _ in results]).sort("conviction_id")
+    rows = pl.concat([rows for rows, _ in results])
     shared = {key: text for _, named in results for key, text in named.items()}
+    if not rows["conviction_id"].is_sorted():  # (parts are cut by person, ids follow the persons: no copy)
+        rows = rows.sort("conviction_id")
     return rows.rename({"status": "sentence_status"}).to_arrow(compat_level=pl.CompatLevel.oldest()), shared
 
 

@@ -192,6 +192,7 @@ def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, chec
     pa.default_memory_pool().release_unused()  # what building them freed (the peak is yet to come)
     pieces = alongside.pieces(people, counts) if alongside else []
     started = [beside.submit(piece) for piece in pieces]
+    del pieces  # (each piece's rows are freed once it has run, not at the end)
     if people.num_rows:
         cur.adbc_ingest("person", people, mode="append")
     del people
