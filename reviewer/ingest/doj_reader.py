@@ -119,8 +119,8 @@ def _read_streamed(path: Path, today: date | None) -> DojExtract | None:
 class _Kept:
     """The rows that matter of a parsed file (doj_columns.rows_that_matter), taken block by block as the
     parser gives them, and what the file-wide checks need: the rows parsed, and whether one has a
-    SUBJECT_ID. Taking them as they come, the parsed file is never held whole (about 200 MB at the peak
-    on the 1M-row demo file), and the filtering overlaps the parser's threads."""
+    SUBJECT_ID. Taking them as they come, the parsed file is never held whole, and the filtering overlaps
+    the parser's threads."""
 
     kept: list[pa.Table] = field(default_factory=list)
     arrests: list[pa.Table] = field(default_factory=list)
