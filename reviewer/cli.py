@@ -226,14 +226,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--county", help="then evaluate this county's cannabis convictions, in the same process")
     p.add_argument("--as-of", type=_as_of, dest="as_of", help="with --county: the evaluation's date")
     p.add_argument("--policy", help="with --county: policy JSON file or shipped policy name (default: statute only)")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="with --county: evaluation processes")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="kept for scripts: the evaluation runs on every core in one process")
 
     p = sub.add_parser("evaluate", help="evaluate a county's cannabis convictions")
     p.add_argument("--db", required=True)
     p.add_argument("--county", required=True)
     p.add_argument("--as-of", required=True, type=_as_of, dest="as_of")
     p.add_argument("--policy", help="policy JSON file (Reviewer or gogen format) or a shipped policy name")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes to evaluate with (default: all cores)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="kept for scripts: the evaluation runs on every core in one process")
     p.add_argument("--user", default=user)
 
     p = sub.add_parser("export", help="export results")

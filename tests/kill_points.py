@@ -79,10 +79,6 @@ def install(point: str, ready: Path) -> None:
         from reviewer.services import evaluating
 
         _after(evaluating, "_store_evaluations", ready, point)
-    elif point == "evaluate-worker":
-        from reviewer.services import evaluating
-
-        _before(evaluating, "_shard_worker", ready, point)  # forked workers inherit the patch
     elif point == "accept-mid":
         from reviewer.store.audit import AuditLog
 

@@ -2,31 +2,29 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from json.encoder import encode_basestring_ascii as _quote
 from pathlib import Path
-from typing import Iterable
 
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from reviewer.domain.vocabulary import SentenceStatus, Suggestion
 from reviewer.engine import ENGINE_VERSION
-from reviewer.engine.evaluate import evaluate_records, normalise_county
+from reviewer.engine.evaluate import normalise_county
 from reviewer.engine.policy import Policy, load_policy
 from reviewer.resources import shipped_policies
 from reviewer.services.gc_pause import cycle_collector_paused
-from reviewer.services.worker_lifetime import start_worker
-from reviewer.services.jobs import NO_JOB, Cancelled, Job
-from reviewer.store import bulk, models as m, shared_reasons
+from reviewer.services.jobs import NO_JOB, Job
+from reviewer.store import bulk, shared_reasons
+from reviewer.store import models as m
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
 from reviewer.store.pending_reviews import PENDING_REVIEWS
-from reviewer.store.records import person_ranges, records_in_county
+from reviewer.store.records import person_ranges, persons_with_cannabis_in
 from reviewer.store.transactions import lock_county
 
 STATUTE_ONLY = "statute only"
@@ -151,93 +149,50 @@ def evaluation_row(ev, shared: dict[str, str]) -> tuple:
 _VALUE = {member: member.value for kind in (Suggestion, SentenceStatus) for member in kind}
 
 
-def _rows(conn, county: str, as_of: date, policy: Policy | None, shared: dict[str, str], shard=None,
-          job: Job = NO_JOB) -> list[tuple]:
-    """Evaluation rows (without run id) for the county's convictions, or one shard of them; the shared
-    reasons they name go into `shared`."""
-    rows = []
-    with cycle_collector_paused():
-        for ev in evaluate_records(records_in_county(conn, county, shard), county, as_of, policy):
-            rows.append(evaluation_row(ev, shared))
-            if len(rows) % 5000 == 0:
-                job.check()
-                job.progress(len(rows), 0, "Evaluating")
-    return rows
+PERSONS_PER_PART = 32_000  # the column engine's memory grows with the rows it holds at once
 
 
-def per_record_rows(conn, county: str, as_of: date, policy: Policy | None, shared: dict[str, str]) -> list[tuple]:
-    """The county's evaluation rows as the per-record engine gives them, one person at a time (what `evaluate`
-    stores): the rows the column engine (engine/columns) is held to, in tests/test_column_engine.py and
-    bench/bench_columns.py."""
-    return _rows(conn, county, as_of, policy, shared)
+def county_rows(db: Database, county: str, as_of: date, policy: Policy | None,
+                shard: tuple[int, int] | None = None) -> tuple[list[tuple], dict[str, str]]:
+    """Evaluation rows (COMPUTED_COLUMNS, without run id) of the county's convictions, or of one shard of
+    its persons, from the column engine, and the shared reasons they name. No connection of this process
+    may hold the file while it reads (county_frames then reads the rows by ADBC)."""
+    from reviewer.engine.columns.evaluate import evaluate_frames
+    from reviewer.services.column_rows import stored_rows
+    from reviewer.services.county_frames import county_frames
+
+    frames = county_frames(db, county, shard)
+    rows, shared = stored_rows(evaluate_frames(*frames, county, as_of, policy), as_of)
+    return rows.rows(), shared
 
 
-def _shard_worker(url: str, county: str, as_of: date, policy: Policy | None,
-                  shard: tuple[int, int]) -> tuple[list[tuple], dict[str, str]]:
-    """One shard's evaluation rows and the shared reasons they name."""
-    db = Database(url, migrate=False)
-    try:
-        with db.engine.connect() as conn:
-            shared: dict[str, str] = {}
-            return _rows(conn, county, as_of, policy, shared, shard), shared
-    finally:
-        db.dispose()
-
-
-def worker_start_method() -> str:
-    """fork where the platform offers it (a worker starts at once, sharing what is imported); spawn
-    otherwise, as on Windows, where there is no fork (the frozen app calls freeze_support for it)."""
-    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-
-
-def _parallel_parts(db: Database, county: str, as_of: date, policy: Policy | None, workers: int, job: Job,
-                    write) -> EvaluationReport:
-    """Split persons over worker processes (fork where the platform has it, from a process without other
-    threads such as the CLI; spawn on Windows) and hand `write` their rows shard by shard, in shard order.
-
-    On SQLite each shard's rows are written as soon as it and those before it are in: the store's work
-    fills the gaps the workers leave instead of running alone after them (about 0.4 s of 4 on the 1M-row
-    bench file; the write lock is held from the first shard on, as a job in the window holds decisions
-    anyway). On PostgreSQL every shard is in before the writing starts."""
-    ctx = multiprocessing.get_context(worker_start_method())
-    with db.engine.connect() as conn:  # smaller pieces than one a worker even out their finishing times
-        ranges = person_ranges(conn, county, workers * SHARDS_PER_WORKER)
-    with ctx.Pool(workers, initializer=start_worker, initargs=(os.getpid(),)) as pool:  # they die with this process
-        pending = [pool.apply_async(_shard_worker, (db.url, county, as_of, policy, shard)) for shard in ranges]
-
-        def parts():
-            for result in pending:
-                while not result.ready():
-                    _wait([result], job)
-                yield result.get()
-
-        return write(parts() if db.is_sqlite else list(parts()))
-
-
-def _wait(pending, job: Job) -> None:
-    next(r for r in pending if not r.ready()).wait(0.05)
-    if job.cancelled:
-        raise Cancelled()  # leaving the pool's block terminates the workers
+def _parts(db: Database, county: str, as_of: date, policy: Policy | None, job: Job) -> list[tuple]:
+    """The county's rows in parts of about PERSONS_PER_PART persons (a person's whole record in one), in
+    person and so conviction order. Each part runs on every core (polars' threads): no worker processes,
+    which a process holding polars' thread pool must not fork."""
+    with db.engine.connect() as conn:
+        persons = len(persons_with_cannabis_in(conn, county))
+        shards = person_ranges(conn, county, -(-persons // PERSONS_PER_PART))
+    parts = []
+    for n, shard in enumerate(shards, start=1):
+        job.check()
+        parts.append(county_rows(db, county, as_of, policy, shard))
+        job.progress(n, len(shards), "Evaluating")
+    return parts
 
 
 def evaluate(db: Database, county: str, as_of: date, policy: Policy | None = None, user: str = "",
              job: Job = NO_JOB, workers: int = 1) -> EvaluationReport:
-    """Evaluate and store, in one transaction; earlier evaluations stay on file, no longer current."""
+    """Evaluate and store, in one transaction; earlier evaluations stay on file, no longer current.
+    `workers` is kept for callers: the column engine spreads each part over every core itself."""
     county = normalise_county(county)
     name = policy.identity if policy else STATUTE_ONLY
 
-    def write(parts):
-        with cycle_collector_paused():  # the rows, unpickled or built here, die by reference counting
-            return _save(db, county, as_of, policy, name, user, parts, job)
-
     try:
-        if workers > 1:
-            return _parallel_parts(db, county, as_of, policy, workers, job, write)
-        shared: dict[str, str] = {}
-        with db.engine.connect() as conn:
-            rows = _rows(conn, county, as_of, policy, shared, job=job)
+        parts = _parts(db, county, as_of, policy, job)
         job.check()
-        return write([(rows, shared)])
+        with cycle_collector_paused():  # the rows die by reference counting
+            return _save(db, county, as_of, policy, name, user, parts, job)
     except IntegrityError:  # the one-current-evaluation index: a writer that did not wait for the county lock
         raise EvaluationConflict(
             f"another evaluation of {county} was saved at the same moment; nothing of this one was saved. "

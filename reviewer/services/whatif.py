@@ -17,7 +17,7 @@ from reviewer.engine.policy import Policy
 from reviewer.reports.csv_safe import spreadsheet_safe
 from reviewer.reports.private_files import open_private_text
 from reviewer.services.counties import require_county
-from reviewer.services.evaluating import STATUTE_ONLY
+from reviewer.services.evaluating import PERSONS_PER_PART, STATUTE_ONLY
 from reviewer.services.jobs import NO_JOB, Job
 from reviewer.store.database import Database
 from reviewer.store.records import records_in_county
@@ -130,24 +130,29 @@ def what_if(db: Database, policy: Policy | None, county: str | None = None, as_o
                         policy.identity if policy else STATUTE_ONLY)
         standing = standing_in_county(conn, county)
         now, then = [0, 0], [0, 0]
-        for n, record in enumerate(records_in_county(conn, county), start=1):
-            evaluations = list(evaluate_records([record], county, as_of, policy))
-            proposed = {ev.conviction_id: ev for ev in evaluations}
+        records = list(records_in_county(conn, county))
+        conn.rollback()  # read only: nothing to keep
+    for start in range(0, len(records), PERSONS_PER_PART):  # (the column engine's memory grows with its rows)
+        job.check()
+        chunk = records[start:start + PERSONS_PER_PART]
+        proposed = {ev.conviction_id: ev for ev in evaluate_records(chunk, county, as_of, policy)}
+        for record in chunk:
             before = {c.id: _outcome(standing.get(c.id), standing[c.id].suggestion if c.id in standing else "")
                       for c in record.convictions}
             after = dict(before)
-            for cid, ev in proposed.items():
-                after[cid] = _outcome(standing.get(cid), ev.suggestion.value)
-                was = standing.get(cid)
+            for conv in record.convictions:
+                ev = proposed.get(conv.id)
+                if ev is None:
+                    continue
+                after[conv.id] = _outcome(standing.get(conv.id), ev.suggestion.value)
+                was = standing.get(conv.id)
                 if was is None or was.suggestion != ev.suggestion.value:
-                    result.changes.append(Change(was or _unknown(cid, record), ev.suggestion.value, ev.policy_reason))
-            result.evaluated += len(evaluations)
+                    result.changes.append(Change(was or _unknown(conv.id, record), ev.suggestion.value,
+                                                 ev.policy_reason))
+                result.evaluated += 1
             _tally(now, record, before)
             _tally(then, record, after)
-            if n % 2000 == 0:
-                job.check()
-                job.progress(n, 0, "Comparing")
-        conn.rollback()  # read only: nothing to keep
+        job.progress(min(start + PERSONS_PER_PART, len(records)), len(records), "Comparing")
     result.current_impact, result.proposed_impact = Impact(*now), Impact(*then)
     result.changes.sort(key=lambda c: (c.standing.name, c.standing.person_id, c.standing.disposition_date,
                                        c.standing.conviction_id))

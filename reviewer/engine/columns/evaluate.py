@@ -23,7 +23,7 @@ from reviewer.engine.columns.frame import code_facts, from_records, with_facts
 from reviewer.engine.columns.policy import decide as policy_decide
 from reviewer.engine.columns.rules import NONE, OPTIONS, PART, RELIEF, SEP, cat, columns
 from reviewer.engine.columns.statute import STATIC_KEYS, data_problems, decide
-from reviewer.engine.evaluate import normalise_county
+from reviewer.engine.counties import normalise_county
 from reviewer.engine.facts import SUPERVISION_YEARS
 from reviewer.engine.policy import Policy
 from reviewer.engine.statute import _procedure, _sentence_question
