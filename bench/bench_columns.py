@@ -1,12 +1,13 @@
-"""Benchmark: the column engine (engine/columns) against the per-record engine on one county of an
-imported database (issue 14), and a check that both give the same stored rows.
+"""Benchmark: the engine (engine/columns) on one county of an imported database, phase by phase, as
+`reviewer evaluate` runs it (issue 14), and a check that the rows it stores are the rows the Evaluation
+path (an answer's re-evaluation: services.evaluating.evaluation_row) would store.
 
     python bench/bench_columns.py DB [--county "LOS ANGELES"] [--policy los-angeles-pilot-2019]
 
 DB: a database `bench/bench_import.py` left (e.g. /tmp/bench-demo-1000000.db). Prints, in one process:
-the per-record path (read the records back, evaluate, write the rows' JSON: what `reviewer evaluate
---workers 1` computes before storing), and the column path's phases (read the county's frames, the
-rules, the stored rows); then whether every row and shared reason is the same. Nothing is written.
+the column path's phases (read the county's frames, the rules, the stored rows), then the Evaluation
+path (read the records back as objects, the same rules, one row per Evaluation) and whether every row
+and shared reason is the same. Nothing is written.
 """
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reviewer.engine.columns.evaluate import evaluate_frames
+from reviewer.engine.evaluate import evaluate_records
 from reviewer.services.column_rows import stored_rows
 from reviewer.services.county_frames import county_frames
-from reviewer.services.evaluating import per_record_rows, resolve_policy
+from reviewer.services.evaluating import evaluation_row, resolve_policy
 from reviewer.store.database import Database
+from reviewer.store.records import records_in_county
 
 
 def main() -> None:
@@ -37,11 +40,6 @@ def main() -> None:
     policy = resolve_policy(args.policy or None)
     db = Database(args.db, migrate=False)
     print(f"cpus {os.cpu_count()}, load {os.getloadavg()[0]:.2f}; {args.county}, {args.policy or 'statute only'}")
-    with db.engine.connect() as conn:
-        start = time.perf_counter()
-        shared: dict[str, str] = {}
-        expected = sorted(per_record_rows(conn, args.county, as_of, policy, shared))
-        per_record = time.perf_counter() - start
     start = time.perf_counter()
     frames = county_frames(db, args.county)
     read = time.perf_counter() - start
@@ -52,8 +50,14 @@ def main() -> None:
     rows, found_shared = stored_rows(done, as_of)
     written = time.perf_counter() - start
     found = rows.rows()
-    print(f"per record (read back, evaluate, rows): {per_record:6.2f} s  {len(expected):,} evaluations")
-    print(f"columns: read {read:5.2f} s + rules {rules:5.2f} s + rows {written:5.2f} s = {read + rules + written:6.2f} s")
+    print(f"columns: read {read:5.2f} s + rules {rules:5.2f} s + rows {written:5.2f} s = {read + rules + written:6.2f} s"
+          f"  {len(found):,} evaluations")
+    start = time.perf_counter()
+    with db.engine.connect() as conn:
+        records = list(records_in_county(conn, args.county))
+    shared: dict[str, str] = {}
+    expected = sorted(evaluation_row(ev, shared) for ev in evaluate_records(records, args.county, as_of, policy))
+    print(f"Evaluation path (records read back as objects, the rules, a row each): {time.perf_counter() - start:6.2f} s")
     same = [tuple(r) for r in expected] == found and shared == found_shared
     print(f"identical rows and shared reasons: {same} ({len(found):,} rows, {len(found_shared):,} shared reasons)")
     db.dispose()

@@ -1,9 +1,13 @@
-"""The column engine (engine/columns) against the per-record engine: the same suggestions, reasons,
-questions (with where each answer leads), sentence status and flags, record by record (issue 14).
+"""One engine, two ways of running it (issue 14): the rules over a whole county at once (joins and group-bys
+across every person, as `reviewer evaluate` and the one-pass import run them) against the same rules over
+each person's record alone (as an attorney's answer re-evaluates one person): the same suggestions, reasons,
+questions (with where each answer leads), sentence status and flags, conviction by conviction. A rule that
+read another person's rows, or that depended on which rows share a frame, shows here.
 
 The records: every hand-made statute case (tests/test_statute_cases.py), each again with every answer
-to each of its questions, a generated county's file and gogen's fixtures; under the statute alone and
-under each shipped county policy (and gogen's own policy file).
+to each of its questions, persons of a generated county's file and gogen's fixtures; under the statute
+alone and under each shipped county policy (and gogen's own policy file). What each case must come to is
+held by the law, in test_statute_cases.py and the gogen fixtures; this file holds the two ways together.
 """
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from test_statute_cases import AS_OF, CASES
 
 from reviewer.domain.records import PersonRecord
 from reviewer.engine.columns import evaluate as columns
-from reviewer.engine.evaluate import evaluate_records
+from reviewer.engine.evaluate import evaluate_record, evaluate_records
 from reviewer.resources import shipped_policies
 from reviewer.services.evaluating import resolve_policy
 
@@ -33,9 +37,14 @@ def _answered_forms(record: PersonRecord) -> list[PersonRecord]:
     return forms
 
 
-def _differences(records: list[PersonRecord], county: str = COUNTY, policy=None) -> list[str]:
-    expected = {ev.conviction_id: ev for ev in evaluate_records(records, county, AS_OF, policy)}
-    found = {ev.conviction_id: ev for ev in columns.evaluate_records(records, county, AS_OF, policy)}
+def _differences(records: list[PersonRecord], county: str = COUNTY, policy=None, alone=None) -> list[str]:
+    """Each of `alone` (default: every record) evaluated by itself, against all `records` at once."""
+    expected = {ev.conviction_id: ev for record in (records if alone is None else alone)
+                for ev in evaluate_record(record, county, AS_OF, policy)}
+    found = {ev.conviction_id: ev for ev in evaluate_records(records, county, AS_OF, policy)}
+    if alone is not None:
+        mine = {c.id for record in alone for c in record.convictions}
+        found = {cid: ev for cid, ev in found.items() if cid in mine}
     problems = [f"{cid}: missing" for cid in expected.keys() - found.keys()]
     problems += [f"{cid}: extra" for cid in found.keys() - expected.keys()]
     for cid in sorted(expected.keys() & found.keys()):
@@ -43,7 +52,7 @@ def _differences(records: list[PersonRecord], county: str = COUNTY, policy=None)
         for name in ("suggestion", "reasons", "sentence_status", "disqualified", "flagged", "statute_suggestion",
                      "policy_reason", "questions"):
             if getattr(a, name) != getattr(b, name):
-                problems.append(f"{cid} {name}:\n  per record: {getattr(a, name)}\n  columns:    {getattr(b, name)}")
+                problems.append(f"{cid} {name}:\n  alone:     {getattr(a, name)}\n  at once:   {getattr(b, name)}")
     return problems
 
 
@@ -66,7 +75,7 @@ POLICIES = [None, *sorted(shipped_policies())]
 
 
 @pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p or "statute")
-def test_every_statute_case_and_its_answered_forms_read_the_same_over_columns(policy):
+def test_every_statute_case_and_its_answered_forms_read_the_same_alone_and_at_once(policy):
     """All at once, as a county is evaluated: each form a person of its own; under the statute alone and
     under each shipped county policy."""
     forms = [form for case in CASES for form in _answered_forms(case.build())]
@@ -75,9 +84,21 @@ def test_every_statute_case_and_its_answered_forms_read_the_same_over_columns(po
     assert _differences(records, policy=resolve_policy(policy)) == []
 
 
-@pytest.mark.parametrize("case", CASES[:3], ids=lambda c: f"{c.point}:{c.why[:60]}")
-def test_one_record_alone_reads_the_same(case):
-    assert _differences([case.build()]) == []
+def test_the_engine_is_the_column_engine():
+    """The product's entry points run the rules over columns: there is no second engine to drift apart."""
+    from reviewer.engine import statute
+
+    case = CASES[0].build()
+    assert evaluate_record(case, COUNTY, AS_OF) == columns.evaluate_records([case], COUNTY, AS_OF)
+    assert not hasattr(statute, "assess") and not hasattr(statute, "StatuteResult")
+
+
+def _sample(records: list[PersonRecord], every: int = 40, busiest: int = 40) -> list[PersonRecord]:
+    """Every `every`-th person, and the `busiest` persons with the most convictions (priors, other counties,
+    several counts of a case: where a join across persons would go wrong first)."""
+    chosen = {id(r): r for r in records[::every]}
+    chosen.update((id(r), r) for r in sorted(records, key=lambda r: -len(r.convictions))[:busiest])
+    return list(chosen.values())
 
 
 def _imported(tmp_path, doj) -> list[PersonRecord]:
@@ -94,17 +115,20 @@ def _imported(tmp_path, doj) -> list[PersonRecord]:
         db.dispose()
 
 
-def test_a_generated_county_file_of_100k_rows_reads_the_same_over_columns(tmp_path):
+def test_a_generated_county_file_of_100k_rows_reads_the_same_alone_and_at_once(tmp_path):
     """The demo generator's records as the import stores them: thousands of persons with priors in other
-    counties, counts at several court steps, post-AUMA convictions, data problems."""
+    counties, counts at several court steps, post-AUMA convictions, data problems. All of them at once,
+    against a sample of them each alone (one person at a time costs a run of the rules each)."""
     from reviewer.ingest.synthetic import write_demo_file
 
     doj = tmp_path / "doj.csv"
     write_demo_file(doj, 100_000, "LOS ANGELES", seed=3)
     records = _imported(tmp_path, doj)["LOS ANGELES"]
     assert len(records) > 5000
-    for policy in POLICIES:
-        assert _differences(records, "LOS ANGELES", resolve_policy(policy)) == [], policy
+    alone = _sample(records)
+    assert len(alone) > 150
+    for policy in (None, "los-angeles-pilot-2019"):
+        assert _differences(records, "LOS ANGELES", resolve_policy(policy), alone) == [], policy
 
 
 @pytest.mark.parametrize("workbook,county,policy", [
@@ -112,27 +136,29 @@ def test_a_generated_county_file_of_100k_rows_reads_the_same_over_columns(tmp_pa
     ("configurable_flow.xlsx", "SACRAMENTO", "sacramento-configurable-2019"),
     ("los_angeles.xlsx", "LOS ANGELES", "los-angeles-pilot-2019"),
 ])
-def test_the_gogen_fixtures_read_the_same_over_columns(tmp_path, gogen_dir, workbook, county, policy):
+def test_the_gogen_fixtures_read_the_same_alone_and_at_once(tmp_path, gogen_dir, workbook, county, policy):
     from tests.gogen_workbooks import workbook_to_doj
 
     doj = tmp_path / "doj.csv"
     workbook_to_doj(gogen_dir / workbook, doj)
     records = _imported(tmp_path, doj)[county]
     assert records
-    assert _differences(records, county) == []
+    alone = _sample(records, every=4)
+    assert _differences(records, county, alone=alone) == []
     spec = gogen_dir / policy if policy.endswith(".json") else policy
-    assert _differences(records, county, resolve_policy(spec)) == []
+    assert _differences(records, county, resolve_policy(spec), alone) == []
 
 
-def test_the_rows_stored_from_columns_are_the_rows_stored_per_record(tmp_path):
+def test_the_rows_evaluate_stores_are_the_rows_an_answer_stores(tmp_path):
     """What the database would hold: every evaluation row (reasons JSON with shared references, questions
-    JSON, priority, flags) and the shared reasons, character for character, read back from SQLite."""
+    JSON, priority, flags) and the shared reasons, character for character, as `reviewer evaluate` writes
+    them (services/column_rows over the frames read back from SQLite) and as an answer's re-evaluation
+    writes them (services.evaluating.evaluation_row of each Evaluation)."""
     from reviewer.ingest.synthetic import write_demo_file
-    from reviewer.services.column_rows import stored_rows
-    from reviewer.services.county_frames import county_frames
-    from reviewer.services.evaluating import per_record_rows as _rows
+    from reviewer.services.evaluating import county_rows, evaluation_row
     from reviewer.services.importing import import_file
     from reviewer.store.database import Database
+    from reviewer.store.records import records_in_county
 
     doj = tmp_path / "doj.csv"
     write_demo_file(doj, 50_000, "LOS ANGELES", seed=5)
@@ -142,21 +168,23 @@ def test_the_rows_stored_from_columns_are_the_rows_stored_per_record(tmp_path):
         for name in (None, "los-angeles-pilot-2019"):
             policy = resolve_policy(name)
             with db.engine.connect() as conn:
-                shared: dict[str, str] = {}
-                expected = sorted(_rows(conn, "LOS ANGELES", AS_OF, policy, shared))
-            frames = county_frames(db, "LOS ANGELES")  # (ADBC: no connection of this process open)
-            rows, found_shared = stored_rows(columns.evaluate_frames(*frames, "LOS ANGELES", AS_OF, policy), AS_OF)
+                records = list(records_in_county(conn, "LOS ANGELES"))
+            shared: dict[str, str] = {}
+            expected = sorted(evaluation_row(ev, shared) for ev in evaluate_records(records, "LOS ANGELES", AS_OF,
+                                                                                     policy))
+            rows, found_shared = county_rows(db, "LOS ANGELES", AS_OF, policy)  # (ADBC: no connection open)
             assert len(expected) > 3000
-            assert [tuple(r) for r in expected] == rows.rows(), name
+            assert expected == rows, name
             assert shared == found_shared
     finally:
         db.dispose()
 
 
 @pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p or "statute")
-def test_the_statute_cases_stored_from_columns_are_stored_as_per_record(policy):
+def test_the_statute_cases_are_stored_alike_by_evaluate_and_by_an_answer(policy):
     """The stored row of every statute case and answered form (and of a count without a level), character for
-    character, as services.evaluating.evaluation_row writes the per-record engine's evaluation."""
+    character: services/column_rows over the engine's frame (`reviewer evaluate`, the one-pass import) and
+    services.evaluating.evaluation_row of its Evaluations (an answer's re-evaluation)."""
     from reviewer.engine.columns.frame import from_records
     from reviewer.services.column_rows import stored_rows
     from reviewer.services.evaluating import evaluation_row
@@ -174,7 +202,7 @@ def test_the_statute_cases_stored_from_columns_are_stored_as_per_record(policy):
     assert found_shared == shared
 
 
-def test_reasons_written_from_columns_are_written_as_per_record_whatever_their_characters(monkeypatch):
+def test_reasons_written_from_columns_are_written_as_from_evaluations_whatever_their_characters(monkeypatch):
     """column_rows's reasons JSON (printable ASCII over columns, the rest by Python's json, shared reasons as
     references), slice by slice, against services.evaluating.stored_reasons: quotes, backslashes, tabs, accents,
     emoji and empty texts, in plain and shared reasons alike."""

@@ -71,3 +71,26 @@ def test_a_new_policy_names_what_it_is_based_on(la):
     doc = new_policy_document(la, "Our office", "3")
     assert (doc["name"], doc["version"], doc["rules"]) == ("Our office", "3", la["rules"])
     assert doc["based_on"] == policy_from_document(la).identity
+
+
+def test_every_condition_a_policy_may_name_is_asked_of_the_rows():
+    """conditions.py names and validates; columns/policy.py's `condition` asks it of each row: a condition
+    added to one and not the other would be accepted in a policy file and then fail every evaluation."""
+    from datetime import date
+
+    import polars as pl
+
+    from reviewer.engine.columns.policy import condition
+
+    samples = {"level": ["F", "M"], "section": ["11359", "11357(a)"], "convicted_on_or_after": date(2010, 1, 1),
+               "convicted_before": date(2016, 11, 9), "prior_super_strike": True, "prior_pc290": False,
+               "two_priors_same_section": True, "statute_disqualified": False, "age_at_least": 21,
+               "age_at_most": 60, "under_21_at_conviction": True, "years_since_conviction_at_least": 5,
+               "no_conviction_within_years": 10, "only_cannabis_convictions": True,
+               "all_sentences_completed": True, "serving_sentence": "SERVING", "deceased": False,
+               "statute_suggestion": ["NOT_ELIGIBLE"]}
+    assert set(samples) == set(CONDITIONS)
+    for name, value in samples.items():
+        assert CONDITIONS[name].valid(value), name
+        test, words = condition(name, CONDITIONS[name].compile(value), date(2019, 11, 11))
+        assert isinstance(test, pl.Expr) and isinstance(words, pl.Expr), name

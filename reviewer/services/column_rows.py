@@ -32,7 +32,8 @@ def _json_string(expr: pl.Expr) -> pl.Expr:
 
 
 def procedure(as_of: date) -> pl.Expr:
-    """statute._procedure as a reason fragment (rule, citation, text)."""
+    """statute._procedure (which subdivision of HS 11361.8 relief goes through) as a reason fragment
+    (rule, citation, text)."""
     on = as_of.isoformat()
     end = C("sentence_end").dt.strftime("%Y-%m-%d")
     ends = pl.when(end.is_not_null()).then(pl.format(" (ends {})", end)).otherwise(pl.lit(""))

@@ -248,7 +248,7 @@ def _who(entry) -> str:
     return f"{escape(entry.answered_by)}{bar}, {entry.answered_at:%Y-%m-%d %H:%M}"
 
 
-ANSWERED = "the reviewing attorney answered "  # how the engine words an answer it used (engine/questions.py)
+ANSWERED = "the reviewing attorney answered "  # how the engine words an answer it used (engine/columns/rules.py's ask)
 
 
 def _reason_row(n: int, r, case: CaseView) -> str:

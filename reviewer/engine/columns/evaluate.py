@@ -1,4 +1,4 @@
-"""The statute's evaluation of a county's convictions over columns (engine/evaluate.py's statute-alone path):
+"""The evaluation of a county's convictions (or one person's) over columns:
 the rules (columns/statute.py) for every conviction under review at once, then where each open
 question's answers lead (every answer a trial row, all trials in one more run), the relief procedure and
 the sentence status.
@@ -60,7 +60,7 @@ def evaluate_frames(convictions: pl.DataFrame, persons: pl.DataFrame, answers: p
 
 
 def run(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame, trial: bool = False) -> pl.DataFrame:
-    """statute._decide for every row (rid): sug, reasons, dq, asked, used, problem. A `trial` (of an answer)
+    """The statute's rules for every row (rid): sug, reasons, dq, asked, used, problem. A `trial` (of an answer)
     needs the suggestion and the first reason only: the itemised negatives, questions and answers used
     are left out."""
     keys = (*STATIC_KEYS, SENTENCE_QUESTION)
@@ -84,7 +84,7 @@ def run(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame, trial: 
 
 def assess(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame, as_of: date,
            policy: Policy | None = None) -> pl.DataFrame:
-    """statute.assess and the policy's decision: `sug` (the statute's), `final` (the suggestion made), the
+    """The statute's answer and the policy's decision: `sug` (the statute's), `final` (the suggestion made), the
     statute's reasons with the answers used and related counts, `lead` (the policy's reasons before them),
     `status`, and the open questions where the suggestion made is NEEDS_REVIEW, with where each answer leads
     (`questions`: key, text, cite, answers: value, label, t_sug, head)."""
@@ -133,7 +133,7 @@ def assess(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame, as_o
 
 
 def _related(done: pl.DataFrame, record: pl.DataFrame) -> pl.DataFrame:
-    """statute.related_charges: a related non-cannabis count in the same court case (informational)."""
+    """A related non-cannabis count in the same court case (informational: a possible plea bargain)."""
     counts = record.filter(~C("cannabis") & C("code_s").is_not_null() & C("rel_cite").is_not_null()).select(
         "pid", "case_key", "seq", C("rel_cite").alias("r_cite"),
         pl.format("same court case: {} ({}) {}, possibly a plea bargain for a cannabis charge; review that count too",
@@ -156,8 +156,8 @@ def sentence_status(as_of: date) -> pl.Expr:
 
 
 def as_evaluations(done: pl.DataFrame, as_of: date) -> list[Evaluation]:
-    """The rows as the per-record engine's Evaluations (the relief procedure and the sentence question
-    added as statute.add_questions does)."""
+    """The rows as Evaluations, in conviction id order (with the relief procedure, and the sentence question
+    where relief is suggested and the record cannot tell whether the sentence is still served)."""
     out = []
     if done.is_empty():
         return []

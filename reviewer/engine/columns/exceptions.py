@@ -1,5 +1,7 @@
-"""statute._disqualifiers and statute._negatives over columns: the felony exceptions of every row under
-review from its person's record, by joins and group-bys.
+"""The felony exceptions of HS 11358(d), 11359(c) and 11360(a)(3) (a prior super strike, a prior offense
+that requires PC 290(c) registration, two or more priors under the section) of every row under review,
+from its person's record by joins and group-bys; and, where none applies, what was looked for and not
+found (the itemised "no felony exception").
 
 `rows`: one row per evaluation being worked out (`rid`; a trial of an answer is a row of its own), with
 its conviction's columns. `record`: every conviction of those persons, with frame.with_facts's columns.
@@ -26,7 +28,8 @@ def _iso(col: str) -> pl.Expr:
 
 
 def in_order(record: pl.DataFrame) -> pl.DataFrame:
-    """PersonFacts's order: by disposition date (none first), count order, id."""
+    """A person's convictions in the order the rules read them: by disposition date (none first), count
+    order, id (facts.PersonFacts keeps the same order for the review screen)."""
     return record.sort(["pid", C("disp").fill_null(pl.date(1, 1, 1)), "count_order", "id"]) \
         .with_columns(pl.int_range(pl.len()).alias("seq"))
 
@@ -96,7 +99,8 @@ def _needs(*needs: tuple[pl.Expr, pl.Expr, pl.Expr]) -> pl.Expr:
 
 
 def felony_exceptions(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame) -> pl.DataFrame:
-    """Per rid: the felony exceptions of the row's conviction (statute._disqualifiers with an asker)."""
+    """Per rid: the felony exceptions of the row's conviction, each certain or open (with the questions
+    whose answers decide it, and the answers already given)."""
     found = hits(record)
     rows = rows.with_columns(C("count_order").str.slice(0, 3).alias("cycle"),
                              C("section").replace_strict(_STRIKE_CITE, default=None).alias("strike_cite"),
@@ -147,7 +151,7 @@ def felony_exceptions(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.Data
 
 
 def _resolve(items: pl.DataFrame, answers: pl.DataFrame) -> pl.DataFrame:
-    """statute._disqualifiers.resolve: each item certain, open (with its unanswered needs) or dropped, and
+    """Each exception item certain, open (with its unanswered needs) or dropped by an answer, and
     the answers it looked up (notes, in order)."""
     exploded = items.with_row_index("item").explode("needs", empty_as_null=True).with_columns(
         C("needs").struct.field("key").alias("key"), C("needs").struct.field("text").alias("text"))
@@ -206,7 +210,7 @@ def _recorded_again(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def two_priors(rows: pl.DataFrame, record: pl.DataFrame, answers: pl.DataFrame) -> pl.DataFrame:
-    """statute._two_priors: an item (group 4) where two priors under the section are shown or possible."""
+    """An exception item (group 4) where two or more priors under the section are shown or possible."""
     cand = _same_section(rows, record).filter(C("status").is_null() | C("status")) \
         .filter(C("kind").is_null() | C("kind"))
     cand = _recorded_again(cand).filter(C("again").is_null() | ~C("again"))
@@ -288,7 +292,7 @@ def _gather(rids: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
 
 
 def negatives(rows: pl.DataFrame, record: pl.DataFrame) -> pl.DataFrame:
-    """statute._negatives per rid: what was looked for and not found, itemised."""
+    """Per rid: what was looked for and not found, itemised (the "no felony exception" reason)."""
     cand = _same_section(rows, record).filter(C("status").fill_null(False) & C("kind").fill_null(False))
     priors = _recorded_again(cand).filter(C("again").is_null() | ~C("again")).group_by("rid").agg(pl.len().alias("n"))
     found = hits(record)

@@ -1,6 +1,6 @@
-"""A county policy over columns: every condition of engine/conditions.py as a test and a description
+"""A county policy over columns: every condition named in engine/conditions.py as a test and a description
 over the rows, the first rule that holds per row, and what the policy's decision adds to the statute's
-(engine/evaluate.py's evaluate_conviction).
+(which layer decided, and relief granted despite a statutory exception).
 """
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ C = pl.col
 
 
 def person_columns(rows: pl.DataFrame, record: pl.DataFrame, as_of: date) -> pl.DataFrame:
-    """The rows with what the conditions ask of the whole record (PersonFacts's gogen readings)."""
+    """The rows with what the conditions ask of the whole record (as gogen read it: latest conviction,
+    counts, a sentence still running, prior super strikes and PC 290 offenses, same-section priors)."""
     person = record.group_by("pid").agg(C("disp").max().alias("p_latest"), pl.len().alias("p_n"),
                                         C("cannabis").sum().alias("p_cannabis"))
     end = pl.coalesce(C("sentence_end"), C("disp"))
@@ -64,7 +65,8 @@ def _section(keys) -> pl.Expr:
 
 
 def condition(name: str, v, as_of: date) -> tuple[pl.Expr, pl.Expr]:
-    """conditions.CONDITIONS[name] with its compiled value: (test, description) over the rows."""
+    """What the condition `name` (conditions.CONDITIONS, its value compiled) asks of each row: (test,
+    description). Every condition a policy may name has its branch here (tests/test_policy_edit.py)."""
     age = C("age_now")
     age_words = pl.when(age.is_not_null()).then(pl.format("age {} on {}", age, pl.lit(as_of.isoformat()))) \
         .otherwise(pl.lit("date of birth unknown"))

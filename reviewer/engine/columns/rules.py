@@ -3,8 +3,7 @@
 A result (`Res`) is five columns of the same frame: the suggestion; the reasons, each
 "rule\\x1fcitation\\x1ftext", joined by "\\x1e"; whether a felony exception holds; the questions asked
 on the way, each "key\\x1ftext\\x1fcitation\\x1foptions"; and the answers used on the way, written as
-reasons (questions.Asker's `open` and `used`). Null is none. `pick` chooses between results row by row, as
-engine/statute.py's branches do.
+reasons. Null is none. `pick` chooses between results row by row.
 """
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from reviewer.domain.vocabulary import Suggestion
 
 SEP, PART = "\x1e", "\x1f"
 RELIEF = [s.value for s in Suggestion if s.grants_relief]
-SUGGESTION_WORDS = {s.value: s.label.lower() for s in Suggestion}  # as the per-record engine's reasons write them
+SUGGESTION_WORDS = {s.value: s.label.lower() for s in Suggestion}  # as the reasons write them
 NONE = pl.lit(None, pl.Utf8)
 YES_NO = "yn"
 TEXTS = "texts"  # the 11357-text question: before / after
@@ -127,6 +126,64 @@ class Pick(Res):
         return Pick(tuple((cond, res.plus(*reasons)) for cond, res in self.cases), self.otherwise.plus(*reasons))
 
 
+_STAGE_IDS = count()
+
+
+@dataclass(eq=False)
+class Stage(Res):
+    """A result worked out once, as a column of its own (the leaf each row reaches), before the results
+    that read it: a rule reached from several branches, or whose suggestion another rule compares, is then
+    one column, not a copy of its conditions in every expression that reaches it. `mapping`: each of the
+    inner result's leaves as reached here (after questions on the way, with more reasons)."""
+
+    inner: Res
+    name: str
+    mapping: dict[int, Leaf]
+
+    @property
+    def path(self) -> pl.Expr:
+        if all(leaf_id == leaf.id for leaf_id, leaf in self.mapping.items()):
+            return pl.col(self.name)
+        return pl.col(self.name).replace_strict({k: v.id for k, v in self.mapping.items()}, return_dtype=pl.Int32)
+
+    @property
+    def sug(self) -> pl.Expr:
+        return pl.col(self.name).replace_strict({k: v.suggestion for k, v in self.mapping.items()},
+                                                return_dtype=pl.Utf8)
+
+    @property
+    def dq(self) -> pl.Expr:
+        return pl.col(self.name).replace_strict({k: v.disqualifiers is not None for k, v in self.mapping.items()},
+                                                return_dtype=pl.Boolean)
+
+    def leaves(self) -> dict[int, Leaf]:
+        return {leaf.id: leaf for leaf in self.mapping.values()}
+
+    def after(self, asked: pl.Expr = NONE, used: pl.Expr = NONE) -> Stage:
+        return Stage(self.inner, self.name, {k: v.after(asked, used) for k, v in self.mapping.items()})
+
+    def plus(self, *reasons: pl.Expr) -> Stage:
+        return Stage(self.inner, self.name, {k: v.plus(*reasons) for k, v in self.mapping.items()})
+
+
+def stage(res: Res) -> Stage:
+    """`res` worked out once, as a column (see Stage)."""
+    return Stage(res, f"_stage{next(_STAGE_IDS)}", {leaf_id: leaf for leaf_id, leaf in res.leaves().items()})
+
+
+def _stages(res: Res, found: dict[str, Stage]) -> dict[str, Stage]:
+    """The stages `res` reads, those each reads before it (in the order they must be worked out)."""
+    if isinstance(res, Stage):
+        if res.name not in found:
+            _stages(res.inner, found)
+            found[res.name] = res
+    elif isinstance(res, Pick):
+        for _, case in res.cases:
+            _stages(case, found)
+        _stages(res.otherwise, found)
+    return found
+
+
 def result(suggestion: str, *reasons: pl.Expr, dq: pl.Expr | None = None) -> Leaf:
     """A leaf; `dq`: the texts of the felony exceptions that hold, if any."""
     return Leaf(suggestion, cat(*reasons) if reasons else NONE, dq)
@@ -143,6 +200,9 @@ def columns(res: Res, frame: pl.DataFrame, words: bool = True) -> pl.DataFrame:
     `words`, asked and used are left null."""
     leaves = res.leaves()
     key = "rid" if "rid" in frame.columns else None
+    stages = list(_stages(res, {}).values())
+    for staged in stages:
+        frame = frame.with_columns(staged.inner.path.alias(staged.name))
     routed = frame.with_columns(res.path.alias("_leaf"))
     if key is None:
         routed = routed.with_row_index("_row")
@@ -157,7 +217,7 @@ def columns(res: Res, frame: pl.DataFrame, words: bool = True) -> pl.DataFrame:
     schema = {"sug": pl.Utf8, "dq": pl.Boolean, "reasons": pl.Utf8, "asked": pl.Utf8, "used": pl.Utf8, "dq_text": pl.Utf8}
     found = pl.concat([part.cast(schema) for part in parts]) if parts else \
         pl.DataFrame(schema={key: routed.schema[key], **schema})
-    out = routed.join(found, on=key, how="left").drop("_leaf")
+    out = routed.join(found, on=key, how="left").drop("_leaf", *(staged.name for staged in stages))
     return out.drop("_row") if key == "_row" else out
 
 
@@ -182,7 +242,9 @@ class Ask:
 
 
 def ask(key: str, words: pl.Expr | str, citation: str, options: str = YES_NO, when: pl.Expr | None = None) -> Ask:
-    """questions.Asker.ask; `when`: only where this holds is it asked at all (else no trace)."""
+    """A question: with an answer given (one of its options), the answer and the reason that says it was
+    used; without one, the question left open. `when`: only where this holds is it asked at all (else no
+    trace)."""
     given = answer(key)
     values = [v for v, _ in OPTIONS[options]]
     answered = given.is_in(values).fill_null(False)

@@ -1,5 +1,7 @@
-"""engine/statute.py's `_decide` over columns: each rule there is one function here with the same
-citations and reason templates, returning a result (rules.Res) for every row; the branches are picks.
+"""Layer 1: what HS 11357-11360 carry after AUMA, and the felony exceptions, as the statute reads. Each
+rule is one function with its citations and reason templates, returning a result (rules.Res) for every
+row; the branches are picks. Where the DOJ record cannot decide (amounts, plants, the offense date, a
+qualifier of a prior), the answer is NEEDS_REVIEW with the questions whose answers decide it.
 
 The felony exceptions come in as columns (columns/exceptions.py): `ex_certain` (the exceptions that hold,
 as reasons), `ex_cites` (their subdivisions), `ex_pending` (those the record leaves open), `ex_asked` and
@@ -23,6 +25,7 @@ from reviewer.engine.columns.rules import (
     pick,
     reason,
     result,
+    stage,
     text,
 )
 from reviewer.engine.statute import (
@@ -46,15 +49,15 @@ STATIC_KEYS = ("offense-before-auma", "11357-text", "amount-8g-concentrate", "am
 
 @cache
 def decide() -> Res:
-    """statute._decide (without the answers used and related counts, which `assess` adds). Built once: the
+    """The statute's answer (without the answers used and related counts, which evaluate.assess adds). Built once: the
     rules are expressions, the same for every frame."""
     problems = data_problems()
-    rest = pick(
+    rest = stage(pick(
         (C("section") == "11357", possession()),
         ((C("section") == "11360") & C("sub_b"), lawful_now("HS 11360(b) (giving away or transporting 28.5 g or less)",
                                                             "HS 11362.1(a)(1)", "HS 11360(b)")),
         *[(C("section") == s, felony_capable(s)) for s in ("11358", "11359")],
-        otherwise=felony_capable("11360"))
+        otherwise=felony_capable("11360")))  # (reached with and without the answer used after AUMA)
     after, goes_on, used_on = after_auma()
     after_auma_applies = C("disp") >= AUMA
     return pick(
@@ -66,7 +69,7 @@ def decide() -> Res:
 
 
 def data_problems() -> pl.Expr:
-    """statute.data_problems as data-problem reasons ("" none)."""
+    """The import's flags and missing fields (date, level, code) as data-problem reasons (null: none)."""
     flagged = C("issues").str.split("\x1e").list.eval(
         pl.concat_str([pl.lit("data-problem\x1f\x1f"), pl.element()])).list.join("\x1e")
     where = pl.when(C("source_line") != 0).then(text(C("source_file"), " line ", C("source_line").cast(pl.Utf8))) \
@@ -129,9 +132,9 @@ def _letter_words(table: dict, otherwise: str) -> pl.Expr:
 
 
 def possession() -> Res:
-    """statute._possession: the letter by the text before AUMA, or, convicted after AUMA for an offense
+    """HS 11357: the letter by the text before AUMA, or, convicted after AUMA for an offense
     before it, by both texts where they lead apart."""
-    old, new = possession_under(True), possession_under(False)
+    old, new = stage(possession_under(True)), stage(possession_under(False))  # (each reached, and compared, twice)
     letter, low = C("letter"), C("letter").str.to_lowercase()
     before_words = _letter_words(_11357_BEFORE, "no subdivision")
     q = ask("11357-text", text(
