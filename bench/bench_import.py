@@ -4,7 +4,7 @@ Prints rows per second, seconds and peak memory of `reviewer import` + `reviewer
 (each a fresh process, as a user runs them), and the time Python's csv.reader alone takes to
 read the same file, for the ratio.
 
-    python bench/bench_import.py [--rows 1000000] [--county "LOS ANGELES"] [--workers 2] [--shape gogen]
+    python bench/bench_import.py [--rows 1000000] [--county "LOS ANGELES"] [--shape gogen]
 
 `--shape gogen` measures the same rows widened to the shape of gogen's generator output (all 95
 columns filled, about 800 MB for a million rows; bench/gogen_shaped.py).
@@ -58,7 +58,6 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--county", default="LOS ANGELES")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--dir", default=os.environ.get("BENCH_DIR", tempfile.gettempdir()))
     parser.add_argument("--one-pass", action="store_true",
                         help="also time `reviewer import FILE --county --as-of --policy` (one process) into a new file")
@@ -90,10 +89,10 @@ def main() -> None:
     t_import, m_import = run(["import", str(data), "--db", str(db), "--show-problems", "0"])
     print("reviewer evaluate:")
     t_eval, m_eval = run(["evaluate", "--db", str(db), "--county", args.county, "--as-of", "2019-11-11",
-                          "--policy", "los-angeles-pilot-2019", "--workers", str(args.workers)])
+                          "--policy", "los-angeles-pilot-2019"])
     total = t_import + t_eval
     print(f"import:             {t_import:6.2f} s   peak {m_import:7.0f} MB")
-    print(f"evaluate:           {t_eval:6.2f} s   peak {m_eval:7.0f} MB  (workers={args.workers})")
+    print(f"evaluate:           {t_eval:6.2f} s   peak {m_eval:7.0f} MB  (one process, every core)")
     print(f"import + evaluate:  {total:6.2f} s  = {args.rows / total:,.0f} rows/s")
     peak = max(m_import, m_eval)
     print(f"against csv.reader: {total / reader:.2f}x its time (issue 14's target: at most 1.50x) "
@@ -105,8 +104,7 @@ def main() -> None:
             Path(f"{one}{suffix}").unlink(missing_ok=True)
         print("reviewer import --county --as-of --policy (one process):")
         t_one, m_one = run(["import", str(data), "--db", str(one), "--show-problems", "0", "--county", args.county,
-                            "--as-of", "2019-11-11", "--policy", "los-angeles-pilot-2019",
-                            "--workers", str(args.workers)])
+                            "--as-of", "2019-11-11", "--policy", "los-angeles-pilot-2019"])
         print(f"one pass:           {t_one:6.2f} s   peak {m_one:7.0f} MB  = {args.rows / t_one:,.0f} rows/s, "
               f"{t_one / reader:.2f}x csv.reader's time")
 
