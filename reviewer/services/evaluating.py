@@ -24,7 +24,7 @@ from reviewer.store import models as m
 from reviewer.store.audit import AuditLog
 from reviewer.store.database import Database
 from reviewer.store.pending_reviews import PENDING_REVIEWS
-from reviewer.store.records import person_ranges, persons_with_cannabis_in
+from reviewer.store.records import person_ranges_of, persons_with_cannabis_in
 from reviewer.store.transactions import lock_county
 
 STATUTE_ONLY = "statute only"
@@ -171,8 +171,8 @@ def _parts(db: Database, county: str, as_of: date, policy: Policy | None, job: J
     person and so conviction order. Each part runs on every core (polars' threads): no worker processes,
     which a process holding polars' thread pool must not fork."""
     with db.engine.connect() as conn:
-        persons = len(persons_with_cannabis_in(conn, county))
-        shards = person_ranges(conn, county, -(-persons // PERSONS_PER_PART))
+        persons = persons_with_cannabis_in(conn, county)
+    shards = person_ranges_of(persons, -(-len(persons) // PERSONS_PER_PART))
     parts = []
     for n, shard in enumerate(shards, start=1):
         job.check()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 from reviewer.domain.vocabulary import Level, Suggestion
@@ -130,33 +131,39 @@ def what_if(db: Database, policy: Policy | None, county: str | None = None, as_o
                         policy.identity if policy else STATUTE_ONLY)
         standing = standing_in_county(conn, county)
         now, then = [0, 0], [0, 0]
-        records = list(records_in_county(conn, county))
+        records = records_in_county(conn, county)  # streamed: a part at a time is held
+        done = 0
+        while chunk := list(islice(records, PERSONS_PER_PART)):  # (the engine's memory grows with its rows)
+            job.check()
+            _compare(chunk, evaluate_records(chunk, county, as_of, policy), standing, result, now, then)
+            done += len(chunk)
+            job.progress(done, 0, "Comparing")
         conn.rollback()  # read only: nothing to keep
-    for start in range(0, len(records), PERSONS_PER_PART):  # (the column engine's memory grows with its rows)
-        job.check()
-        chunk = records[start:start + PERSONS_PER_PART]
-        proposed = {ev.conviction_id: ev for ev in evaluate_records(chunk, county, as_of, policy)}
-        for record in chunk:
-            before = {c.id: _outcome(standing.get(c.id), standing[c.id].suggestion if c.id in standing else "")
-                      for c in record.convictions}
-            after = dict(before)
-            for conv in record.convictions:
-                ev = proposed.get(conv.id)
-                if ev is None:
-                    continue
-                after[conv.id] = _outcome(standing.get(conv.id), ev.suggestion.value)
-                was = standing.get(conv.id)
-                if was is None or was.suggestion != ev.suggestion.value:
-                    result.changes.append(Change(was or _unknown(conv.id, record), ev.suggestion.value,
-                                                 ev.policy_reason))
-                result.evaluated += 1
-            _tally(now, record, before)
-            _tally(then, record, after)
-        job.progress(min(start + PERSONS_PER_PART, len(records)), len(records), "Comparing")
     result.current_impact, result.proposed_impact = Impact(*now), Impact(*then)
     result.changes.sort(key=lambda c: (c.standing.name, c.standing.person_id, c.standing.disposition_date,
                                        c.standing.conviction_id))
     return result
+
+
+def _compare(chunk: list, evaluations, standing: dict, result: WhatIf, now: list[int], then: list[int]) -> None:
+    """The changes of these persons' convictions, and the impact tallies before and after."""
+    proposed = {ev.conviction_id: ev for ev in evaluations}
+    for record in chunk:
+        before = {c.id: _outcome(standing.get(c.id), standing[c.id].suggestion if c.id in standing else "")
+                  for c in record.convictions}
+        after = dict(before)
+        for conv in record.convictions:
+            ev = proposed.get(conv.id)
+            if ev is None:
+                continue
+            after[conv.id] = _outcome(standing.get(conv.id), ev.suggestion.value)
+            was = standing.get(conv.id)
+            if was is None or was.suggestion != ev.suggestion.value:
+                result.changes.append(Change(was or _unknown(conv.id, record), ev.suggestion.value,
+                                             ev.policy_reason))
+            result.evaluated += 1
+        _tally(now, record, before)
+        _tally(then, record, after)
 
 
 def _unknown(conviction_id: int, record) -> Standing:
