@@ -4,9 +4,10 @@ how the decision that rests on it is worded, is engine/columns/policy.py's `cond
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from reviewer.domain.vocabulary import Level, SentenceStatus, Suggestion
 

@@ -1,4 +1,5 @@
-"""Facts about a person's record that rules ask for, computed once per person."""
+"""Facts about a person's record for the review screen's timeline and gogen's export, computed once per
+person (the engine's own readings of a record are in engine/columns), and the constants both use."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,10 +16,6 @@ SUPERVISION_YEARS = 3
 # Without an arrest date, an age at conviction this far above a threshold puts the offense above it
 # too: prosecution of these offenses must begin within three years (PC 801) and cases rarely take more.
 AGE_MARGIN = 4
-# Without an arrest date, a conviction this many years before the cannabis conviction existed at the
-# time of the offense: prosecution must begin within three years of it (PC 801; misdemeanors one
-# year, PC 802). Closer than that, the record cannot tell, and the attorney is asked.
-PRIOR_MARGIN_YEARS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,11 +26,6 @@ class Hit:
     entry: tables.OffenseEntry
     label: str
     on: date | None
-
-    @property
-    def certain(self) -> bool:
-        """The record shows the qualifier the statute names (no question needed)."""
-        return not self.entry.ask
 
     def describe(self) -> str:
         return f"{self.label} {where_when(self.conviction)}"
@@ -85,36 +77,6 @@ def age_on(dob: date, on: date) -> int:
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
-@dataclass(slots=True)  # a value; not frozen, for speed (one per conviction)
-class Age:
-    """The person's age at the offense as far as the record shows it."""
-
-    years: int | None
-    exact: bool  # at the arrest (or CYC_AGE); otherwise at conviction, an upper bound
-    how: str = ""  # "arrest", "cycle", "conviction" or "" (no date of birth)
-    on: date | None = None
-
-    @property
-    def basis(self) -> str:
-        if self.how == "arrest":
-            return f"age {self.years} when arrested on {self.on.isoformat()}"
-        if self.how == "cycle":
-            return f"age {self.years} at the arrest (CYC_AGE)"
-        if self.how == "conviction":
-            return f"age {self.years} at conviction on {self.on.isoformat()} (no arrest date on record)"
-        return "date of birth not on record"
-
-    def at_least(self, threshold: int) -> bool | None:
-        """True or False when the record decides it, None when it does not."""
-        if self.years is None:
-            return None
-        if self.exact:
-            return self.years >= threshold
-        if self.years < threshold:
-            return False  # younger still at the offense
-        return True if self.years >= threshold + AGE_MARGIN else None
-
-
 class PersonFacts:
     """Precomputed lists over one record: super strikes, PC 290 offenses, convictions by section."""
 
@@ -129,21 +91,17 @@ class PersonFacts:
                 convictions = tuple(sorted(convictions, key=_chronological))
         self.convictions = convictions
         self.answers = record.answers
-        self.cannabis_count = 0
         self.cannabis_by_section: dict[str, list[Conviction]] = {}
         strikes: list[Hit] = []
         pc290: list[Hit] = []
         gang_cases = set()
         latest = None
         first_match = tables.first_match
-        # Related non-cannabis counts (possible plea bargains) by court case.
-        self.related_by_case: dict[str, list[tuple[Conviction, tables.OffenseEntry]]] = {}
-        for conv in convictions:  # one pass: the four table lookups are memoised together per code section
+        for conv in convictions:  # one pass: the three table lookups are memoised together per code section
             day = conv.disposition_date
             if day is not None and (latest is None or day > latest):
                 latest = day
             if conv.is_cannabis:
-                self.cannabis_count += 1
                 self.cannabis_by_section.setdefault(conv.section, []).append(conv)
                 continue
             code = conv.code
@@ -154,7 +112,7 @@ class PersonFacts:
                 found = code.memo[_FACTS_MEMO] = _facts_entries(code)
             if found is _NOTHING:  # the common case: in none of the four tables
                 continue
-            entry, registered, gang, related = found
+            entry, registered, gang = found
             if entry is not None:
                 if entry.section == "182" and _names_murder(conv.offense_text):
                     entry = CONSPIRACY_TO_MURDER
@@ -163,8 +121,6 @@ class PersonFacts:
                 pc290.append(Hit(conv, registered, f"{code} ({registered.label})", day))
             if gang is not None:
                 gang_cases.add(conv.case_key)
-            if related is not None:
-                self.related_by_case.setdefault(conv.case_key, []).append((conv, related))
         if gang_cases:
             for conv in convictions:
                 if conv.case_key in gang_cases:
@@ -175,50 +131,8 @@ class PersonFacts:
         self.super_strikes = tuple(strikes)
         self.pc290 = tuple(pc290)
         self.latest_conviction = latest
-        self._ages: dict[int, Age] = {}
-        self._age_on: tuple[date, int] | None = None
 
-    # --- the statute's reading ------------------------------------------------------------
-
-    def prior_status(self, other: Conviction, conv: Conviction) -> bool | None:
-        """Was `other` a conviction on the record when the offense of `conv` was committed?
-
-        Never one of the same court case (the same court step, or the same case number in the same arrest
-        cycle); never one entered after the arrest (People v. Smit (2018)
-        24 Cal.App.5th 596: the prior must exist at the time of the offense). None where the record
-        cannot tell: `other` has no date, or `conv` has no arrest date and `other` came less than
-        PRIOR_MARGIN_YEARS before its disposition."""
-        if other is conv or (other.case_key and other.case_key == conv.case_key):
-            return False
-        if other.court_case and other.court_case == conv.court_case and other.cycle == conv.cycle:
-            return False  # the same court case at another court step of the arrest
-        if other.disposition_date is None:
-            return None
-        if conv.offense_date is not None:
-            return other.disposition_date < conv.offense_date
-        if conv.disposition_date is None or other.disposition_date >= conv.disposition_date:
-            return False
-        if other.disposition_date <= add_years(conv.disposition_date, -PRIOR_MARGIN_YEARS):
-            return True
-        return None
-
-    def age_at_offense(self, conv: Conviction) -> Age:
-        age = self._ages.get(conv.id)
-        if age is None:
-            age = self._ages[conv.id] = self._age_at_offense(conv)
-        return age
-
-    def _age_at_offense(self, conv: Conviction) -> Age:
-        dob = self.person.dob
-        if dob and conv.offense_date:
-            return Age(age_on(dob, conv.offense_date), True, "arrest", conv.offense_date)
-        if conv.cycle_age is not None:
-            return Age(conv.cycle_age, True, "cycle")
-        if dob and conv.disposition_date:
-            return Age(age_on(dob, conv.disposition_date), False, "conviction", conv.disposition_date)
-        return Age(None, False)
-
-    # --- gogen's reading, for county policies that replicate it ---------------------------
+    # --- gogen's reading (disposed before the conviction), as the county policies count priors ---
 
     def prior_super_strikes(self, conv: Conviction) -> list[Hit]:
         """Listed offenses disposed before this conviction (as gogen counted them, for policies)."""
@@ -227,49 +141,9 @@ class PersonFacts:
     def prior_pc290(self, conv: Conviction) -> list[Hit]:
         return [hit for hit in self.pc290 if _disposed_before(hit.conviction, conv)]
 
-    def prior_registration(self, conv: Conviction) -> bool:
-        """A PC 290 registration step dated before the conviction (undated: counts, to be safe)."""
-        person = self.person
-        if not person.pc290_registration:
-            return False
-        reg = person.pc290_registration_date
-        return reg is None or conv.disposition_date is None or reg < conv.disposition_date
-
     def priors_same_section(self, conv: Conviction) -> list[Conviction]:
         # cannabis_by_section holds the cannabis convictions of self.convictions, in that order.
         return [other for other in self.cannabis_by_section.get(conv.section, ()) if _disposed_before(other, conv)]
-
-    def age(self, on: date) -> int | None:
-        """Age on a date (policies ask it for the as-of date, once per conviction)."""
-        if not self.person.dob:
-            return None
-        cached = self._age_on
-        if cached is None or cached[0] != on:
-            cached = self._age_on = (on, age_on(self.person.dob, on))
-        return cached[1]
-
-    def only_cannabis(self) -> bool:
-        return self.cannabis_count == len(self.convictions)
-
-    def all_sentences_completed(self, as_of: date) -> bool:
-        """gogen's reading: every sentence end (disposition + sentence) is on or before as_of."""
-        for conv in self.convictions:
-            end = conv.sentence_end or conv.disposition_date
-            if end is not None and end > as_of:
-                return False
-        return True
-
-    def running_sentence(self, as_of: date) -> Conviction | None:
-        """The first conviction (in date order) whose sentence ends after as_of: what all_sentences_completed
-        found running, to name it."""
-        for conv in self.convictions:
-            end = conv.sentence_end or conv.disposition_date
-            if end is not None and end > as_of:
-                return conv
-        return None
-
-    def no_conviction_since(self, since: date) -> bool:
-        return self.latest_conviction is None or self.latest_conviction <= since
 
     def sentence_status(self, conv: Conviction, as_of: date) -> SentenceStatus:
         """The record's status, or the attorney's answer where the record could not tell."""
@@ -280,15 +154,15 @@ class PersonFacts:
         return sentence_status(conv, as_of)
 
 
-_FACTS_MEMO = "person-facts"  # CodeSection.memo key: the code's entries in the four tables PersonFacts reads
-_NOTHING = (None, None, None, None)
+_FACTS_MEMO = "person-facts"  # CodeSection.memo key: the code's entries in the three tables PersonFacts reads
+_NOTHING = (None, None, None)
 
 
 def _facts_entries(code) -> tuple:
-    """The first entry matching `code` in the super strikes, PC 290 offenses, gang enhancements and
-    related charges (_NOTHING when none does)."""
+    """The first entry matching `code` in the super strikes, PC 290 offenses and gang enhancements
+    (_NOTHING when none does)."""
     found = tuple(tables.first_match(table, code) for table in (
-        tables.SUPER_STRIKES, tables.PC290_OFFENSES, tables.GANG_ENHANCEMENTS, tables.RELATED_CHARGES))
+        tables.SUPER_STRIKES, tables.PC290_OFFENSES, tables.GANG_ENHANCEMENTS))
     return _NOTHING if all(entry is None for entry in found) else found
 
 

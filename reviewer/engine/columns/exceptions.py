@@ -29,7 +29,7 @@ def _iso(col: str) -> pl.Expr:
 
 def in_order(record: pl.DataFrame) -> pl.DataFrame:
     """A person's convictions in the order the rules read them: by disposition date (none first), count
-    order, id (facts.PersonFacts keeps the same order for the review screen)."""
+    order, id (facts.PersonFacts lists them so for the review screen too)."""
     return record.sort(["pid", C("disp").fill_null(pl.date(1, 1, 1)), "count_order", "id"]) \
         .with_columns(pl.int_range(pl.len()).alias("seq"))
 
@@ -67,9 +67,20 @@ def hits(record: pl.DataFrame, once: bool = True) -> pl.DataFrame:
                  "cycle": "h_cycle", "ww": "h_ww"})
 
 
+# Without an arrest date, a conviction this many years before the cannabis conviction existed at the
+# time of the offense: prosecution must begin within three years of it (PC 801; misdemeanors one
+# year, PC 802). Closer than that, the record cannot tell, and the attorney is asked.
+PRIOR_MARGIN_YEARS = 4
+
+
 def prior_status(other: str = "h_") -> pl.Expr:
-    """PersonFacts.prior_status of the prior (columns prefixed `other`) for the row's conviction: true,
-    false, or null (the record cannot tell)."""
+    """Was the prior (columns prefixed `other`) a conviction on the record when the offense of the row's
+    conviction was committed? True, false, or null where the record cannot tell.
+
+    Never one of the same court case (the same court step, or the same case number in the same arrest
+    cycle); never one entered after the arrest (People v. Smit (2018) 24 Cal.App.5th 596: the prior must
+    exist at the time of the offense). Null where the prior has no date, or the row has no arrest date and
+    the prior came less than PRIOR_MARGIN_YEARS before its disposition."""
     o = lambda name: C(f"{other}{name}")
     same = (o("id") == C("id")) | ((o("case_key") != "") & (o("case_key") == C("case_key"))) \
         | ((o("court_case") != "") & (o("court_case") == C("court_case")) & (o("cycle") == C("cycle")))
@@ -77,7 +88,7 @@ def prior_status(other: str = "h_") -> pl.Expr:
             .when(o("disp").is_null()).then(None)
             .when(C("offense_date").is_not_null()).then(o("disp") < C("offense_date"))
             .when(C("disp").is_null() | (o("disp") >= C("disp"))).then(False)
-            .when(o("disp") <= C("disp").dt.offset_by("-4y")).then(True)
+            .when(o("disp") <= C("disp").dt.offset_by(f"-{PRIOR_MARGIN_YEARS}y")).then(True)
             .otherwise(None))
 
 

@@ -3,8 +3,8 @@ persons, attorneys' answers, and what each distinct code section matches in the 
 
 Table lookups (engine/tables.py) run once per distinct code section, in Python; everything per
 conviction is a column expression. The words every reason repeats are columns here: the code as
-written, the level, where and when (facts.where_when), the age at the offense and its basis
-(facts.Age).
+written, the level, where and when (as facts.where_when writes them), the age at the offense and its
+basis (at the arrest, from CYC_AGE, or at conviction).
 """
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ def age_on(dob: pl.Expr, on: pl.Expr) -> pl.Expr:
 def with_facts(convictions: pl.DataFrame, persons: pl.DataFrame, codes: pl.DataFrame,
                counties: dict[str, str]) -> pl.DataFrame:
     """The convictions with their person's facts, their code's facts and the words reasons repeat:
-    `ww` (where and when), `lv` (level), `age`, `exact`, `basis`, and `at18`/`at21` (Age.at_least: true,
+    `ww` (where and when), `lv` (level), `age`, `exact`, `basis`, and `at18`/`at21` (at_least: true,
     false or null where the record cannot tell)."""
     county_words = pl.col("county").replace_strict(counties, default=None, return_dtype=pl.Utf8)
     head = pl.when(pl.col("disp").is_not_null()).then(pl.lit("on ") + iso(pl.col("disp"))) \
@@ -156,7 +156,10 @@ def with_facts(convictions: pl.DataFrame, persons: pl.DataFrame, codes: pl.DataF
 
 
 def at_least(threshold: int) -> pl.Expr:
-    """facts.Age.at_least over the `age` and `exact` columns."""
+    """Whether the person was `threshold` or older at the offense: true or false where the record decides it,
+    null where it does not. An exact age (at the arrest, or CYC_AGE) decides; an age at conviction is an
+    upper bound: below the threshold decides, and so does AGE_MARGIN years above it (prosecution must
+    begin within three years, PC 801, and cases rarely take more)."""
     age = pl.col("age")
     return (pl.when(age.is_null()).then(None)
             .when(pl.col("exact")).then(age >= threshold)
