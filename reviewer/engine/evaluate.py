@@ -24,6 +24,6 @@ def evaluate_record(record: PersonRecord, county: str, as_of: date, policy: Poli
 def evaluate_records(records: Iterable[PersonRecord], county: str, as_of: date,
                      policy: Policy | None = None) -> list[Evaluation]:
     """evaluate_record for every record, all in one run of the rules (in conviction id order)."""
-    from reviewer.engine.columns.evaluate import evaluate_records as over_columns
+    from reviewer.engine.columns.evaluate import evaluate_records as over_columns  # (polars loads on first use)
 
     return over_columns(records, county, as_of, policy)
