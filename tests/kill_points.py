@@ -9,7 +9,6 @@ the test waits for that file, then kills the command. Points:
 * import-first-load: a first load has written all its rows into the empty database, not yet committed;
 * import-one-pass: a first load has written its rows and the county's evaluation, not yet committed;
 * evaluate-writing: an evaluation has written some of its rows in its (uncommitted) transaction;
-* evaluate-worker: each evaluation worker process is reading its share of persons;
 * accept-mid: an accept run has recorded some decisions in its (uncommitted) transaction;
 * print-second-chunk: a print batch has committed its first chunk of printed cases, and workers
   are rendering the next ones.
