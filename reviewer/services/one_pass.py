@@ -24,6 +24,7 @@ from reviewer.engine.evaluate import normalise_county
 from reviewer.engine.policy import Policy
 from reviewer.services.counties import require_county
 from reviewer.services.evaluating import (
+    PERSONS_PER_PART,
     STATUTE_ONLY,
     EvaluationReport,
     evaluate,
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 # memory grows with the rows it holds (on the 1M-row demo file, 30k persons took about 250 MB beyond the
 # load's own; all 61k, 450 MB) and each part costs it about 0.3 s whatever its size (hundreds of polars
 # calls): 2 parts there evaluate in 3.1 CPU-seconds, 7 in 5.0.
-PERSONS_PER_PART = 32_000
 
 
 def import_and_evaluate(db: Database, path: str | Path, county: str, as_of: date, policy: Policy | None,
