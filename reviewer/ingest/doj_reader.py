@@ -16,14 +16,14 @@ import pyarrow.compute as pc
 
 from reviewer.ingest.doj_columns import convictions, derive, grouped_by_person, persons, row_problems, rows_that_matter
 from reviewer.ingest.doj_format import DOJ_COLUMNS, FIELD_COUNT, USED_COLUMNS
-from reviewer.ingest.file_blocks import BlockTee
+from reviewer.ingest.file_blocks import FileSegments
 from reviewer.ingest.kept_file import KeptFile, KeptStream
 from reviewer.ingest.problems import FileRejected, RowProblem
 from reviewer.ingest.line_decoding import decode_lines
 from reviewer.ingest.open_quote import last_line, open_quote, refuse_open_quote
 from reviewer.ingest.raw_text import (
     SAMPLE, NotParsed, NotUtf8, check_not_binary, cr_line_ends_to_lf, first_bad_line, first_line_fields, line_numbers,
-    parse_string_columns, parse_string_stream, read_regular_file, refuse_special_file, rejection, strip_bom,
+    parse_string_columns, parse_string_segment, read_regular_file, refuse_special_file, rejection, strip_bom,
 )
 
 
@@ -146,13 +146,17 @@ class _Kept:
 
 
 def _parse_blocks(path: Path, keep: KeptStream, header: bool) -> _Kept | None:
-    """The rows that matter, or None where the whole-file path must decide."""
+    """The rows that matter, or None where the whole-file path must decide: a blank line, or a lone CR
+    that ended a row, shows in the count of lines; the parse refuses a line break inside quotes. Every
+    line is a row here, so rows are numbered by counting them."""
     first = 2 if header else 1
     rows = _Kept()
+    names, wanted = list(DOJ_COLUMNS), list(USED_COLUMNS)
     try:
-        with BlockTee(path, keep) as source:
-            for batch in parse_string_stream(source, list(DOJ_COLUMNS), list(USED_COLUMNS), 1 if header else 0):
-                rows.add(pa.Table.from_batches([batch]), _consecutive(first + rows.rows, batch.num_rows))
+        with FileSegments(path, keep) as source:
+            for index, segment in enumerate(source):
+                table = parse_string_segment(segment, names, wanted, 1 if header and index == 0 else 0)
+                rows.add(table, _consecutive(first + rows.rows, table.num_rows))
     except (NotParsed, NotUtf8, OSError):
         return None
     if source.nul_seen or rows.rows == 0:

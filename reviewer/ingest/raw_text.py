@@ -253,15 +253,17 @@ def parse_string_columns(data: bytes, names: list[str], wanted: list[str], skip_
     return table
 
 
-def parse_string_stream(source, names: list[str], wanted: list[str], skip_rows: int):
-    """The parsed rows of a readable file (ingest.file_blocks.BlockTee), read once, block by block, as
-    they come: a caller that keeps only some rows of each block never holds the whole file's. Raises
-    NotParsed where a line is wrong or a quoted field holds a line break (the caller then takes the
-    whole-file path), NotUtf8 as parse_string_columns."""
+def parse_string_segment(segment, names: list[str], wanted: list[str], skip_rows: int):
+    """The parsed rows of one segment of whole lines (ingest.file_blocks.FileSegments), parsed on the
+    parser's threads (blank lines are skipped: the caller counts lines). Raises NotParsed where a line is
+    wrong or a quoted field holds a line break (the caller then takes the whole-file path, which counts
+    lines around them), NotUtf8 as parse_string_columns."""
     import pyarrow as pa
+    import pyarrow.csv as pacsv
 
     try:
-        yield from _reader(source, names, wanted, skip_rows, ",", newlines_in_values=False)
+        return pacsv.read_csv(pa.BufferReader(segment),
+                              **_options(names, wanted, skip_rows, ",", newlines_in_values=False))
     except pa.ArrowInvalid as exc:
         raise (NotUtf8() if _not_utf8(exc) else NotParsed()) from None
 
@@ -288,17 +290,20 @@ def _reader(data, names, wanted, skip_rows: int, delimiter: str, newlines_in_val
 
     # The streaming reader (threads still convert ahead) holds a few blocks at a time; read_csv keeps
     # every block's parsed fields alive until the end, about 350 MB more at the peak on a 1M-row file.
-    return pacsv.open_csv(
-        pa.BufferReader(data) if isinstance(data, (bytes, bytearray, memoryview)) else data,
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip_rows, block_size=BLOCK_SIZE),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines_in_values),
-        convert_options=pacsv.ConvertOptions(
-            include_columns=wanted,
-            column_types={c: pa.string() for c in wanted},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
+    return pacsv.open_csv(pa.BufferReader(data) if isinstance(data, (bytes, bytearray, memoryview)) else data,
+                          **_options(names, wanted, skip_rows, delimiter, newlines_in_values))
+
+
+def _options(names, wanted, skip_rows: int, delimiter: str, newlines_in_values: bool) -> dict:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    return {
+        "read_options": pacsv.ReadOptions(column_names=names, skip_rows=skip_rows, block_size=BLOCK_SIZE),
+        "parse_options": pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines_in_values),
+        "convert_options": pacsv.ConvertOptions(include_columns=wanted, column_types={c: pa.string() for c in wanted},
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
+    }
 
 
 def _not_utf8(exc: Exception) -> bool:
