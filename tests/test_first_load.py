@@ -366,6 +366,7 @@ def test_pieces_beside_a_load_run_once_each_one_at_a_time_and_come_back_in_order
         return run
 
     def write(cur, results):
+        results = list(results)  # (each as soon as it is ready)
         cur.execute("INSERT INTO setting (key, value) VALUES ('pieces', ?)", (json.dumps(results),))
         return results
 

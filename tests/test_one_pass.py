@@ -81,6 +81,31 @@ def test_a_first_load_is_evaluated_alongside_as_evaluate_stores_it(tmp_path, doj
     assert [row[2] for row in one["audit"]] == ["import", "evaluate"]
 
 
+def test_a_part_that_fails_after_others_were_written_leaves_none_of_them(tmp_path, doj, caplog, monkeypatch):
+    """Each part is written as it comes, while the next is computed: when the third of five fails, the
+    two written before it go too (nothing of that run stays), and the county is evaluated after the
+    import instead, storing what the two commands store."""
+    from reviewer.services import one_pass
+
+    monkeypatch.setattr(one_pass, "PERSONS_PER_PART", 400)
+    computed, parts = one_pass._evaluated, []
+
+    def third_fails(*args):
+        parts.append(len(parts))
+        return None if len(parts) == 3 else computed(*args)
+
+    monkeypatch.setattr(one_pass, "_evaluated", third_fails)
+    policy = resolve_policy("los-angeles-pilot-2019")
+    db = Database(tmp_path / "one.db")
+    with caplog.at_level(logging.INFO, logger="reviewer.services.one_pass"):
+        imported, evaluation = import_and_evaluate(db, doj, "LOS ANGELES", AS_OF, policy, user="clerk")
+    db.dispose()
+    assert ALONGSIDE not in caplog.text and parts == [0, 1, 2, 3, 4]
+    one = _stored(tmp_path / "one.db")
+    assert one == _two_steps(tmp_path / "two.db", [doj], "LOS ANGELES", policy)
+    assert len(one["evaluation"]) == evaluation.evaluated and [row[1] for row in one["run"]] == ["LOS ANGELES"]
+
+
 def test_a_database_with_records_is_evaluated_after_the_import(tmp_path, doj, caplog):
     first = tmp_path / "sacramento.csv"
     write_demo_file(first, 3000, "SACRAMENTO", seed=2)

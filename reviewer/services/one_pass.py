@@ -56,14 +56,12 @@ def import_and_evaluate(db: Database, path: str | Path, county: str, as_of: date
     county = normalise_county(county)
     name = policy.identity if policy else STATUTE_ONLY
 
-    def write(cur, results: list) -> EvaluationReport | None:
-        computed = _joined(results)
-        if computed is None:
-            return None
-        rows, shared = computed
-        run_id = first_evaluation.write(cur, run_fields(county, as_of, policy, user, rows.num_rows), rows, shared,
-                                        user or "system", run_audit(county, as_of, name, rows.num_rows))
-        return _report(run_id, county, as_of, name, rows)
+    def write(cur, results) -> EvaluationReport | None:
+        tally = _Tally()
+        run_id = first_evaluation.write(cur, (tally.add(_part_rows(result)) for result in results),
+                                        lambda n: run_fields(county, as_of, policy, user, n), user or "system",
+                                        lambda n: run_audit(county, as_of, name, n))
+        return None if run_id is None else tally.report(run_id, county, as_of, name)
 
     beside = Alongside(lambda persons, convictions: _pieces(persons, convictions, county, as_of, policy), write)
     if reading is not None:
@@ -123,18 +121,38 @@ def _evaluated(frames: tuple, county: str, as_of: date, policy: Policy | None) -
         return None
 
 
-def _joined(results: list) -> tuple[pa.Table, dict[str, str]] | None:
-    """The pieces' rows as one table in conviction order (store/first_evaluation.COMPUTED) and the shared
-    reasons they name; None when there were none or one failed."""
-    if not results or any(result is None for result in results):
+def _part_rows(result: tuple | None) -> tuple[pa.Table, dict[str, str]] | None:
+    """A piece's rows as store/first_evaluation.COMPUTED names them, in conviction order, and the shared
+    reasons they name; None when the piece failed."""
+    if result is None:
         return None
     import polars as pl
 
-    rows = pl.concat([rows for rows, _ in results])
-    shared = {key: text for _, named in results for key, text in named.items()}
-    if not rows["conviction_id"].is_sorted():  # (parts are cut by person, ids follow the persons: no copy)
+    rows, shared = result
+    if not rows["conviction_id"].is_sorted():  # (a part's persons are in order, and their ids: no copy)
         rows = rows.sort("conviction_id")
     return rows.rename({"status": "sentence_status"}).to_arrow(compat_level=pl.CompatLevel.oldest()), shared
+
+
+class _Tally:
+    """What the report says of the parts written: how many rows, flagged, and of each suggestion."""
+
+    def __init__(self) -> None:
+        self.parts = self.rows = self.flagged = 0
+        self.suggestions: Counter = Counter()
+
+    def add(self, part: tuple[pa.Table, dict[str, str]] | None):
+        if part is not None:
+            rows = part[0]
+            self.parts += 1
+            self.rows += rows.num_rows
+            self.flagged += pc.sum(pc.cast(rows.column("flagged"), pa.int64())).as_py() or 0
+            self.suggestions.update(dict(zip(*pc.value_counts(rows.column("suggestion")).flatten())))
+        return part
+
+    def report(self, run_id: int, county: str, as_of: date, name: str) -> EvaluationReport:
+        return EvaluationReport(run_id, county, as_of, name, self.rows, self.flagged,
+                                {str(k): int(v) for k, v in self.suggestions.items()})
 
 
 def _parts(convictions, persons, answers, codes):
@@ -149,10 +167,3 @@ def _parts(convictions, persons, answers, codes):
         mine = pl.col("pid").is_between(first, last)
         part = convictions.filter(mine)
         yield part, persons.filter(mine), answers.join(part.select("id"), on="id", how="semi"), codes
-
-
-def _report(run_id: int, county: str, as_of: date, name: str, rows: pa.Table) -> EvaluationReport:
-    suggestions = Counter(dict(zip(*pc.value_counts(rows.column("suggestion")).flatten())))
-    flagged = pc.sum(pc.cast(rows.column("flagged"), pa.int64())).as_py() or 0
-    return EvaluationReport(run_id, county, as_of, name, rows.num_rows, flagged,
-                            {str(k): int(v) for k, v in suggestions.items()})

@@ -1,11 +1,12 @@
 """A county's first evaluation written in the transaction of the first load that brings its records in
 (store/first_load.py), by the same ADBC connection, the rows straight from Arrow: what services/
 evaluating.py's _save writes through SQLAlchemy (the run, the shared reasons, the evaluations in
-conviction order, a pending review for each, the run's audit entry, chained after the import's).
+conviction order, a pending review for each, the run's audit entry, chained after the import's), each
+part of the evaluation written as it comes.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 
 import pyarrow as pa
@@ -20,22 +21,46 @@ COMPUTED = ("conviction_id", "suggestion", "statute_suggestion", "policy_reason"
             "disqualified", "flagged", "priority", "questions")
 
 
-def write(cur, run: dict, rows: pa.Table, shared: Mapping[str, str], user: str, audit_after: dict) -> int:
-    """Write one run (`run`: evaluation_run's fields without id) with its computed rows (COMPUTED, in
-    conviction order) and the shared reasons they name, into a database none of whose evaluations is of
-    these convictions. Returns the run's id."""
+def write(cur, parts: Iterable[tuple[pa.Table, Mapping[str, str]] | None], run: Callable[[int], dict], user: str,
+          audit_after: Callable[[int], dict]) -> int | None:
+    """Write one run into a database none of whose evaluations is of these convictions, a part at a time
+    as the parts come (first_load.Alongside: the next part is computed while this one is written).
+    `parts`: each part's computed rows (COMPUTED, in conviction order, the parts one after another) and the
+    shared reasons they name, or None for a part that could not be computed: then, as when there are no
+    parts, nothing of the run stays (a savepoint) and None is returned. `run(evaluated)`: evaluation_run's
+    fields without id; `audit_after(evaluated)`: the run's audit entry's `after`. Returns the run's id."""
     run_id = scalar(cur, "SELECT COALESCE(MAX(id), 0) + 1 FROM evaluation_run")
-    cur.adbc_ingest("evaluation_run", one_row({"id": run_id, **_stored(run)}), mode="append")
+    cur.execute("SAVEPOINT first_evaluation")
+    cur.adbc_ingest("evaluation_run", one_row({"id": run_id, **_stored(run(0))}), mode="append")
+    evaluated, shared, complete = 0, {}, False
+    for part in parts:
+        complete = part is not None
+        if not complete:
+            break
+        rows, named = part
+        _rows(cur, run_id, rows)
+        evaluated += rows.num_rows
+        shared.update(named)
+    if not complete:  # no part at all, or one that failed
+        cur.execute("ROLLBACK TO first_evaluation")
+        cur.execute("RELEASE first_evaluation")
+        return None
+    cur.execute("UPDATE evaluation_run SET evaluated = ? WHERE id = ?", (evaluated, run_id))
     _shared(cur, shared)
-    if rows.num_rows:
-        table = sqlite_ready(rows.select(list(COMPUTED)))
-        n = table.num_rows
-        table = table.add_column(0, "run_id", pa.repeat(pa.scalar(run_id, pa.int64()), n)) \
-            .add_column(2, "current", pa.repeat(pa.scalar(1, pa.int8()), n))
-        cur.adbc_ingest("evaluation", table, mode="append")
     cur.execute(PENDING_REVIEWS, (run_id,))
-    audit(cur, user, "evaluate", "evaluation_run", run_id, audit_after)
+    audit(cur, user, "evaluate", "evaluation_run", run_id, audit_after(evaluated))
+    cur.execute("RELEASE first_evaluation")
     return run_id
+
+
+def _rows(cur, run_id: int, rows: pa.Table) -> None:
+    if not rows.num_rows:
+        return
+    table = sqlite_ready(rows.select(list(COMPUTED)))
+    n = table.num_rows
+    table = table.add_column(0, "run_id", pa.repeat(pa.scalar(run_id, pa.int64()), n)) \
+        .add_column(2, "current", pa.repeat(pa.scalar(1, pa.int8()), n))
+    cur.adbc_ingest("evaluation", table, mode="append")
 
 
 def _stored(run: dict) -> dict:

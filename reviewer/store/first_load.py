@@ -20,8 +20,8 @@ file open in one process lose each other's locks.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -59,9 +59,11 @@ class Alongside:
     `pieces(persons, convictions)` cuts the work on the rows as they are written (ids assigned,
     sqlite_ready) into pieces, each a callable; a thread runs them one after another (never two at once:
     the memory a piece takes is the bound) while this thread writes the rows and the kept copy of the
-    file. `write(cursor, results)` (the pieces' values, in order) then runs in the load's transaction,
-    after the rows and the import's audit entry; its value is Loaded.alongside. An error of any of them,
-    or Cancel (`check()` runs while this thread waits for the pieces), rolls the load back."""
+    file. `write(cursor, results)` then runs in the load's transaction, after the rows and the import's
+    audit entry; `results` gives the pieces' values in order, each as soon as it is ready (so write can
+    store one piece while the thread computes the next); its value is Loaded.alongside. An error of any of
+    them, or Cancel (`check()` runs while this thread waits for a piece, whether write takes the values or
+    not), rolls the load back."""
     pieces: Callable[[pa.Table, pa.Table], list[Callable[[], object]]]
     write: Callable[[object, list], object]
 
@@ -211,18 +213,28 @@ def _write(cur, persons, convictions, batch, kept, audit_user, audit_after, chec
                 {"data": pa.binary()}), mode="append")
     audit(cur, audit_user, "import", "import_batch", batch_id, audit_after(new))
     check()
-    return Loaded(batch_id, new, alongside and alongside.write(cur, _results(started, check)))
+    if alongside is None:
+        return Loaded(batch_id, new)
+    results = _in_order(started, check)
+    written = alongside.write(cur, results)
+    for _ in results:  # the pieces write did not take: waited for all the same, Cancel looked at
+        pass
+    return Loaded(batch_id, new, written)
 
 
-def _results(started: list[Future], check: Callable[[], None] = lambda: None) -> list:
-    """Each piece's value, in order, once the thread has run them all (`check()` meanwhile: as each piece
-    ends, at least every CHECK_SECONDS, and once they all have)."""
-    waiting = set(started)
+def _in_order(started: list[Future], check: Callable[[], None] = lambda: None) -> Iterator:
+    """Each piece's value, in order, as soon as it is ready (`check()` before each, at least every
+    CHECK_SECONDS while one runs, and after the last)."""
     check()
-    while waiting:
-        waiting = wait(waiting, timeout=CHECK_SECONDS, return_when=FIRST_COMPLETED).not_done
+    for future in started:
+        while True:
+            try:
+                value = future.result(timeout=CHECK_SECONDS)
+                break
+            except TimeoutError:
+                check()
         check()
-    return [future.result() for future in started]
+        yield value
 
 
 def audit(cur, user: str, action: str, entity: str, entity_id: int, after: dict) -> None:
