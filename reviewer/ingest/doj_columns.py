@@ -70,22 +70,30 @@ CANNABIS_ARREST = r"^\s*(664\s*/?\s*)?113(5[7-9]|60)([^0-9]|$)"
 def rows_that_matter(table: pa.Table, lines: np.ndarray) -> tuple[pa.Table, pa.Table]:
     """Keep convictions, DECEASED and REGISTRATION steps and COURT ACTION rows (case numbers); and,
     apart, the few columns of the ARREST steps (the offense-date evidence of each cycle, and what the
-    person was arrested for). Row by row: a file's blocks can be taken one by one (then
-    grouped_by_person, on them all)."""
+    person was arrested for). Every text trimmed of surrounding blanks, as all that follows reads them.
+    Row by row: a file's segments can be taken one by one (then grouped_by_person, on them all); trimmed
+    here, a segment at a time, the texts are copied in pieces the allocator hands out again, not in
+    whole columns of fresh memory."""
     step = pc.dictionary_encode(table.column("STP_TYPE_DESCR").combine_chunks())
     step_is = lambda word: pc.take(_starts(step.dictionary, word), step.indices)  # noqa: E731
     is_conv = per_value(lambda disp: _starts(disp, "CONVICTED"), table.column("DISP_DESCR").combine_chunks())
     keep = pc.or_(is_conv, step_is("(DECEASED|REGISTRATION|COURT ACTION)"))
-    kept = table.append_column("line", pa.array(lines)).append_column("is_conviction", is_conv).filter(keep)
+    kept = table.drop_columns(["DISP_DESCR"]).append_column("line", pa.array(lines)) \
+        .append_column("is_conviction", is_conv).filter(keep)
     is_arrest = pc.and_(step_is("ARREST"), pc.invert(is_conv))
     arrests = table.select(list(ARREST_COLUMNS)).filter(is_arrest)
-    return kept, arrests
+    return _trimmed(kept), _trimmed(arrests)
+
+
+def _trimmed(table: pa.Table) -> pa.Table:
+    return pa.table({name: _trim(column) if column.type == pa.string() else column
+                     for name, column in zip(table.column_names, table.columns)})
 
 
 def grouped_by_person(kept: pa.Table) -> pa.Table:
     """The rows of each person together, in file order within the person. A file that keeps them
     together already (the DOJ export does) stays as it is; one that does not reads the same."""
-    subject = _trim(kept.column("SUBJECT_ID").combine_chunks())
+    subject = kept.column("SUBJECT_ID").combine_chunks()
     persons = pc.dictionary_encode(subject)
     if len(_run_starts(persons.indices)) == len(persons.dictionary):
         return kept
@@ -95,14 +103,15 @@ def grouped_by_person(kept: pa.Table) -> pa.Table:
 
 
 def derive(t: pa.Table) -> dict[str, pa.Array]:
-    """Trimmed and typed columns of the kept rows. The dates, ages, levels and sentences (_typed) are
-    worked out on a second thread while this one trims, bounds and reads the keys and texts."""
+    """Typed columns of the kept rows (rows_that_matter: trimmed already). The dates, ages, levels and
+    sentences (_typed) are worked out on a second thread while this one bounds and reads the keys and
+    texts."""
     typed = _beside.submit(_typed, t)
-    c = {name: _trim(t.column(name).combine_chunks()) for name in (
+    c = {name: t.column(name).combine_chunks() for name in (
         "SUBJECT_ID", "CII_NUMBER", "PRI_NAME", "STP_ORI_CNTY_NAME", "CNT_ORDER", "OFN", "OFFENSE_DESCR",
         "COMMENT_TEXT",
     )}
-    step = per_value(lambda v: pc.utf8_upper(_trim(v)), t.column("STP_TYPE_DESCR").combine_chunks())
+    step = per_value(pc.utf8_upper, t.column("STP_TYPE_DESCR").combine_chunks())
     c["line"] = t.column("line").combine_chunks()
     c["is_conviction"] = t.column("is_conviction").combine_chunks()
     c["subject_too_long"] = pc.greater(pc.utf8_length(c["SUBJECT_ID"]), lim.MAX_KEY)
@@ -125,9 +134,9 @@ def derive(t: pa.Table) -> dict[str, pa.Array]:
 
 
 def _typed(t: pa.Table) -> dict[str, pa.Array]:
-    """derive's dates, ages, sentence kinds, levels and sentence lengths, with the trimmed texts they come
-    from (the flags name them: row_problems)."""
-    c = {name: _trim(t.column(name).combine_chunks()) for name in (
+    """derive's dates, ages, sentence kinds, levels and sentence lengths, with the texts they come from
+    (the flags name them: row_problems)."""
+    c = {name: t.column(name).combine_chunks() for name in (
         "PRI_DOB", "STP_EVENT_DATE", "CONV_STAT_DESCR", "OFFENSE_TOC", "SENT_LENGTH", "SENT_TIME_CODE", "CYC_DATE",
         "CYC_AGE", "SENT_LOC_DESCR",
     )}
@@ -471,12 +480,12 @@ def _arrest_columns(g: pa.Table, arrests: pa.Table | None, cycle_date: pa.Array)
     none = pa.nulls(n, pa.string())
     if arrests is None or arrests.num_rows == 0 or n == 0:
         return cycle_date, none
-    a_keys, c_keys = _cycle_keys(
-        _trim(arrests.column("SUBJECT_ID").combine_chunks()),
-        pc.utf8_slice_codeunits(_trim(arrests.column("CNT_ORDER").combine_chunks()), 0, 3),
+    a_keys, c_keys = _cycle_keys(  # (the arrests' texts are trimmed: rows_that_matter)
+        arrests.column("SUBJECT_ID").combine_chunks(),
+        pc.utf8_slice_codeunits(arrests.column("CNT_ORDER").combine_chunks(), 0, 3),
         g.column("subject_id").combine_chunks(), pc.utf8_slice_codeunits(g.column("count_order"), 0, 3).combine_chunks())
     no_day = np.iinfo(np.int32).max
-    days = pc.fill_null(pc.cast(per_value(lambda v: _date(_trim(v)), arrests.column("STP_EVENT_DATE").combine_chunks()),
+    days = pc.fill_null(pc.cast(per_value(_date, arrests.column("STP_EVENT_DATE").combine_chunks()),
                                 pa.int32()),
                         no_day).to_numpy()
     order = np.argsort(a_keys, kind="stable")
@@ -489,9 +498,8 @@ def _arrest_columns(g: pa.Table, arrests: pa.Table | None, cycle_date: pa.Array)
     arrested = pc.if_else(pa.array(found), pa.array(np.where(found, earliest[pos], 0).astype(np.int32)).cast(pa.date32()),
                           NULL_DATE)
     offense_date = pc.if_else(pc.is_valid(cycle_date), cycle_date, arrested)
-    offense = per_value(_trim, arrests.column("OFFENSE_DESCR").combine_chunks())
-    texts = pc.if_else(per_value(_see_comment, offense), per_value(_trim, arrests.column("COMMENT_TEXT").combine_chunks()),
-                       offense)
+    offense = arrests.column("OFFENSE_DESCR").combine_chunks()
+    texts = pc.if_else(per_value(_see_comment, offense), arrests.column("COMMENT_TEXT").combine_chunks(), offense)
     cannabis = per_value(lambda v: pc.match_substring_regex(v, CANNABIS_ARREST, ignore_case=True),
                          texts).to_numpy(zero_copy_only=False)
     if not cannabis.any():
