@@ -9,7 +9,8 @@ unique keys.
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -352,7 +353,7 @@ def persons(c: dict[str, pa.Array]) -> pa.Table:
 
 
 def convictions(c: dict[str, pa.Array], problems: list[RowProblem], source: str,
-                arrests: pa.Table | None = None) -> pa.Table:
+                arrests: Arrests | None = None) -> pa.Table:
     mask = pc.and_(c["is_conviction"], c["has_subject"])
     pick = lambda name: c[name].filter(mask)  # noqa: E731
     subject, count = pick("SUBJECT_ID"), pick("CNT_ORDER")
@@ -467,7 +468,45 @@ def _count_kind(kinds: pa.Array, starts: np.ndarray) -> pa.Array:
     return pa.array(out, pa.string())
 
 
-def _arrest_columns(g: pa.Table, arrests: pa.Table | None, cycle_date: pa.Array) -> tuple[pa.Array, pa.Array]:
+@dataclass
+class Arrests:
+    """What the cycle match reads of the arrest steps alone (arrest_columns), worked out before the
+    convictions are: each arrest's subject and cycle (the first 3 of CNT_ORDER), day (NO_DAY where it has
+    none), offense text (COMMENT_TEXT for "SEE COMMENT FOR CHARGE"), and whether it is for HS 11357-11360."""
+    subject: pa.Array
+    cycle: pa.Array
+    days: np.ndarray
+    texts: pa.Array
+    cannabis: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return len(self.subject)
+
+
+NO_DAY = np.iinfo(np.int32).max
+_apart = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reviewer-arrests")
+
+
+def arrest_columns(arrests: pa.Table) -> Arrests:
+    """The arrests' own columns (rows_that_matter's second table: texts trimmed)."""
+    offense = arrests.column("OFFENSE_DESCR").combine_chunks()
+    texts = pc.if_else(per_value(_see_comment, offense), arrests.column("COMMENT_TEXT").combine_chunks(), offense)
+    days = pc.fill_null(pc.cast(per_value(_date, arrests.column("STP_EVENT_DATE").combine_chunks()), pa.int32()),
+                        NO_DAY).to_numpy()
+    cannabis = per_value(lambda v: pc.match_substring_regex(v, CANNABIS_ARREST, ignore_case=True), texts)
+    return Arrests(arrests.column("SUBJECT_ID").combine_chunks(),
+                   pc.utf8_slice_codeunits(arrests.column("CNT_ORDER").combine_chunks(), 0, 3), days, texts,
+                   cannabis.to_numpy(zero_copy_only=False))
+
+
+def arrest_columns_apart(arrests: pa.Table) -> Future:
+    """arrest_columns on a thread of its own (doj_reader._extract: while derive works on the kept rows,
+    which leaves a core mostly idle)."""
+    return _apart.submit(arrest_columns, arrests)
+
+
+def _arrest_columns(g: pa.Table, arrests: Arrests | None, cycle_date: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Offense date and cannabis arrests of each conviction's arrest cycle (subject + first 3 of CNT_ORDER).
 
     offense_date: CYC_DATE where the file has it, else the earliest ARREST step of the cycle. The
@@ -478,30 +517,22 @@ def _arrest_columns(g: pa.Table, arrests: pa.Table | None, cycle_date: pa.Array)
     Cycles are matched on integer keys (numpy sort and search), not on joined strings."""
     n = g.num_rows
     none = pa.nulls(n, pa.string())
-    if arrests is None or arrests.num_rows == 0 or n == 0:
+    if arrests is None or arrests.count == 0 or n == 0:
         return cycle_date, none
-    a_keys, c_keys = _cycle_keys(  # (the arrests' texts are trimmed: rows_that_matter)
-        arrests.column("SUBJECT_ID").combine_chunks(),
-        pc.utf8_slice_codeunits(arrests.column("CNT_ORDER").combine_chunks(), 0, 3),
-        g.column("subject_id").combine_chunks(), pc.utf8_slice_codeunits(g.column("count_order"), 0, 3).combine_chunks())
-    no_day = np.iinfo(np.int32).max
-    days = pc.fill_null(pc.cast(per_value(_date, arrests.column("STP_EVENT_DATE").combine_chunks()),
-                                pa.int32()),
-                        no_day).to_numpy()
+    a_keys, c_keys = _cycle_keys(arrests.subject, arrests.cycle, g.column("subject_id").combine_chunks(),
+                                 pc.utf8_slice_codeunits(g.column("count_order"), 0, 3).combine_chunks())
+    days = arrests.days
     order = np.argsort(a_keys, kind="stable")
     sorted_keys = a_keys[order]
     starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
     cycles = sorted_keys[starts]
     earliest = np.minimum.reduceat(days[order], starts)
     pos = np.minimum(np.searchsorted(cycles, c_keys), len(cycles) - 1)
-    found = (cycles[pos] == c_keys) & (earliest[pos] != no_day)
+    found = (cycles[pos] == c_keys) & (earliest[pos] != NO_DAY)
     arrested = pc.if_else(pa.array(found), pa.array(np.where(found, earliest[pos], 0).astype(np.int32)).cast(pa.date32()),
                           NULL_DATE)
     offense_date = pc.if_else(pc.is_valid(cycle_date), cycle_date, arrested)
-    offense = arrests.column("OFFENSE_DESCR").combine_chunks()
-    texts = pc.if_else(per_value(_see_comment, offense), arrests.column("COMMENT_TEXT").combine_chunks(), offense)
-    cannabis = per_value(lambda v: pc.match_substring_regex(v, CANNABIS_ARREST, ignore_case=True),
-                         texts).to_numpy(zero_copy_only=False)
+    cannabis, texts = arrests.cannabis, arrests.texts
     if not cannabis.any():
         return offense_date, none
     # The first cannabis arrest of each cycle, for cycles none of whose counts was a cannabis conviction.
@@ -517,7 +548,7 @@ def _arrest_columns(g: pa.Table, arrests: pa.Table | None, cycle_date: pa.Array)
         return offense_date, none
     needed = _distinct(pos[wanted])  # labels only for the cycles that need one (few): Python per cycle
     rows = first[needed]
-    labels = [f"{text}, arrested {_iso(day)}"[:400] if day != no_day else text[:400]
+    labels = [f"{text}, arrested {_iso(day)}"[:400] if day != NO_DAY else text[:400]
               for text, day in zip(pc.take(texts, pa.array(rows)).to_pylist(), days[rows].tolist())]
     slot = np.searchsorted(needed, np.where(wanted, pos, needed[0]))
     cannabis_arrest = pc.take(pa.array(labels, pa.string()), pa.array(slot, mask=~wanted))  # null: none

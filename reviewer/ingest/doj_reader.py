@@ -14,7 +14,15 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from reviewer.ingest.doj_columns import convictions, derive, grouped_by_person, persons, row_problems, rows_that_matter
+from reviewer.ingest.doj_columns import (
+    arrest_columns_apart,
+    convictions,
+    derive,
+    grouped_by_person,
+    persons,
+    row_problems,
+    rows_that_matter,
+)
 from reviewer.ingest.doj_format import DOJ_COLUMNS, FIELD_COUNT, USED_COLUMNS
 from reviewer.ingest.file_blocks import FileSegments
 from reviewer.ingest.kept_file import KeptFile, KeptStream
@@ -203,12 +211,14 @@ def _extract(parsed: _Kept, name: str, today: date | None, encoding: str, fallba
     rows = parsed.rows
     kept, arrests = parsed.tables()
     _give_back()
+    arrested = arrest_columns_apart(arrests)
+    del arrests
     cols = derive(kept)
     del kept
     _give_back()
     problems = sorted(row_problems(cols, today) + [_fallback_problem(line) for line in fallback], key=lambda p: p.line)
-    return DojExtract(name, keep.sha256(), encoding, rows, persons(cols), convictions(cols, problems, name, arrests),
-                      problems, keep)
+    return DojExtract(name, keep.sha256(), encoding, rows, persons(cols),
+                      convictions(cols, problems, name, arrested.result()), problems, keep)
 
 
 def _decode_and_parse(data: bytes, name: str, header: bool):
