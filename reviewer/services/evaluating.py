@@ -220,8 +220,7 @@ def _save(db: Database, county: str, as_of: date, policy: Policy | None, name: s
         _store_evaluations(conn, run.id, rows, stage)
         job.check()
         _add_reviews(conn, run.id)
-        report = EvaluationReport(run.id, county, as_of, name, rows.num_rows, _count(rows, "flagged"),
-                                  _suggestions(rows))
+        report = EvaluationReport(run.id, county, as_of, name, rows.num_rows, *counted(rows))
         AuditLog(session).record(user or "system", "evaluate", "evaluation_run", run.id,
                                  after=run_audit(county, as_of, name, report.evaluated))
     return report
@@ -251,18 +250,14 @@ def _empty_computed():
     return pa.table({name: pa.array([], kinds.get(name, pa.string())) for name in COMPUTED_COLUMNS})
 
 
-def _count(rows, column: str) -> int:
+def counted(rows) -> tuple[int, dict[str, int]]:
+    """(flagged, rows of each suggestion) of computed rows as an Arrow table (_computed, or a one-pass part)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    return pc.sum(pc.cast(rows.column(column), pa.int64())).as_py() or 0
-
-
-def _suggestions(rows) -> dict[str, int]:
-    import pyarrow.compute as pc
-
-    counts = pc.value_counts(rows.column("suggestion")).flatten()
-    return {str(value): int(n) for value, n in zip(counts[0].to_pylist(), counts[1].to_pylist())}
+    flagged = pc.sum(pc.cast(rows.column("flagged"), pa.int64())).as_py() or 0
+    values, counts = pc.value_counts(rows.column("suggestion")).flatten()
+    return flagged, {str(value): int(n) for value, n in zip(values.to_pylist(), counts.to_pylist())}
 
 
 def run_fields(county: str, as_of: date, policy: Policy | None, user: str, evaluated: int) -> dict:

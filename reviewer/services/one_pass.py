@@ -27,6 +27,7 @@ from reviewer.services.evaluating import (
     PERSONS_PER_PART,
     STATUTE_ONLY,
     EvaluationReport,
+    counted,
     evaluate,
     run_audit,
     run_fields,
@@ -138,21 +139,19 @@ class _Tally:
     """What the report says of the parts written: how many rows, flagged, and of each suggestion."""
 
     def __init__(self) -> None:
-        self.parts = self.rows = self.flagged = 0
-        self.suggestions: Counter = Counter()
+        self.rows = self.flagged = 0
+        self.suggestions: Counter[str] = Counter()
 
     def add(self, part: tuple[pa.Table, dict[str, str]] | None):
         if part is not None:
-            rows = part[0]
-            self.parts += 1
-            self.rows += rows.num_rows
-            self.flagged += pc.sum(pc.cast(rows.column("flagged"), pa.int64())).as_py() or 0
-            self.suggestions.update(dict(zip(*pc.value_counts(rows.column("suggestion")).flatten())))
+            flagged, suggestions = counted(part[0])
+            self.rows += part[0].num_rows
+            self.flagged += flagged
+            self.suggestions.update(suggestions)
         return part
 
     def report(self, run_id: int, county: str, as_of: date, name: str) -> EvaluationReport:
-        return EvaluationReport(run_id, county, as_of, name, self.rows, self.flagged,
-                                {str(k): int(v) for k, v in self.suggestions.items()})
+        return EvaluationReport(run_id, county, as_of, name, self.rows, self.flagged, dict(self.suggestions))
 
 
 def _parts(convictions, persons, answers, codes):
