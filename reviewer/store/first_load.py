@@ -65,7 +65,7 @@ class Alongside:
     them, or Cancel (`check()` runs while this thread waits for a piece, whether write takes the values or
     not), rolls the load back."""
     pieces: Callable[[pa.Table, pa.Table], list[Callable[[], object]]]
-    write: Callable[[object, list], object]
+    write: Callable[[object, Iterator], object]
 
 
 CHECK_SECONDS = 0.25  # how often Cancel is looked at while the pieces run
