@@ -59,7 +59,7 @@ def stored_rows(done: pl.DataFrame, as_of: date) -> tuple[pl.DataFrame, dict[str
     """evaluating.COMPUTED_COLUMNS of every evaluation in `done` (column engine output), and the shared
     reasons they name (key -> written-out reason)."""
     if done.is_empty():
-        return pl.DataFrame(schema=dict.fromkeys(STORED, pl.Utf8)), {}
+        return no_rows(), {}
     relief = C("final").is_in(RELIEF)
     frame = done.select(
         C("id").alias("conviction_id"), C("final").alias("suggestion"), C("sug").alias("statute_suggestion"),
@@ -79,6 +79,19 @@ def stored_rows(done: pl.DataFrame, as_of: date) -> tuple[pl.DataFrame, dict[str
                 C("reasons").fill_null("[]"), "status", "disqualified", "flagged", "priority",
                 C("questions_json").fill_null("[]").alias("questions"))
     return rows.sort("conviction_id"), shared
+
+
+def no_rows() -> pl.DataFrame:
+    """stored_rows of no evaluation."""
+    return pl.DataFrame(schema=dict.fromkeys(STORED, pl.Utf8))
+
+
+def stored_table(rows: pl.DataFrame):
+    """stored_rows' rows as an Arrow table under the evaluation table's names (`status` is its
+    sentence_status), in conviction order."""
+    if not rows["conviction_id"].is_sorted():  # (stored_rows sorts, and parts of persons in order stay so)
+        rows = rows.sort("conviction_id")
+    return rows.rename({"status": "sentence_status"}).to_arrow(compat_level=pl.CompatLevel.oldest())
 
 
 def _reasons_in_slices(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:

@@ -232,22 +232,11 @@ def _computed(parts: list[tuple]):
     third less time to store 87k rows than in the order of persons spread over shards)."""
     import polars as pl
 
+    from reviewer.services.column_rows import no_rows, stored_table
     from reviewer.store.staging import sqlite_ready
 
-    frames = [rows for rows, _ in parts if rows.height]
-    if not frames:
-        return sqlite_ready(_empty_computed())
-    rows = pl.concat(frames)
-    if not rows["conviction_id"].is_sorted():  # (parts of persons in id order: their convictions are too)
-        rows = rows.sort("conviction_id")
-    return sqlite_ready(rows.rename({"status": "sentence_status"}).to_arrow(compat_level=pl.CompatLevel.oldest()))
-
-
-def _empty_computed():
-    import pyarrow as pa
-
-    kinds = {"conviction_id": pa.int64(), "disqualified": pa.bool_(), "flagged": pa.bool_(), "priority": pa.int64()}
-    return pa.table({name: pa.array([], kinds.get(name, pa.string())) for name in COMPUTED_COLUMNS})
+    frames = [rows for rows, _ in parts if rows.height] or [no_rows()]
+    return sqlite_ready(stored_table(pl.concat(frames)))
 
 
 def counted(rows) -> tuple[int, dict[str, int]]:

@@ -127,12 +127,10 @@ def _part_rows(result: tuple | None) -> tuple[pa.Table, dict[str, str]] | None:
     reasons they name; None when the piece failed."""
     if result is None:
         return None
-    import polars as pl
+    from reviewer.services.column_rows import stored_table
 
     rows, shared = result
-    if not rows["conviction_id"].is_sorted():  # (a part's persons are in order, and their ids: no copy)
-        rows = rows.sort("conviction_id")
-    return rows.rename({"status": "sentence_status"}).to_arrow(compat_level=pl.CompatLevel.oldest()), shared
+    return stored_table(rows), shared
 
 
 class _Tally:
