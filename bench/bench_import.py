@@ -23,16 +23,23 @@ from pathlib import Path
 
 def run(args: list[str]) -> tuple[float, float]:
     """Seconds and peak RSS (MB) of one CLI process (its own peak: os.wait4 reports per child)."""
+    seconds, peak, _cpu, out = measured(args)
+    print("   ", out.strip().splitlines()[0][:160])
+    return seconds, peak
+
+
+def measured(args: list[str], env: dict | None = None) -> tuple[float, float, float, str]:
+    """(seconds, peak RSS in MB, CPU seconds of user and system, stdout) of one `reviewer` process, run with
+    `env` (default: this one's)."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "reviewer", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, env=env)
     out, err = proc.stdout.read(), proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: reviewer {' '.join(args)}\n{err}")
-    print("   ", out.strip().splitlines()[0][:160])
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, out
 
 
 def csv_reader_seconds(path: Path) -> float:
