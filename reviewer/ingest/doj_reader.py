@@ -1,6 +1,6 @@
 """Read a DOJ research file into column tables of persons and convictions.
 
-The hot path is columnar (pyarrow, two threads): no Python work per row. Python runs
+The hot path is columnar (pyarrow on every core, in segments of whole lines): no Python work per row. Python runs
 only per *distinct* offense text and level pair, and per flagged row.
 """
 from __future__ import annotations
@@ -125,7 +125,7 @@ def _read_streamed(path: Path, today: date | None) -> DojExtract | None:
 
 @dataclass
 class _Kept:
-    """The rows that matter of a parsed file (doj_columns.rows_that_matter), taken block by block as the
+    """The rows that matter of a parsed file (doj_columns.rows_that_matter), taken segment by segment as the
     parser gives them, and what the file-wide checks need: the rows parsed, and whether one has a
     SUBJECT_ID. Taking them as they come, the parsed file is never held whole, and the filtering overlaps
     the parser's threads."""

@@ -62,11 +62,11 @@ def decompress(data: bytes, codec: str, raw_size: int) -> bytes:
 
 
 class KeptStream:
-    """The same, for a file read block by block (ingest.file_blocks): no copy of the whole file is ever
-    held. The blocks are hashed in order as the parser takes them; a thread of its own reads what the
+    """The same, for a file read segment by segment (ingest.file_blocks): no copy of the whole file is ever
+    held. The segments are hashed in order as the parser takes them; a thread of its own reads what the
     parser has read again from the file (from the system's cache), FRAME bytes at a time, each
     compressed into its own zstd frame (frames one after another decompress as one; the frames do not
-    depend on the parser's block size), at its own pace: zstd costs more than the parse on a
+    depend on the parser's segment size), at its own pace: zstd costs more than the parse on a
     wide file (4.5 s of one core for a gogen-shaped file of 796 MB), and the parse no longer waits for
     it; it finishes while the rows are worked out and written. Its own SHA-256 of what it read must
     equal the parser's, else the file changed meanwhile and the import is refused. The frames wait in a
@@ -88,13 +88,13 @@ class KeptStream:
         threading.Thread(target=self._compress, name="reviewer-compress", daemon=True).start()
 
     def add(self, block) -> None:
-        """The parser's next block (in the file's order)."""
+        """The parser's next segment (in the file's order)."""
         self.raw_size += len(block)
         self._hash.update(block)
         self._read.put((self.raw_size, False))
 
     def finish(self) -> None:
-        """No more blocks."""
+        """No more segments."""
         self._read.put((self.raw_size, True))
 
     def discard(self) -> None:
